@@ -1,0 +1,67 @@
+import { parseArgs } from 'node:util'
+import { envLines } from './env-lines.js'
+import { startSandbox } from './start.js'
+
+const USAGE = `Usage: wxpay-sandbox [--port N] [--backup-port N] [--host ADDR] [--min-close-age SECONDS]
+
+Starts a local WeChat Pay gateway and prints its URL and merchant credentials as env lines.
+The port also comes from $PORT; 0 (default) picks a free one. Stop with Ctrl-C.`
+
+function port(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new Error(`${name} must be a port number, got ${value}`)
+  return n
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      'backup-port': { type: 'string' },
+      host: { type: 'string' },
+      'min-close-age': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`)
+    return
+  }
+  const options: Parameters<typeof startSandbox>[0] = {}
+  const primary = port(values.port ?? process.env.PORT, '--port')
+  if (primary !== undefined) options.port = primary
+  const backup = port(values['backup-port'], '--backup-port')
+  if (backup !== undefined) options.backupPort = backup
+  if (values.host) options.host = values.host
+  if (values['min-close-age'] !== undefined) options.minCloseAgeSeconds = Number(values['min-close-age'])
+  const sb = await startSandbox(options)
+  process.stdout.write(
+    [
+      `wxpay sandbox listening on ${sb.url} (backup ${sb.backupUrl})`,
+      '# paste into your environment:',
+      ...envLines(sb),
+      '',
+    ].join('\n'),
+  )
+  const stop = (signal: string) => {
+    process.stdout.write(`${signal}: closing the sandbox\n`)
+    sb.close().then(
+      () => {
+        process.exitCode = 0
+      },
+      (err: unknown) => {
+        process.stderr.write(`${String(err)}\n`)
+        process.exitCode = 1
+      },
+    )
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`wxpay-sandbox: ${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`)
+  process.exitCode = 1
+})

@@ -1,0 +1,53 @@
+import type { HttpBindings } from '@hono/node-server'
+import type { SandboxClock } from './clock.js'
+import type { FaultEngine } from './faults.js'
+import type { SandboxKeys } from './keys.js'
+import type { OrderRecord, OrderStore, RechargeRecord, RechargeStore } from './state.js'
+
+/** Which listener a request arrived on. */
+export type Listener = 'primary' | 'backup'
+
+/** One request the sandbox saw on a business (non-`/sandbox/…`) path. */
+export interface RequestRecord {
+  listener: Listener
+  method: string
+  /** The path, as sent (percent-encoded, no query). */
+  path: string
+  /** The full request target as sent: path and query. */
+  target: string
+  /** Sandbox clock, milliseconds. */
+  at: number
+}
+
+/** The request log: an array you can read and `clear()`. */
+export type RequestLog = RequestRecord[] & {
+  /** Empties the log. */
+  clear(): void
+}
+
+/** Everything the route handlers share; one per sandbox, across both listeners. */
+export interface SandboxContext {
+  keys: SandboxKeys
+  clock: SandboxClock
+  orders: OrderStore & { map: Map<string, OrderRecord> }
+  recharges: RechargeStore & { map: Map<string, RechargeRecord> }
+  faults: FaultEngine
+  requests: RequestLog
+  minCloseAgeSeconds: number
+  /** Aborted when the sandbox closes, to cut injected delays short. */
+  closing: AbortSignal
+  /** Public URLs, once listening. */
+  urls: { url: string; backupUrl: string }
+}
+
+export function createRequestLog(): RequestLog {
+  const log: RequestRecord[] = []
+  return Object.assign(log, {
+    clear() {
+      log.length = 0
+    },
+  })
+}
+
+/** Hono environment of the sandbox apps: served by @hono/node-server. */
+export type AppEnv = { Bindings: HttpBindings }

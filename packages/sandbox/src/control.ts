@@ -1,0 +1,110 @@
+import { isIP } from 'node:net'
+import { Hono } from 'hono'
+import type { AppEnv, SandboxContext } from './context.js'
+import { type FaultSpec, FaultSpecError } from './faults.js'
+import { type OrderInput, type RechargeInput, SandboxInputError } from './state.js'
+
+function isLoopback(address: string | undefined): boolean {
+  if (!address) return false
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address
+  return (isIP(v4) === 4 && v4.startsWith('127.')) || address === '::1'
+}
+
+function problem(status: 400 | 403 | 404, code: string, message: string): Response {
+  return Response.json({ code, message }, { status })
+}
+
+async function jsonBody(req: Request): Promise<Record<string, unknown>> {
+  const text = await req.text()
+  let value: unknown
+  try {
+    value = text === '' ? {} : JSON.parse(text)
+  } catch {
+    throw new SandboxInputError('the body must be JSON')
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new SandboxInputError('the body must be a JSON object')
+  }
+  return value as Record<string, unknown>
+}
+
+/**
+ * Test-only control routes under `/sandbox/…`: seed and read state, set faults, move the clock,
+ * read the request log. JSON, no authentication, loopback clients only; faults never apply here.
+ */
+export function controlRoutes(ctx: SandboxContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+  app.use(async (c, next) => {
+    if (!isLoopback(c.env.incoming.socket.remoteAddress)) {
+      return problem(403, 'NO_AUTH', 'The /sandbox routes answer loopback clients only')
+    }
+    await next()
+    return undefined
+  })
+  app.onError((err) => {
+    if (err instanceof SandboxInputError || err instanceof FaultSpecError) {
+      return problem(400, 'PARAM_ERROR', err.message)
+    }
+    return Response.json({ code: 'SYSTEM_ERROR', message: err.message }, { status: 500 })
+  })
+
+  app.post('/orders', async (c) =>
+    c.json(ctx.orders.create((await jsonBody(c.req.raw)) as unknown as OrderInput), 201),
+  )
+  app.get('/orders/:no', (c) => {
+    const order = ctx.orders.get(c.req.param('no'))
+    return order ? c.json(order) : problem(404, 'ORDER_NOT_EXIST', 'No such order')
+  })
+  app.post('/recharges', async (c) =>
+    c.json(ctx.recharges.create((await jsonBody(c.req.raw)) as unknown as RechargeInput), 201),
+  )
+  app.get('/recharges/:no', (c) => {
+    const recharge = ctx.recharges.get(c.req.param('no'))
+    return recharge ? c.json(recharge) : problem(404, 'ORDER_NOT_EXIST', 'No such recharge')
+  })
+
+  app.get('/faults', (c) => c.json(ctx.faults.current()))
+  app.post('/faults', async (c) => {
+    const { seed, ...spec } = await jsonBody(c.req.raw)
+    if (seed !== undefined) {
+      if (typeof seed !== 'number') throw new SandboxInputError('seed must be a number')
+      ctx.faults.seed(seed)
+    }
+    await ctx.faults.set(spec as FaultSpec)
+    return c.json(ctx.faults.current())
+  })
+  app.delete('/faults', async (c) => {
+    await ctx.faults.clear()
+    return c.body(null, 204)
+  })
+
+  app.get('/clock', (c) => c.json({ nowMs: ctx.clock.now() }))
+  app.post('/clock', async (c) => {
+    const { advanceSeconds, nowMs, reset } = await jsonBody(c.req.raw)
+    if (reset === true) ctx.clock.reset()
+    if (nowMs !== undefined) {
+      if (typeof nowMs !== 'number') throw new SandboxInputError('nowMs must be a number')
+      ctx.clock.set(nowMs)
+    }
+    if (advanceSeconds !== undefined) {
+      if (typeof advanceSeconds !== 'number') throw new SandboxInputError('advanceSeconds must be a number')
+      ctx.clock.advance(advanceSeconds)
+    }
+    return c.json({ nowMs: ctx.clock.now() })
+  })
+
+  app.get('/requests', (c) => c.json([...ctx.requests]))
+  app.delete('/requests', (c) => {
+    ctx.requests.clear()
+    return c.body(null, 204)
+  })
+
+  app.get('/credentials', (c) =>
+    c.json({
+      ...ctx.urls,
+      merchant: ctx.keys.merchant,
+      platform: { serial: ctx.keys.platform.serial, publicKey: ctx.keys.platform.publicKey },
+    }),
+  )
+  return app
+}

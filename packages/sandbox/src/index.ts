@@ -1,0 +1,25 @@
+/**
+ * `@wxpay/sandbox`: a local WeChat Pay gateway with real signatures, real state and injectable
+ * faults. Start one with {@link startSandbox}.
+ *
+ * @packageDocumentation
+ */
+export type { SandboxClock } from './clock.js'
+export type { Listener, RequestLog, RequestRecord } from './context.js'
+export { envLines } from './env-lines.js'
+export type { FaultKind, FaultRule, FaultSpec, SandboxFaults } from './faults.js'
+export { FaultSpecError } from './faults.js'
+export type { MerchantCredentials, PlatformCredentials, PlatformKeys } from './keys.js'
+export { type Sandbox, type SandboxOptions, startSandbox } from './start.js'
+export type {
+  OrderInput,
+  OrderRecord,
+  OrderState,
+  OrderStore,
+  RechargeInput,
+  RechargeRecord,
+  RechargeState,
+  RechargeStore,
+} from './state.js'
+export { SandboxInputError } from './state.js'
+export { v2Sign } from './v2-sign.js'

@@ -1,0 +1,157 @@
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createAdaptorServer } from '@hono/node-server'
+import { createApp } from './app.js'
+import { createClock, type SandboxClock } from './clock.js'
+import { createRequestLog, type RequestLog, type SandboxContext } from './context.js'
+import { FaultEngine, type PrimaryMode, type SandboxFaults } from './faults.js'
+import { createKeys, type MerchantCredentials, type PlatformCredentials, type PlatformKeys } from './keys.js'
+import { createOrderStore, createRechargeStore, type OrderStore, type RechargeStore } from './state.js'
+
+/** Options of {@link startSandbox}; everything is optional. */
+export interface SandboxOptions {
+  /** Port of the primary listener; 0 (default) picks a free one. */
+  port?: number
+  /** Port of the backup listener (the stand-in for `api2.mch.weixin.qq.com`); 0 (default) picks one. */
+  backupPort?: number
+  /** Interface to bind; `127.0.0.1` (loopback) by default. */
+  host?: string
+  /** Fixed merchant credentials; anything missing is generated. */
+  merchant?: Partial<MerchantCredentials>
+  /** Fixed platform key pair and serial; anything missing is generated. */
+  platform?: Partial<PlatformKeys>
+  /** Refuse to close an order younger than this (sandbox clock); WeChat's rule is 300. Default 0. */
+  minCloseAgeSeconds?: number
+  /** Seed of the PRNG behind fault probabilities (default 1). */
+  seed?: number
+}
+
+/** A running sandbox: its URLs, credentials and the handles to drive it. */
+export interface Sandbox {
+  /** Base URL of the primary listener, with a trailing slash, e.g. `http://127.0.0.1:41234/`. */
+  url: string
+  /** Base URL of the backup listener, for failover. */
+  backupUrl: string
+  /** Merchant credentials to configure a client with. */
+  merchant: MerchantCredentials
+  /** Platform serial and public key to verify replies with. */
+  platform: PlatformCredentials
+  /** Seed and read orders. */
+  orders: OrderStore
+  /** Seed and read recharges. */
+  recharges: RechargeStore
+  /** Inject faults. */
+  faults: SandboxFaults
+  /** Move sandbox time. */
+  clock: SandboxClock
+  /** Every request seen on a business path, oldest first. */
+  requests: RequestLog
+  /** Stops both listeners, dropping open connections. */
+  close(): Promise<void>
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err)
+    server.once('error', onError)
+    server.listen(port, host, () => {
+      server.off('error', onError)
+      resolve((server.address() as AddressInfo).port)
+    })
+  })
+}
+
+function shut(server: Server): Promise<void> {
+  if (!server.listening) return Promise.resolve()
+  return new Promise((resolve) => {
+    server.close(() => resolve())
+    server.closeAllConnections()
+  })
+}
+
+function urlOf(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}/`
+}
+
+/**
+ * Starts a local WeChat Pay gateway: a primary and a backup listener sharing one state.
+ *
+ * @example
+ * ```ts
+ * import { startSandbox } from '@wxpay/sandbox'
+ * const sb = await startSandbox()
+ * sb.orders.create({ out_trade_no: 'T1' })
+ * // … point a client at sb.url with sb.merchant and { [sb.platform.serial]: sb.platform.publicKey }
+ * await sb.close()
+ * ```
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? '127.0.0.1'
+  const minCloseAgeSeconds = options.minCloseAgeSeconds ?? 0
+  if (!(Number.isFinite(minCloseAgeSeconds) && minCloseAgeSeconds >= 0)) {
+    throw new TypeError('minCloseAgeSeconds must be a non-negative number of seconds')
+  }
+  const keys = await createKeys(options.merchant, options.platform)
+  const clock = createClock()
+  const closing = new AbortController()
+  let primary: Server | undefined
+  let primaryPort = options.port ?? 0
+  // primaryDown transitions are serialised: close and re-listen must not interleave
+  let transition = Promise.resolve()
+  const onPrimary = (mode: PrimaryMode): Promise<void> => {
+    transition = transition.then(async () => {
+      if (!primary || closing.signal.aborted) return
+      if (mode === 'down') await shut(primary)
+      else {
+        if (!primary.listening) await listen(primary, primaryPort, host)
+        // a counted/probable outage must meet fresh connections, not reused keep-alive ones
+        if (mode === 'flaky') primary.closeAllConnections()
+      }
+    })
+    return transition
+  }
+  const faults = new FaultEngine(options.seed ?? 1, onPrimary)
+  const ctx: SandboxContext = {
+    keys,
+    clock,
+    orders: createOrderStore(clock),
+    recharges: createRechargeStore(clock),
+    faults,
+    requests: createRequestLog(),
+    minCloseAgeSeconds,
+    closing: closing.signal,
+    urls: { url: '', backupUrl: '' },
+  }
+  primary = createAdaptorServer({ fetch: createApp(ctx, 'primary').fetch }) as Server
+  const backup = createAdaptorServer({ fetch: createApp(ctx, 'backup').fetch }) as Server
+  primary.on('connection', (socket) => {
+    if (faults.primaryMode() === 'flaky' && faults.draw('primaryDown')) socket.resetAndDestroy()
+  })
+  primaryPort = await listen(primary, primaryPort, host)
+  let backupPort: number
+  try {
+    backupPort = await listen(backup, options.backupPort ?? 0, host)
+  } catch (err) {
+    await shut(primary)
+    throw err
+  }
+  ctx.urls.url = urlOf(host, primaryPort)
+  ctx.urls.backupUrl = urlOf(host, backupPort)
+  const server = primary
+  return {
+    url: ctx.urls.url,
+    backupUrl: ctx.urls.backupUrl,
+    merchant: { ...keys.merchant },
+    platform: { serial: keys.platform.serial, publicKey: keys.platform.publicKey },
+    orders: { create: (input) => ctx.orders.create(input), get: (no) => ctx.orders.get(no) },
+    recharges: { create: (input) => ctx.recharges.create(input), get: (no) => ctx.recharges.get(no) },
+    faults,
+    clock,
+    requests: ctx.requests,
+    async close() {
+      closing.abort()
+      await transition
+      await Promise.all([shut(server), shut(backup)])
+    },
+  }
+}
