@@ -1,0 +1,61 @@
+import { type Context, send } from './request'
+import { normalizePath, segment } from './segment'
+import type { LooseRequestOptions, Verb } from './types'
+
+const VERBS: ReadonlySet<string> = new Set<Verb>(['get', 'post', 'put', 'patch', 'delete'])
+const INSPECT = Symbol.for('nodejs.util.inspect.custom')
+
+function join(path: string, tail: string): string {
+  if (!tail) return path
+  return path ? `${path}/${tail}` : tail
+}
+
+/** Appends a property (camelCase → kebab, `_x_` → `{x}`) or, when it holds a `/`, a path as written. */
+function extend(path: string, property: string): string {
+  return join(path, property.includes('/') ? normalizePath(property) : segment(property))
+}
+
+/**
+ * The chainable node for `path`: every string property is one more segment; `get post put patch
+ * delete` send; `chain()` appends a path. A node is never thenable (`then` is `undefined`), so
+ * `await wxpay.v3` does not send anything.
+ */
+export function chainNode(context: Context, path: string, target: object = Object.create(null)): unknown {
+  const label = () => `[Wechatpay ${path || '/'}]`
+  const handler: ProxyHandler<object> = {
+    get(_target, property) {
+      if (typeof property === 'symbol') {
+        if (property === INSPECT || property === Symbol.toPrimitive) return label
+        if (property === Symbol.toStringTag) return 'Wechatpay'
+        return undefined
+      }
+      if (property === 'then') return undefined
+      if (property === 'toString' || property === 'toJSON') return label
+      if (property === 'chain')
+        return (more: string) => chainNode(context, join(path, normalizePath(String(more))))
+      if (VERBS.has(property)) {
+        return (options?: LooseRequestOptions) => send(context, property as Verb, path, options)
+      }
+      return chainNode(context, extend(path, property))
+    },
+    set() {
+      return false
+    },
+    has() {
+      return false
+    },
+    ownKeys() {
+      return []
+    },
+    getOwnPropertyDescriptor() {
+      return undefined
+    },
+    defineProperty() {
+      return false
+    },
+    deleteProperty() {
+      return false
+    },
+  }
+  return new Proxy(target, handler)
+}

@@ -1,0 +1,38 @@
+import type { Bytes } from '../encoding'
+import type { KeyMaterial } from './pem'
+
+const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const
+
+function subtle(): SubtleCrypto {
+  const s = globalThis.crypto?.subtle
+  if (!s)
+    throw new Error('Web Crypto (globalThis.crypto.subtle) is required; use Node.js 20+ or an edge runtime')
+  return s
+}
+
+export function importRsaKey(material: KeyMaterial): Promise<CryptoKey> {
+  const usage: KeyUsage = material.format === 'pkcs8' ? 'sign' : 'verify'
+  return subtle().importKey(material.format, material.der, RSA, false, [usage])
+}
+
+export async function rsaSign(key: CryptoKey, data: Bytes): Promise<Bytes> {
+  return new Uint8Array(await subtle().sign(RSA, key, data))
+}
+
+export function rsaVerify(key: CryptoKey, signature: Bytes, data: Bytes): Promise<boolean> {
+  return subtle().verify(RSA, key, signature, data)
+}
+
+export function importHmacKey(secret: string): Promise<CryptoKey> {
+  return subtle().importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  )
+}
+
+export async function hmacSha256(key: CryptoKey, data: Bytes): Promise<Bytes> {
+  return new Uint8Array(await subtle().sign('HMAC', key, data))
+}

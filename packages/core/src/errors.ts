@@ -1,0 +1,107 @@
+/**
+ * The error hierarchy of `@wxpay/core`. Every error is a {@link WechatpayError} with a stable
+ * string `code`, so callers can branch on `err.code` or on the class. No error ever carries a
+ * private key, an APIv2 key or an APIv3 key: messages name options, never their values.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ out_trade_no, json: { mchid } })
+ * } catch (err) {
+ *   if (err instanceof WechatpayApiError && err.code === 'ORDER_NOT_EXIST') { … }
+ * }
+ * ```
+ */
+export class WechatpayError extends Error {
+  override name = 'WechatpayError'
+  /** A stable, machine-readable code. */
+  readonly code: string
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+  }
+}
+
+/** Bad input or options, raised before any network I/O. `option` names the offending field. */
+export class WechatpayValidationError extends WechatpayError {
+  override name = 'WechatpayValidationError'
+  /** The option or request field at fault, e.g. `privateKey`, `certs`, `out_trade_no`. */
+  readonly option: string
+
+  constructor(option: string, message: string, options?: { cause?: unknown }) {
+    super('INVALID_OPTION', `${option}: ${message}`, options)
+    this.option = option
+  }
+}
+
+/** A reply (or notification) whose signature could not be verified. Fails closed. */
+export class WechatpaySignatureError extends WechatpayError {
+  override name = 'WechatpaySignatureError'
+  readonly status: number | undefined
+  readonly requestId: string | undefined
+
+  constructor(message: string, fields: { status?: number; requestId?: string | undefined } = {}) {
+    super('SIGNATURE_INVALID', message)
+    this.status = fields.status
+    this.requestId = fields.requestId
+  }
+}
+
+/** An APIv3 reply with a non-2xx status; `code`, `message` and `detail` are WeChat Pay's own. */
+export class WechatpayApiError extends WechatpayError {
+  override name = 'WechatpayApiError'
+  readonly status: number
+  readonly detail: unknown
+  readonly requestId: string | undefined
+
+  constructor(fields: {
+    status: number
+    code: string
+    message: string
+    detail?: unknown
+    requestId?: string | undefined
+  }) {
+    super(fields.code, fields.message)
+    this.status = fields.status
+    this.detail = fields.detail
+    this.requestId = fields.requestId
+  }
+}
+
+/**
+ * An APIv2 reply with `return_code` or `result_code` FAIL. `code` is `err_code` when present,
+ * else `return_code`; `data` is the decoded (and, when signed, verified) reply.
+ */
+export class WechatpayBusinessError extends WechatpayError {
+  override name = 'WechatpayBusinessError'
+  readonly status: number
+  readonly data: Readonly<Record<string, string>>
+
+  constructor(status: number, data: Record<string, string>) {
+    const code = data.err_code || data.return_code || 'FAIL'
+    const message = data.err_code_des || data.return_msg || data.result_msg || code
+    super(code, message)
+    this.status = status
+    this.data = data
+  }
+}
+
+/** Why a transport error happened. */
+export type TransportFailure = 'TIMEOUT' | 'ABORTED' | 'CONNECTION' | 'RESPONSE_TOO_LARGE' | 'NETWORK'
+
+/** The request did not complete: connection failure, timeout, abort or an oversized reply. */
+export class WechatpayTransportError extends WechatpayError {
+  override name = 'WechatpayTransportError'
+  /** True when the request may be re-sent (a connection-level failure: refused, reset, DNS). */
+  readonly retryable: boolean
+
+  constructor(
+    code: TransportFailure,
+    message: string,
+    options: { cause?: unknown; retryable?: boolean } = {},
+  ) {
+    super(code, message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.retryable = options.retryable ?? false
+  }
+}

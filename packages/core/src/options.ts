@@ -1,0 +1,170 @@
+import { importRsaKey } from './crypto/keys'
+import { PemError, parsePrivateKey, parsePublicKey } from './crypto/pem'
+import { WechatpayValidationError } from './errors'
+
+/** Options of `new Wechatpay()`. Only `mchid` is always required; v3 needs `serial`, `privateKey`, `certs`; v2 needs `secret`. */
+export interface WechatpayOptions {
+  /** Merchant id (商户号), digits. */
+  mchid: string
+  /** Serial of the merchant API certificate (商户API证书序列号), sent as `serial_no` (v3). */
+  serial?: string
+  /** Merchant API private key (`apiclient_key.pem`), PKCS#8 or PKCS#1 PEM, not encrypted (v3). */
+  privateKey?: string
+  /**
+   * Platform keys for verifying replies (v3): serial → PEM. Either WeChat Pay public keys
+   * (`PUB_KEY_ID_…` → SPKI `PUBLIC KEY` PEM) or platform certificates (hex serial → X.509 PEM), or both.
+   */
+  certs?: Record<string, string>
+  /** The APIv2 key (32 characters), for v2 signs. */
+  secret?: string
+  /** Default `https://api.mch.weixin.qq.com/`. A path prefix is kept and signed. */
+  baseUrl?: string
+  /**
+   * Re-sends a request once here after a connection-level failure. Defaults to
+   * `https://api2.mch.weixin.qq.com/` when `baseUrl` is the default, else none; `false` disables.
+   */
+  backupBaseUrl?: string | false
+  /** Milliseconds for a whole call, the backup attempt included. Default 10 000. */
+  timeout?: number
+  /** Use this `fetch` instead of the runtime's default transport (undici on Node, `fetch` elsewhere). */
+  fetch?: typeof fetch
+}
+
+export const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com/'
+export const DEFAULT_BACKUP_BASE_URL = 'https://api2.mch.weixin.qq.com/'
+export const DEFAULT_TIMEOUT = 10_000
+
+/** Validated configuration. Secrets live here and nowhere else; this object is never exposed. */
+export interface Config {
+  mchid: string
+  serial: string | undefined
+  privateKey: Promise<CryptoKey> | undefined
+  /** Serial → platform key; a `Map` so that no serial can collide with an Object prototype key. */
+  certs: Map<string, Promise<CryptoKey>>
+  /** Serial sent as `Wechatpay-Serial`: the first `PUB_KEY_ID_` entry, else the first entry. */
+  platformSerial: string | undefined
+  secret: string | undefined
+  baseUrl: URL
+  backupBaseUrl: URL | undefined
+  timeout: number
+  fetch: typeof fetch | undefined
+}
+
+const SERIAL = /^[0-9A-Za-z_]{1,64}$/
+
+function fail(option: string, message: string): never {
+  throw new WechatpayValidationError(option, message)
+}
+
+function checkString(option: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value === '') fail(option, 'must be a non-empty string')
+}
+
+function parseUrl(option: string, value: string): URL {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    fail(option, 'is not an absolute URL')
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(option, 'must be an http(s) URL')
+  if (url.search || url.hash || url.username || url.password)
+    fail(option, 'must not have a query, fragment or credentials')
+  if (!url.pathname.endsWith('/')) url.pathname += '/'
+  return url
+}
+
+/** A key import that failed must not become an unhandled rejection before the first call. */
+function quietly<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {})
+  return promise
+}
+
+/** Validates options synchronously, so that a misconfiguration fails at construction. */
+export function validateOptions(options: WechatpayOptions): Config {
+  if (!options || typeof options !== 'object') fail('options', 'must be an object')
+  const { mchid, serial, privateKey, certs, secret } = options
+  checkString('mchid', mchid)
+  if (!/^\d{1,32}$/.test(mchid)) fail('mchid', 'must be the digits of a merchant id')
+
+  if (serial !== undefined) {
+    checkString('serial', serial)
+    if (!SERIAL.test(serial)) fail('serial', 'must be a certificate serial (letters and digits)')
+  }
+
+  let key: Promise<CryptoKey> | undefined
+  if (privateKey !== undefined) {
+    checkString('privateKey', privateKey)
+    try {
+      key = quietly(importRsaKey(parsePrivateKey(privateKey)))
+    } catch (err) {
+      if (err instanceof PemError) fail('privateKey', err.message)
+      throw err
+    }
+  }
+
+  const keys = new Map<string, Promise<CryptoKey>>()
+  let platformSerial: string | undefined
+  if (certs !== undefined) {
+    if (!certs || typeof certs !== 'object' || Array.isArray(certs))
+      fail('certs', 'must be an object of serial → PEM')
+    for (const [id, pem] of Object.entries(certs)) {
+      if (!SERIAL.test(id)) fail('certs', `key ${JSON.stringify(id.slice(0, 70))} is not a serial`)
+      if (serial !== undefined && id.toUpperCase() === serial.toUpperCase()) {
+        fail(
+          'certs',
+          `holds the merchant serial ${id}: certs are WeChat Pay's platform keys (PUB_KEY_ID_… or platform certificate serials), not your own`,
+        )
+      }
+      checkString(`certs.${id}`, pem)
+      try {
+        keys.set(id, quietly(importRsaKey(parsePublicKey(pem))))
+      } catch (err) {
+        if (err instanceof PemError) fail(`certs.${id}`, err.message)
+        throw err
+      }
+      if (
+        platformSerial === undefined ||
+        (id.startsWith('PUB_KEY_ID_') && !platformSerial.startsWith('PUB_KEY_ID_'))
+      ) {
+        platformSerial = id
+      }
+    }
+  }
+
+  if (secret !== undefined) {
+    checkString('secret', secret)
+    if (secret.length !== 32) fail('secret', `the APIv2 key has 32 characters, this one has ${secret.length}`)
+  }
+
+  const baseUrl = parseUrl('baseUrl', options.baseUrl ?? DEFAULT_BASE_URL)
+  let backupBaseUrl: URL | undefined
+  if (options.backupBaseUrl === undefined) {
+    backupBaseUrl = baseUrl.href === DEFAULT_BASE_URL ? new URL(DEFAULT_BACKUP_BASE_URL) : undefined
+  } else if (options.backupBaseUrl !== false) {
+    checkString('backupBaseUrl', options.backupBaseUrl)
+    backupBaseUrl = parseUrl('backupBaseUrl', options.backupBaseUrl)
+    // The signature covers the path, so the very same signed request only fits the same path prefix.
+    if (backupBaseUrl.pathname !== baseUrl.pathname)
+      fail('backupBaseUrl', 'must have the same path as baseUrl')
+  }
+
+  const timeout = options.timeout ?? DEFAULT_TIMEOUT
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0 || timeout > 2_147_483_647) {
+    fail('timeout', 'must be a positive number of milliseconds')
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') fail('fetch', 'must be a function')
+
+  return {
+    mchid,
+    serial,
+    privateKey: key,
+    certs: keys,
+    platformSerial,
+    secret,
+    baseUrl,
+    backupBaseUrl,
+    timeout,
+    fetch: options.fetch,
+  }
+}

@@ -1,0 +1,89 @@
+import type { Bytes } from '../encoding'
+import { WechatpayTransportError } from '../errors'
+import type { Transport, TransportRequest } from './types'
+
+/** Reads a body stream into one buffer, refusing more than `maxBytes`. */
+export async function readLimited(
+  chunks: AsyncIterable<Bytes>,
+  maxBytes: number,
+  declaredLength: string | undefined,
+): Promise<Bytes> {
+  if (declaredLength !== undefined && Number(declaredLength) > maxBytes) {
+    throw tooLarge(maxBytes)
+  }
+  const parts: Bytes[] = []
+  let length = 0
+  for await (const chunk of chunks) {
+    length += chunk.length
+    if (length > maxBytes) throw tooLarge(maxBytes)
+    parts.push(chunk)
+  }
+  if (parts.length === 1) return parts[0]!
+  const out = new Uint8Array(length)
+  let offset = 0
+  for (const part of parts) {
+    out.set(part, offset)
+    offset += part.length
+  }
+  return out
+}
+
+function tooLarge(maxBytes: number) {
+  return new WechatpayTransportError('RESPONSE_TOO_LARGE', `reply is larger than ${maxBytes} bytes`)
+}
+
+async function* iterate(body: ReadableStream<Bytes> | null): AsyncIterable<Bytes> {
+  if (!body) return
+  const reader = body.getReader()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) return
+      yield value
+    }
+  } finally {
+    reader.cancel().catch(() => {})
+  }
+}
+
+/**
+ * A transport on the global (or a given) `fetch`: what edge runtimes, browsers, Deno and Bun use.
+ * A `TypeError` from `fetch` is a network failure and is marked retryable.
+ */
+export function fetchTransport(fetchImpl: typeof fetch = globalThis.fetch): Transport {
+  if (typeof fetchImpl !== 'function') {
+    throw new Error('global fetch is not available; pass the `fetch` option')
+  }
+  return async (request: TransportRequest) => {
+    let response: Response
+    try {
+      response = await fetchImpl(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body ?? null,
+        signal: request.signal,
+        redirect: 'manual',
+      })
+    } catch (err) {
+      if (request.signal.aborted) throw err
+      throw new WechatpayTransportError('CONNECTION', `could not reach ${new URL(request.url).host}`, {
+        cause: err,
+        retryable: true,
+      })
+    }
+    const headers: Record<string, string> = {}
+    response.headers.forEach((value, name) => {
+      headers[name] = value
+    })
+    const body = await readLimited(iterate(response.body), request.maxBytes, headers['content-length']).catch(
+      (err) => {
+        if (err instanceof WechatpayTransportError || request.signal.aborted) throw err
+        throw new WechatpayTransportError('NETWORK', 'connection failed while reading the reply', {
+          cause: err,
+          retryable: true,
+        })
+      },
+    )
+    return { status: response.status, headers, body }
+  }
+}

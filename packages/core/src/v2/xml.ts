@@ -1,0 +1,70 @@
+import { XMLBuilder, XMLParser } from 'fast-xml-parser'
+
+/** APIv2 replies larger than this are refused before parsing. */
+export const MAX_XML_BYTES = 1024 * 1024
+
+export class XmlError extends Error {}
+
+const parser = new XMLParser({
+  // Every value stays a string: a 28-digit out_trade_no must survive byte for byte.
+  parseTagValue: false,
+  parseAttributeValue: false,
+  ignoreAttributes: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  // Whitespace inside a value (and inside CDATA) is part of what was signed: keep it.
+  trimValues: false,
+  processEntities: true,
+  htmlEntities: false,
+})
+
+const builder = new XMLBuilder({ cdataPropName: '#cdata', suppressEmptyNode: false })
+
+// DOCTYPE and ENTITY declarations are how XXE and entity-expansion attacks start; WeChat Pay never sends them.
+const DECLARATION = /<!\s*(?:DOCTYPE|ENTITY)/i
+
+/**
+ * Parses an APIv2 XML document (`<xml><k>v</k>…</xml>`) into a flat object of strings.
+ * Refuses DOCTYPE/ENTITY declarations, nested elements and repeated fields.
+ */
+export function parseXml(text: string): Record<string, string> {
+  if (DECLARATION.test(text)) throw new XmlError('XML with a DOCTYPE or ENTITY declaration is refused')
+  let document: unknown
+  try {
+    document = parser.parse(text, true)
+  } catch (err) {
+    throw new XmlError(`malformed XML: ${(err as Error).message}`)
+  }
+  const root = (document as { xml?: unknown } | undefined)?.xml
+  if (root === '') return {}
+  if (!root || typeof root !== 'object' || Array.isArray(root))
+    throw new XmlError('expected a single <xml> root')
+  const out: Record<string, string> = Object.create(null)
+  for (const [key, value] of Object.entries(root)) {
+    if (key === '#text') {
+      if (typeof value === 'string' && value.trim() === '') continue
+      throw new XmlError('unexpected text directly inside <xml>')
+    }
+    if (typeof value !== 'string') throw new XmlError(`field <${key}> is not a single text value`)
+    out[key] = value
+  }
+  return out
+}
+
+/**
+ * Builds `<xml><k><![CDATA[v]]></k>…</xml>`; every value goes in CDATA, and a `]]>` inside a value
+ * is split across two CDATA sections so that it survives.
+ */
+export function buildXml(fields: Readonly<Record<string, string>>): string {
+  const xml: Record<string, { '#cdata': string | string[] }> = {}
+  for (const [key, value] of Object.entries(fields)) xml[key] = { '#cdata': cdata(value) }
+  return builder.build({ xml }) as string
+}
+
+function cdata(value: string): string | string[] {
+  if (!value.includes(']]>')) return value
+  // 'a]]>b' → ['a]]', '>b']: adjacent CDATA sections parse back into 'a]]>b'.
+  return value
+    .split(']]>')
+    .map((part, i, all) => (i > 0 ? '>' : '') + part + (i < all.length - 1 ? ']]' : ''))
+}

@@ -1,0 +1,62 @@
+import { rsaVerify } from '../crypto/keys'
+import { type Bytes, concatBytes, fromBase64, utf8 } from '../encoding'
+import { WechatpaySignatureError } from '../errors'
+
+/** Replies whose timestamp is this far (or farther) from now, in either direction, are refused. */
+export const MAX_SKEW_SECONDS = 300
+
+export interface VerifyInput {
+  status: number
+  headers: Record<string, string>
+  body: Bytes
+  /** Serial → imported platform key. */
+  keys: ReadonlyMap<string, Promise<CryptoKey>>
+  /** Current time in ms. */
+  now?: number
+}
+
+/**
+ * Verifies an APIv3 reply or notification: the four `Wechatpay-*` headers must be present, the
+ * timestamp within {@link MAX_SKEW_SECONDS} of now, the serial configured, and the signature over
+ * `TIMESTAMP\nNONCE\nBODY\n` (the raw body bytes, before any parsing) valid. Fails closed: every
+ * failure, including WeChat Pay's deliberate `WECHATPAY/SIGNTEST/` probes, throws.
+ */
+export async function verifyReply(input: VerifyInput): Promise<void> {
+  const { headers, status } = input
+  const requestId = headers['request-id']
+  const fail = (message: string) => new WechatpaySignatureError(message, { status, requestId })
+  const timestamp = headers['wechatpay-timestamp']
+  const nonce = headers['wechatpay-nonce']
+  const signature = headers['wechatpay-signature']
+  const serial = headers['wechatpay-serial']
+  if (!timestamp || !nonce || !signature || !serial) {
+    const missing = [
+      ['Wechatpay-Timestamp', timestamp],
+      ['Wechatpay-Nonce', nonce],
+      ['Wechatpay-Signature', signature],
+      ['Wechatpay-Serial', serial],
+    ]
+      .filter(([, value]) => !value)
+      .map(([name]) => name)
+    throw fail(`reply is missing ${missing.join(', ')}`)
+  }
+  if (!/^\d{1,12}$/.test(timestamp)) throw fail('Wechatpay-Timestamp is not a Unix time in seconds')
+  const skew = Math.abs((input.now ?? Date.now()) / 1000 - Number(timestamp))
+  if (!(skew < MAX_SKEW_SECONDS)) throw fail(`Wechatpay-Timestamp is ${Math.round(skew)} s away from now`)
+  const key = input.keys.get(serial)
+  if (!key) throw fail(`Wechatpay-Serial ${JSON.stringify(serial)} is not among the configured certs`)
+  if (signature.startsWith('WECHATPAY/SIGNTEST/'))
+    throw fail('reply carries a WECHATPAY/SIGNTEST/ probe signature')
+  const signatureBytes = fromBase64(signature)
+  if (!signatureBytes) throw fail('Wechatpay-Signature is not base64')
+  const message = concatBytes(utf8.encode(`${timestamp}\n${nonce}\n`), input.body, NEWLINE)
+  let valid = false
+  try {
+    valid = await rsaVerify(await key, signatureBytes, message)
+  } catch {
+    valid = false
+  }
+  if (valid !== true) throw fail('Wechatpay-Signature does not verify')
+}
+
+const NEWLINE = new Uint8Array([0x0a])

@@ -1,0 +1,453 @@
+import { createServer } from 'node:net'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { Wechatpay as FetchWechatpay } from '../src/index'
+import {
+  Wechatpay,
+  WechatpayApiError,
+  WechatpayBusinessError,
+  WechatpayTransportError,
+  WechatpayValidationError,
+} from '../src/node'
+import { type Gateway, signReply, startGateway, v2Sign, v2Xml } from './gateway'
+import { generateKeys, type TestKeys } from './keys'
+
+const mchid = '1900000109'
+const appid = 'wxd930ea5d5a258f4f'
+const merchantSerial = '3775B6A45ACD588826D15E583A95F5DD00000001'
+const platformSerial = 'PUB_KEY_ID_0119000001092026112200000000000001'
+const secret = 'Z8fH2kP4sQ9wX1cV7bN3mL6jT0rY5uE2'
+const sub_mchid = '1900001121'
+
+let keys: TestKeys
+let gateway: Gateway
+let clients: Array<[string, Wechatpay]>
+
+function options(extra: Record<string, unknown> = {}) {
+  return {
+    mchid,
+    serial: merchantSerial,
+    privateKey: keys.merchantKey,
+    certs: { [platformSerial]: keys.platformPublicKey },
+    secret,
+    baseUrl: gateway.url,
+    ...extra,
+  }
+}
+
+/** A loopback port with nothing listening: connecting to it is refused. */
+async function closedPort(): Promise<string> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return `http://127.0.0.1:${port}/`
+}
+
+beforeAll(async () => {
+  keys = generateKeys()
+  gateway = await startGateway({
+    mchid,
+    merchantSerial,
+    merchantPublicKey: keys.merchantPublicKey,
+    platformSerial,
+    platformKey: keys.platformKey,
+    secret,
+  })
+  clients = [
+    ['undici (node entry)', new Wechatpay(options())],
+    ['fetch (default entry)', new FetchWechatpay(options()) as Wechatpay],
+  ]
+})
+
+afterAll(async () => {
+  await gateway.close()
+  keys.cleanup()
+})
+
+afterEach(() => {
+  gateway.seen.length = 0
+  gateway.handler = () => ({ status: 204 })
+})
+
+const recharge = (state: string) => ({
+  sp_mchid: mchid,
+  sub_mchid,
+  recharge_id: '1000000000000000001',
+  out_recharge_no: 'cz-1',
+  account_type: 'BASIC',
+  recharge_state: state,
+  recharge_scene: 'ECOMMERCE_DEPOSIT',
+  recharge_amount: { amount: 100, currency: 'CNY' },
+  accept_time: '2026-11-22T10:00:00+08:00',
+  close_time: '2026-11-22T10:05:00+08:00',
+})
+
+describe.each([0, 1])('the three endpoints, transport %i', (index) => {
+  const client = () => clients[index]![1]
+
+  test.each([
+    ['property chain', (w: Wechatpay) => w.v3.pay.transactions.outTradeNo._out_trade_no_.close],
+    ['$x$ property chain', (w: Wechatpay) => w.v3.pay.transactions.outTradeNo.$out_trade_no$.close],
+    ['chain()', (w: Wechatpay) => w.chain('v3/pay/transactions/out-trade-no/{out_trade_no}/close')],
+    ['[path]', (w: Wechatpay) => w['v3/pay/transactions/out-trade-no/{out_trade_no}/close']],
+  ])('v3 close order via %s → 204, signed request, exact bytes', async (_, reach) => {
+    const result = await reach(client()).post({ out_trade_no: 'T-1|x*', json: { mchid } })
+    expect(result.status).toBe(204)
+    expect(result.data).toBeUndefined()
+    expect(gateway.seen).toHaveLength(1)
+    const seen = gateway.seen[0]!
+    expect(seen.valid).toBe(true)
+    expect(seen.method).toBe('POST')
+    expect(seen.url).toBe('/v3/pay/transactions/out-trade-no/T-1%7Cx*/close')
+    expect(seen.body).toBe('{"mchid":"1900000109"}')
+    expect(seen.headers['content-type']).toBe('application/json')
+    expect(seen.headers.accept).toBe('application/json')
+    expect(seen.headers['wechatpay-serial']).toBe(platformSerial)
+    expect(seen.headers['user-agent']).toMatch(/^wxpay\/\d+\.\d+\.\d+ /)
+  })
+
+  test.each([
+    [
+      'property chain',
+      (w: Wechatpay) => w.v3.platsolution.ecommerce.recharges.outRechargeNo._out_recharge_no_.close,
+    ],
+    [
+      'chain()',
+      (w: Wechatpay) =>
+        w.chain('v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close'),
+    ],
+    [
+      '[path]',
+      (w: Wechatpay) => w['v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close'],
+    ],
+  ])('v3 close recharge via %s → 200 JSON, no request body, signed query', async (_, reach) => {
+    gateway.handler = () => ({ status: 200, body: JSON.stringify(recharge('CLOSED')) })
+    const result = await reach(client()).post({ out_recharge_no: 'cz-1', query: { sub_mchid } })
+    expect(result.status).toBe(200)
+    expect(result.data).toEqual(recharge('CLOSED'))
+    expect(result.data.recharge_state).toBe('CLOSED')
+    const seen = gateway.seen[0]!
+    expect(seen.valid).toBe(true)
+    expect(seen.url).toBe(
+      `/v3/platsolution/ecommerce/recharges/out-recharge-no/cz-1/close?sub_mchid=${sub_mchid}`,
+    )
+    expect(seen.body).toBe('')
+    expect(seen.headers['content-type']).toBeUndefined()
+    expect(seen.headers['content-length'] ?? '0').toBe('0')
+  })
+
+  test.each([
+    ['property chain', 'MD5', (w: Wechatpay) => w.v2.pay.closeorder],
+    ['chain()', 'HMAC-SHA256', (w: Wechatpay) => w.chain('v2/pay/closeorder')],
+    ['[path]', 'HMAC-SHA256', (w: Wechatpay) => w['v2/pay/closeorder']],
+    ['[path]', undefined, (w: Wechatpay) => w['v2/pay/closeorder']],
+  ] as const)('v2 close order via %s, sign type %s → verified reply', async (_, signType, reach) => {
+    gateway.handler = (req) => {
+      const fields: Record<string, string> = {
+        return_code: 'SUCCESS',
+        return_msg: 'OK',
+        appid,
+        mch_id: mchid,
+        nonce_str: 'rEpLyNoNcE',
+        result_code: 'SUCCESS',
+        unknown_extra: 'accepted',
+      }
+      fields.sign = v2Sign(fields, secret, req.fields?.sign_type ?? 'MD5')
+      return { status: 200, body: v2Xml(fields) }
+    }
+    const xml = {
+      appid,
+      mch_id: mchid,
+      out_trade_no: '1217752501201407033233368018',
+      ...(signType ? { sign_type: signType } : {}),
+    }
+    const result = await reach(client()).post({ xml })
+    expect(result.status).toBe(200)
+    expect(result.data.result_code).toBe('SUCCESS')
+    expect(result.data.unknown_extra).toBe('accepted')
+    const seen = gateway.seen[0]!
+    expect(seen.url).toBe('/pay/closeorder')
+    expect(seen.valid).toBe(true)
+    expect(seen.fields?.out_trade_no).toBe('1217752501201407033233368018')
+    expect(seen.fields?.nonce_str).toMatch(/^[0-9A-Za-z]{32}$/)
+    expect(seen.fields?.sign_type).toBe(signType)
+    expect(seen.headers['content-type']).toMatch(/^text\/xml/)
+  })
+
+  test('v2 result_code FAIL → WechatpayBusinessError with err_code and the decoded reply', async () => {
+    gateway.handler = () => {
+      const fields: Record<string, string> = {
+        return_code: 'SUCCESS',
+        appid,
+        mch_id: mchid,
+        nonce_str: 'n',
+        result_code: 'FAIL',
+        err_code: 'ORDERPAID',
+        err_code_des: 'order paid',
+      }
+      fields.sign = v2Sign(fields, secret, 'MD5')
+      return { status: 200, body: v2Xml(fields) }
+    }
+    const error = await client()
+      .v2.pay.closeorder.post({ xml: { appid, mch_id: mchid, out_trade_no: 'T2' } })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(WechatpayBusinessError)
+    expect(error).toMatchObject({ code: 'ORDERPAID', message: 'order paid', data: { result_code: 'FAIL' } })
+  })
+
+  test('v2 return_code FAIL → WechatpayBusinessError with return_code', async () => {
+    gateway.handler = () => ({ status: 200, body: v2Xml({ return_code: 'FAIL', return_msg: '签名错误' }) })
+    const error = await client()
+      .v2.pay.closeorder.post({ xml: { appid, mch_id: mchid, out_trade_no: 'T2' } })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(WechatpayBusinessError)
+    expect(error).toMatchObject({ code: 'FAIL', message: '签名错误' })
+  })
+
+  test('v3 non-2xx → WechatpayApiError with status, code, message, detail, requestId; never retried', async () => {
+    gateway.handler = () => ({
+      status: 404,
+      body: JSON.stringify({
+        code: 'ORDER_NOT_EXIST',
+        message: '订单不存在',
+        detail: { field: 'out_trade_no' },
+      }),
+      headers: { 'request-id': 'rid-404' },
+    })
+    const error = await client()
+      .v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ out_trade_no: 'NOPE', json: { mchid } })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(WechatpayApiError)
+    expect(error).toMatchObject({
+      status: 404,
+      code: 'ORDER_NOT_EXIST',
+      message: '订单不存在',
+      detail: { field: 'out_trade_no' },
+      requestId: 'rid-404',
+    })
+    expect(gateway.seen).toHaveLength(1)
+  })
+
+  test('202 USER_PAYING is verified and surfaced with its body', async () => {
+    gateway.handler = () => ({
+      status: 202,
+      body: JSON.stringify({ code: 'USER_PAYING', message: 'paying' }),
+    })
+    const result = await client().v3.pay.transactions.outTradeNo._out_trade_no_.close.post({
+      out_trade_no: 'P',
+      json: { mchid },
+    })
+    expect(result).toMatchObject({ status: 202, data: { code: 'USER_PAYING' } })
+  })
+
+  test('a GET with no json sends no body and signs an empty line', async () => {
+    gateway.handler = () => ({ status: 200, body: '{"trade_state":"NOTPAY"}' })
+    const result = await client().v3.pay.transactions.outTradeNo._out_trade_no_.get({
+      out_trade_no: 'T9',
+      query: { mchid },
+    })
+    expect(result.data).toEqual({ trade_state: 'NOTPAY' })
+    expect(gateway.seen[0]).toMatchObject({
+      method: 'GET',
+      body: '',
+      valid: true,
+      url: `/v3/pay/transactions/out-trade-no/T9?mchid=${mchid}`,
+    })
+  })
+})
+
+describe('transport: failover, timeout, abort', () => {
+  test('connection refused on the primary → the same signed request succeeds on the backup', async () => {
+    const client = new Wechatpay(options({ baseUrl: await closedPort(), backupBaseUrl: gateway.url }))
+    const result = await client.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({
+      out_trade_no: 'F1',
+      json: { mchid },
+    })
+    expect(result.status).toBe(204)
+    expect(gateway.seen).toHaveLength(1)
+    expect(gateway.seen[0]!.valid).toBe(true)
+  })
+
+  test('a reset connection is retried once on the backup, then a typed error', async () => {
+    gateway.handler = () => 'reset'
+    const client = new Wechatpay(options({ backupBaseUrl: gateway.url }))
+    const error = await client.v3.pay.transactions.outTradeNo._out_trade_no_.close
+      .post({ out_trade_no: 'R1', json: { mchid } })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(WechatpayTransportError)
+    expect(error).toMatchObject({ code: 'CONNECTION', retryable: true })
+    expect(gateway.seen).toHaveLength(2)
+    expect(gateway.seen[0]!.headers.authorization).toBe(gateway.seen[1]!.headers.authorization)
+  })
+
+  test('without a backup, a refused connection is a typed error', async () => {
+    const client = new Wechatpay(options({ baseUrl: await closedPort(), backupBaseUrl: false }))
+    await expect(
+      client.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({
+        out_trade_no: 'F2',
+        json: { mchid },
+      }),
+    ).rejects.toMatchObject({ name: 'WechatpayTransportError', code: 'CONNECTION' })
+  })
+
+  test.each([0, 1])('timeout → WechatpayTransportError TIMEOUT (transport %i)', async (index) => {
+    gateway.handler = () => 'hang'
+    const Client = index === 0 ? Wechatpay : (FetchWechatpay as typeof Wechatpay)
+    const client = new Client(options({ timeout: 150 }))
+    const started = Date.now()
+    const error = await client.v3.pay.transactions.outTradeNo._out_trade_no_.close
+      .post({ out_trade_no: 'H1', json: { mchid } })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(WechatpayTransportError)
+    expect(error).toMatchObject({ code: 'TIMEOUT' })
+    expect(Date.now() - started).toBeLessThan(150 + 1000)
+  })
+
+  test('an AbortSignal cancels the call', async () => {
+    gateway.handler = () => 'hang'
+    const controller = new AbortController()
+    const pending = clients[0]![1].v3.pay.transactions.outTradeNo._out_trade_no_.close.post({
+      out_trade_no: 'A1',
+      json: { mchid },
+      signal: controller.signal,
+    })
+    setTimeout(() => controller.abort(), 50)
+    await expect(pending).rejects.toMatchObject({ name: 'WechatpayTransportError', code: 'ABORTED' })
+  })
+})
+
+describe('bad input is refused before any I/O', () => {
+  const cases: Array<[string, (w: Wechatpay) => Promise<unknown>, string]> = [
+    [
+      'missing path variable',
+      (w) =>
+        w.chain('v3/pay/transactions/out-trade-no/{out_trade_no}/close').post({ json: { mchid } } as never),
+      'out_trade_no',
+    ],
+    [
+      'slash in a variable',
+      (w) =>
+        w.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ out_trade_no: 'a/b', json: { mchid } }),
+      'out_trade_no',
+    ],
+    [
+      'query in a variable',
+      (w) =>
+        w.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ out_trade_no: 'a?b', json: { mchid } }),
+      'out_trade_no',
+    ],
+    [
+      'fragment in a variable',
+      (w) =>
+        w.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ out_trade_no: 'a#b', json: { mchid } }),
+      'out_trade_no',
+    ],
+    [
+      'percent in a variable',
+      (w) =>
+        w.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ out_trade_no: '%2F', json: { mchid } }),
+      'out_trade_no',
+    ],
+    ['dot-dot', (w) => w.chain('v3/x/{id}').get({ id: '..' }), 'id'],
+    ['dot', (w) => w.chain('v3/x/{id}').get({ id: '.' }), 'id'],
+    [
+      'empty',
+      (w) =>
+        w.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ out_trade_no: '', json: { mchid } }),
+      'out_trade_no',
+    ],
+    [
+      'Unicode out_trade_no',
+      (w) =>
+        w.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({
+          out_trade_no: '订单1',
+          json: { mchid },
+        }),
+      'out_trade_no',
+    ],
+    [
+      '33 characters',
+      (w) =>
+        w.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({
+          out_trade_no: 'x'.repeat(33),
+          json: { mchid },
+        }),
+      'out_trade_no',
+    ],
+    [
+      'non-string variable',
+      (w) =>
+        w.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({
+          out_trade_no: 42 as never,
+          json: { mchid },
+        }),
+      'out_trade_no',
+    ],
+    ['lone surrogate', (w) => w.chain('v3/x/{id}').get({ id: '\ud800' }), 'id'],
+    ['unserialisable json', (w) => w.chain('v3/x').post({ json: { n: 1n } }), 'json'],
+    [
+      'v2 mch_id mismatch',
+      (w) => w.v2.pay.closeorder.post({ xml: { appid, mch_id: '1', out_trade_no: 'T' } }),
+      'xml.mch_id',
+    ],
+    [
+      'v2 bad sign_type',
+      (w) =>
+        w.v2.pay.closeorder.post({
+          xml: { appid, mch_id: mchid, out_trade_no: 'T', sign_type: 'SHA1' as never },
+        }),
+      'xml.sign_type',
+    ],
+    ['v2 without xml', (w) => w.chain('v2/pay/closeorder').post({}), 'xml'],
+    [
+      'v2 object value',
+      (w) => w.chain('v2/pay/closeorder').post({ xml: { detail: {} as never } }),
+      'xml.detail',
+    ],
+    ['header with a line break', (w) => w.chain('v3/x').get({ headers: { 'x-a': 'a\r\nb' } }), 'headers.x-a'],
+    [
+      'Authorization override',
+      (w) => w.chain('v3/x').get({ headers: { Authorization: 'x' } }),
+      'headers.Authorization',
+    ],
+    ['query object value', (w) => w.chain('v3/x').get({ query: { a: {} as never } }), 'query.a'],
+    ['bad timeout', (w) => w.chain('v3/x').get({ timeout: -1 }), 'timeout'],
+    [
+      'empty path',
+      (w) => (w as unknown as { chain(p: string): { get(): Promise<unknown> } }).chain('').get(),
+      'path',
+    ],
+  ]
+  test.each(cases)('%s → WechatpayValidationError naming %s', async (_, call, option) => {
+    const error = await call(clients[0]![1]).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(WechatpayValidationError)
+    expect((error as WechatpayValidationError).option).toBe(option.split(' ')[0])
+    expect(gateway.seen).toHaveLength(0)
+  })
+
+  test('v3 call on a client without v3 credentials, v2 call without secret', async () => {
+    const v2only = new Wechatpay({ mchid, secret, baseUrl: gateway.url })
+    await expect(v2only.chain('v3/x').get()).rejects.toMatchObject({ option: 'serial' })
+    const v3only = new Wechatpay(options({ secret: undefined }))
+    await expect(
+      v3only.v2.pay.closeorder.post({ xml: { appid, mch_id: mchid, out_trade_no: 'T' } }),
+    ).rejects.toMatchObject({
+      option: 'secret',
+    })
+    expect(gateway.seen).toHaveLength(0)
+  })
+})
+
+describe('a reply signed by the gateway key verifies; anything else fails closed', () => {
+  test('reply signed over different bytes than sent', async () => {
+    gateway.handler = () => ({
+      status: 200,
+      body: '{"a":2}',
+      sign: false,
+      headers: signReply(keys.platformKey, platformSerial, '{"a":1}'),
+    })
+    await expect(clients[0]![1].chain('v3/x').get()).rejects.toMatchObject({
+      name: 'WechatpaySignatureError',
+    })
+  })
+})

@@ -1,0 +1,127 @@
+import { describe, expectTypeOf, test } from 'vitest'
+import type {
+  CloseOrderV2Reply,
+  EcommerceRecharge,
+  LooseNode,
+  Wechatpay,
+  WechatpayResponse,
+} from '../src/node'
+
+declare const wxpay: Wechatpay
+const mchid = '1900000109'
+const out_trade_no = 'T1'
+const out_recharge_no = 'cz1'
+const sub_mchid = '1900001121'
+const appid = 'wxd930ea5d5a258f4f'
+
+describe('v3 close order is typed in all three styles', () => {
+  test('property chain', () => {
+    const call = () =>
+      wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ out_trade_no, json: { mchid } })
+    expectTypeOf(call).returns.resolves.toHaveProperty('status').toEqualTypeOf<204 | 202>()
+    // @ts-expect-error out_trade_no is required
+    wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ json: { mchid } })
+    // @ts-expect-error json.mchid is required
+    wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ out_trade_no, json: {} })
+    // @ts-expect-error json is required
+    wxpay.v3.pay.transactions.outTradeNo.$out_trade_no$.close.post({ out_trade_no })
+  })
+  test('chain()', () => {
+    const call = () =>
+      wxpay
+        .chain('v3/pay/transactions/out-trade-no/{out_trade_no}/close')
+        .post({ out_trade_no, json: { mchid } })
+    expectTypeOf(call).returns.resolves.toEqualTypeOf<
+      WechatpayResponse<undefined, 204> | WechatpayResponse<{ code: string; message: string }, 202>
+    >()
+    // @ts-expect-error out_trade_no is required
+    wxpay.chain('v3/pay/transactions/out-trade-no/{out_trade_no}/close').post({ json: { mchid } })
+  })
+  test('[path]', () => {
+    const call = () =>
+      wxpay['v3/pay/transactions/out-trade-no/{out_trade_no}/close'].post({ out_trade_no, json: { mchid } })
+    expectTypeOf(call)
+      .returns.resolves.toHaveProperty('data')
+      .toEqualTypeOf<undefined | { code: string; message: string }>()
+    // @ts-expect-error json.mchid is required
+    wxpay['v3/pay/transactions/out-trade-no/{out_trade_no}/close'].post({ out_trade_no, json: {} })
+  })
+})
+
+describe('v2 close order is typed', () => {
+  test('all styles', () => {
+    const xml = { appid, mch_id: mchid, out_trade_no, sign_type: 'HMAC-SHA256' } as const
+    expectTypeOf(wxpay.v2.pay.closeorder.post({ xml }))
+      .resolves.toHaveProperty('data')
+      .toEqualTypeOf<CloseOrderV2Reply>()
+    expectTypeOf(wxpay.chain('v2/pay/closeorder').post({ xml }))
+      .resolves.toHaveProperty('data')
+      .toEqualTypeOf<CloseOrderV2Reply>()
+    expectTypeOf(wxpay['v2/pay/closeorder'].post({ xml }))
+      .resolves.toHaveProperty('data')
+      .toEqualTypeOf<CloseOrderV2Reply>()
+    // @ts-expect-error xml.out_trade_no is required
+    wxpay.v2.pay.closeorder.post({ xml: { appid, mch_id: mchid } })
+    // @ts-expect-error xml.out_trade_no is required
+    wxpay['v2/pay/closeorder'].post({ xml: { appid, mch_id: mchid } })
+    // @ts-expect-error sign_type is MD5 or HMAC-SHA256
+    wxpay.v2.pay.closeorder.post({ xml: { appid, mch_id: mchid, out_trade_no, sign_type: 'SHA1' } })
+  })
+})
+
+describe('v3 close recharge is typed', () => {
+  test('all styles', () => {
+    const a = wxpay.v3.platsolution.ecommerce.recharges.outRechargeNo._out_recharge_no_.close.post({
+      out_recharge_no,
+      query: { sub_mchid },
+    })
+    expectTypeOf(a).resolves.toHaveProperty('data').toEqualTypeOf<EcommerceRecharge>()
+    const b = wxpay
+      .chain('v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close')
+      .post({ out_recharge_no, query: { sub_mchid } })
+    expectTypeOf(b).resolves.toHaveProperty('data').toEqualTypeOf<EcommerceRecharge>()
+    const c = wxpay['v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close'].post({
+      out_recharge_no,
+      query: { sub_mchid },
+    })
+    expectTypeOf(c)
+      .resolves.toHaveProperty('data')
+      .toHaveProperty('recharge_state')
+      .toEqualTypeOf<'SUCCESS' | 'RECHARGING' | 'CLOSED'>()
+    expectTypeOf(c).resolves.toHaveProperty('data').toHaveProperty('recharge_amount').toEqualTypeOf<{
+      amount: number
+      currency: 'CNY' | (string & {})
+    }>()
+    // @ts-expect-error query.sub_mchid is required
+    wxpay.v3.platsolution.ecommerce.recharges.outRechargeNo._out_recharge_no_.close.post({
+      out_recharge_no,
+      query: {},
+    })
+    // @ts-expect-error query is required
+    wxpay['v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close'].post({
+      out_recharge_no,
+    })
+  })
+})
+
+describe('unknown paths are loosely typed', () => {
+  test('through chain() and [path], beside and below typed nodes', () => {
+    expectTypeOf(wxpay.chain('v3/pay/transactions/native').post).toEqualTypeOf<LooseNode['post']>()
+    expectTypeOf(wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.get({ out_trade_no, query: { mchid } }))
+      .resolves.toHaveProperty('data')
+      .toBeUnknown()
+    expectTypeOf(wxpay.v3.pay.transactions.chain('id/{transaction_id}').get({ transaction_id: 'x' }))
+      .resolves.toHaveProperty('data')
+      .toBeUnknown()
+    expectTypeOf(wxpay.chain('v3/refund/domestic/refunds').post({ json: {} }))
+      .resolves.toHaveProperty('data')
+      .toBeUnknown()
+    expectTypeOf(wxpay.chain('v2/pay/orderquery').post({ xml: { appid, mch_id: mchid, out_trade_no } }))
+      .resolves.toHaveProperty('data')
+      .toBeUnknown()
+  })
+  test('the client has no verbs of its own', () => {
+    // @ts-expect-error there is no path to send to
+    wxpay.post()
+  })
+})
