@@ -398,10 +398,10 @@ describe('bad input is refused before any I/O', () => {
         }),
       'xml.sign_type',
     ],
-    ['v2 without xml', (w) => w.chain('v2/pay/closeorder').post({}), 'xml'],
+    ['v2 without xml', (w) => w.chain('v2/pay/closeorder' as string).post({}), 'xml'],
     [
       'v2 object value',
-      (w) => w.chain('v2/pay/closeorder').post({ xml: { detail: {} as never } }),
+      (w) => w.chain('v2/pay/closeorder' as string).post({ xml: { detail: {} as never } }),
       'xml.detail',
     ],
     ['header with a line break', (w) => w.chain('v3/x').get({ headers: { 'x-a': 'a\r\nb' } }), 'headers.x-a'],

@@ -130,7 +130,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
       gateway.seen.push(seen)
       const reply = gateway.handler(seen)
-      if (reply === 'reset') return req.socket.destroy()
+      if (reply === 'reset') {
+        req.socket.destroy()
+        return
+      }
       if (reply === 'hang') return
       const headers: Record<string, string> = { 'request-id': `req-${gateway.seen.length}`, ...reply.headers }
       const replyBody = reply.body ?? ''

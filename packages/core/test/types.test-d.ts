@@ -92,11 +92,9 @@ describe('v3 close recharge is typed', () => {
       amount: number
       currency: 'CNY' | (string & {})
     }>()
+    const close = wxpay.v3.platsolution.ecommerce.recharges.outRechargeNo._out_recharge_no_.close
     // @ts-expect-error query.sub_mchid is required
-    wxpay.v3.platsolution.ecommerce.recharges.outRechargeNo._out_recharge_no_.close.post({
-      out_recharge_no,
-      query: {},
-    })
+    close.post({ out_recharge_no, query: {} })
     // @ts-expect-error query is required
     wxpay['v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close'].post({
       out_recharge_no,
