@@ -42,11 +42,13 @@ export interface SandboxContext {
 
 export function createRequestLog(): RequestLog {
   const log: RequestRecord[] = []
-  return Object.assign(log, {
-    clear() {
+  // not enumerable: the log compares and serialises as a plain array
+  Object.defineProperty(log, 'clear', {
+    value: () => {
       log.length = 0
     },
   })
+  return log as RequestLog
 }
 
 /** Hono environment of the sandbox apps: served by @hono/node-server. */
