@@ -37,14 +37,6 @@ async function main(): Promise<void> {
   if (values.host) options.host = values.host
   if (values['min-close-age'] !== undefined) options.minCloseAgeSeconds = Number(values['min-close-age'])
   const sb = await startSandbox(options)
-  process.stdout.write(
-    [
-      `wxpay sandbox listening on ${sb.url} (backup ${sb.backupUrl})`,
-      '# paste into your environment:',
-      ...envLines(sb),
-      '',
-    ].join('\n'),
-  )
   const stop = (signal: string) => {
     process.stdout.write(`${signal}: closing the sandbox\n`)
     sb.close().then(
@@ -59,6 +51,15 @@ async function main(): Promise<void> {
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
+  // printed last: whoever reads this may signal us at once, the handlers must be in place
+  process.stdout.write(
+    [
+      `wxpay sandbox listening on ${sb.url} (backup ${sb.backupUrl})`,
+      '# paste into your environment:',
+      ...envLines(sb),
+      '',
+    ].join('\n'),
+  )
 }
 
 main().catch((err: unknown) => {
