@@ -1,0 +1,116 @@
+import { type WechatpayOptions, WechatpayValidationError } from '@wxpay/core'
+
+/**
+ * Options of the `wechatpay()` middleware: those of `new Wechatpay()`, every one optional
+ * because a field left out is read from the environment (see {@link ENV_NAMES}).
+ */
+export type WechatpayMiddlewareOptions = Partial<WechatpayOptions>
+
+/** The environment variable (Workers binding, `process.env` entry) behind each option. */
+export const ENV_NAMES = {
+  mchid: 'WECHATPAY_MCHID',
+  serial: 'WECHATPAY_SERIAL',
+  privateKey: 'WECHATPAY_PRIVATE_KEY',
+  certs: 'WECHATPAY_CERTS',
+  secret: 'WECHATPAY_SECRET',
+  baseUrl: 'WECHATPAY_BASE_URL',
+  backupBaseUrl: 'WECHATPAY_BACKUP_BASE_URL',
+  timeout: 'WECHATPAY_TIMEOUT',
+} as const satisfies Record<Exclude<keyof WechatpayOptions, 'fetch'>, string>
+
+type EnvOption = keyof typeof ENV_NAMES
+
+/** What the environment may hold: strings, or (Wrangler JSON `[vars]`) numbers and objects. */
+export type WechatpayEnv = Readonly<Record<string, unknown>>
+
+/**
+ * A PEM kept in one line of a `.env` file or a dashboard field often has its newlines written
+ * as `\n`; turn those back into line breaks (only when the value has no real line break).
+ */
+function unescapePem(pem: string): string {
+  return pem.includes('\n') ? pem : pem.replace(/\\r\\n|\\n/g, '\n')
+}
+
+/** A string variable, or `undefined` when unset or empty (`WECHATPAY_SECRET=` means "not set"). */
+function text(env: WechatpayEnv, option: EnvOption): string | undefined {
+  const value = env[ENV_NAMES[option]]
+  if (value === undefined || value === null || value === '') return undefined
+  if (typeof value === 'number') return String(value)
+  if (typeof value !== 'string') {
+    throw new WechatpayValidationError(option, `${ENV_NAMES[option]} must be a string`)
+  }
+  return value
+}
+
+/** `WECHATPAY_CERTS`: a JSON object of serial → PEM (a JSON string, or an object from Wrangler vars). */
+function certsFrom(env: WechatpayEnv): Record<string, string> | undefined {
+  const raw = env[ENV_NAMES.certs]
+  if (raw === undefined || raw === null || raw === '') return undefined
+  let parsed: unknown = raw
+  if (typeof raw === 'string') {
+    try {
+      parsed = JSON.parse(raw)
+    } catch {
+      // never echo the value: it is configuration, and a neighbour of secrets
+      throw new WechatpayValidationError('certs', 'WECHATPAY_CERTS is not valid JSON')
+    }
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new WechatpayValidationError('certs', 'WECHATPAY_CERTS must be a JSON object of serial → PEM')
+  }
+  const certs: Record<string, string> = {}
+  for (const [serial, pem] of Object.entries(parsed)) {
+    // a non-string value is left for the core to reject, naming `certs.<serial>`
+    certs[serial] = typeof pem === 'string' ? unescapePem(pem) : (pem as string)
+  }
+  return certs
+}
+
+function timeoutFrom(env: WechatpayEnv): number | undefined {
+  const raw = text(env, 'timeout')
+  if (raw === undefined) return undefined
+  const timeout = Number(raw)
+  if (!Number.isFinite(timeout)) {
+    throw new WechatpayValidationError('timeout', 'WECHATPAY_TIMEOUT must be a number of milliseconds')
+  }
+  return timeout
+}
+
+function backupFrom(env: WechatpayEnv): string | false | undefined {
+  const raw = text(env, 'backupBaseUrl')
+  return raw === 'false' ? false : raw
+}
+
+/**
+ * Completes `given` from `env`: a field that is `undefined` in `given` is read from its variable.
+ * Only the variables of missing fields are read, so a bad `WECHATPAY_CERTS` is harmless when
+ * `certs` is given. Throws `WechatpayValidationError` (naming the option, never its value) for a
+ * variable that cannot be parsed.
+ *
+ * @example
+ * ```ts
+ * resolveOptions({ baseUrl: sandboxUrl }, { WECHATPAY_MCHID: '1900000109', WECHATPAY_SECRET: '…' })
+ * // → { mchid: '1900000109', secret: '…', baseUrl: sandboxUrl }
+ * ```
+ */
+export function resolveOptions(given: WechatpayMiddlewareOptions, env: WechatpayEnv): WechatpayOptions {
+  const options: WechatpayMiddlewareOptions = { ...given }
+  const fill = <K extends EnvOption>(option: K, read: () => WechatpayOptions[K] | undefined) => {
+    if (options[option] !== undefined) return
+    const value = read()
+    if (value !== undefined) options[option] = value
+  }
+  fill('mchid', () => text(env, 'mchid'))
+  fill('serial', () => text(env, 'serial'))
+  fill('privateKey', () => {
+    const pem = text(env, 'privateKey')
+    return pem === undefined ? undefined : unescapePem(pem)
+  })
+  fill('certs', () => certsFrom(env))
+  fill('secret', () => text(env, 'secret'))
+  fill('baseUrl', () => text(env, 'baseUrl'))
+  fill('backupBaseUrl', () => backupFrom(env))
+  fill('timeout', () => timeoutFrom(env))
+  // `mchid` is the one field every client needs; the core names it if it is still missing
+  return options as WechatpayOptions
+}
