@@ -34,6 +34,13 @@ describe('clientFor', () => {
     expect(clientFor(options({ fetch: f1 })).client).toBe(clients[2])
   })
 
+  test('certs in another order are another configuration (the core sends the first serial)', () => {
+    const a = clientFor(options({ certs: { A: 'x', B: 'y' } }))
+    const b = clientFor(options({ certs: { B: 'y', A: 'x' } }))
+    expect(b).not.toBe(a)
+    expect(clientFor(options({ certs: { A: 'x', B: 'y' } }))).toBe(a)
+  })
+
   test('a rejected configuration is cached: validated once', () => {
     const before = __clientCacheStats().constructed
     const bad = () => clientFor(options({ secret: 'short' }))

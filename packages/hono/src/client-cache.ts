@@ -8,50 +8,41 @@ export type CachedClient =
 /** How many configurations one isolate keeps; the least recently used one goes first. */
 export const MAX_CACHED_CLIENTS = 16
 
-const cache = new Map<string, CachedClient>()
-let constructed = 0
+/** The options a client depends on, cheap and short ones first, so a mismatch is found early. */
+type Fields = readonly unknown[]
 
-// `fetch` cannot be serialised: each distinct function gets a number, held weakly.
-const fetchIds = new WeakMap<object, number>()
-let nextFetchId = 1
+function fieldsOf(options: WechatpayOptions): Fields {
+  const { certs } = options
+  return [
+    options.mchid,
+    options.serial,
+    options.baseUrl,
+    options.backupBaseUrl,
+    options.timeout,
+    options.fetch, // by identity
+    options.secret,
+    options.privateKey,
+    // `certs` keep their order: the core picks the `Wechatpay-Serial` it sends from the first entries
+    ...(certs && typeof certs === 'object' ? Object.entries(certs).flat() : [certs]),
+  ]
+}
 
-function fetchId(fetchImpl: unknown): number | null {
-  if (typeof fetchImpl !== 'function') return null
-  let id = fetchIds.get(fetchImpl)
-  if (id === undefined) {
-    id = nextFetchId++
-    fetchIds.set(fetchImpl, id)
-  }
-  return id
+function sameFields(a: Fields, b: Fields): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false
+  return true
 }
 
 /**
- * The exact identity of a configuration, as a string. It holds the secrets themselves (an exact
- * key is cheaper than hashing them on every request, and lives in the same memory as the client
- * that holds them anyway), so it must never be logged or returned. `certs` keep their order: the
- * core picks the `Wechatpay-Serial` it sends from the first entries. `undefined` when the options
- * cannot be serialised (such options are not cached; the core rejects them).
+ * The cache, most recently used first. At most 16 entries, so a linear scan comparing the fields
+ * exactly beats building and hashing a key: no secret is copied into a key string, a hit costs
+ * well under a microsecond, and two configurations can never share a client by collision.
  */
-function keyOf(options: WechatpayOptions): string | undefined {
-  const { certs } = options
-  try {
-    return JSON.stringify([
-      options.mchid,
-      options.serial,
-      options.privateKey,
-      certs && typeof certs === 'object' && !Array.isArray(certs) ? Object.entries(certs) : certs,
-      options.secret,
-      options.baseUrl,
-      options.backupBaseUrl,
-      options.timeout,
-      fetchId(options.fetch),
-    ])
-  } catch {
-    return undefined
-  }
-}
+const cache: Array<{ fields: Fields; entry: CachedClient }> = []
+let constructed = 0
 
 function construct(options: WechatpayOptions): CachedClient {
+  constructed++
   try {
     return { client: new Wechatpay(options) }
   } catch (err) {
@@ -66,27 +57,21 @@ function construct(options: WechatpayOptions): CachedClient {
  * remembered too, so it is not validated again on every request.
  */
 export function clientFor(options: WechatpayOptions): CachedClient {
-  const key = keyOf(options)
-  if (key === undefined) return construct(options)
-  let entry = cache.get(key)
-  if (entry) {
-    // refresh its place: Map iteration order is insertion order, so the first key is the LRU one
-    cache.delete(key)
-  } else {
-    entry = construct(options)
-    constructed++
-    if (cache.size >= MAX_CACHED_CLIENTS) cache.delete(cache.keys().next().value as string)
-  }
-  cache.set(key, entry)
-  return entry
+  const fields = fieldsOf(options)
+  const index = cache.findIndex((slot) => sameFields(slot.fields, fields))
+  if (index === 0) return cache[0]!.entry
+  const slot = index > 0 ? cache.splice(index, 1)[0]! : { fields, entry: construct(options) }
+  cache.unshift(slot)
+  if (cache.length > MAX_CACHED_CLIENTS) cache.pop()
+  return slot.entry
 }
 
-/** @internal Test hook: entries in the cache and clients (or rejections) built so far. */
+/** @internal Test hook: entries in the cache, and clients (or rejections) built so far. */
 export function __clientCacheStats(): { size: number; constructed: number } {
-  return { size: cache.size, constructed }
+  return { size: cache.length, constructed }
 }
 
 /** @internal Test hook: empties the cache. */
 export function __clearClientCache(): void {
-  cache.clear()
+  cache.length = 0
 }

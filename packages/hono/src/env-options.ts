@@ -42,10 +42,17 @@ function text(env: WechatpayEnv, option: EnvOption): string | undefined {
   return value
 }
 
+// The variable rarely changes: parse it once, not on every request (the result is never mutated).
+let lastCerts: { raw: unknown; certs: Record<string, string> | undefined } = {
+  raw: undefined,
+  certs: undefined,
+}
+
 /** `WECHATPAY_CERTS`: a JSON object of serial → PEM (a JSON string, or an object from Wrangler vars). */
 function certsFrom(env: WechatpayEnv): Record<string, string> | undefined {
   const raw = env[ENV_NAMES.certs]
   if (raw === undefined || raw === null || raw === '') return undefined
+  if (typeof raw === 'string' && raw === lastCerts.raw) return lastCerts.certs
   let parsed: unknown = raw
   if (typeof raw === 'string') {
     try {
@@ -63,6 +70,7 @@ function certsFrom(env: WechatpayEnv): Record<string, string> | undefined {
     // a non-string value is left for the core to reject, naming `certs.<serial>`
     certs[serial] = typeof pem === 'string' ? unescapePem(pem) : (pem as string)
   }
+  lastCerts = { raw, certs }
   return certs
 }
 
