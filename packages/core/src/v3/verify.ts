@@ -41,7 +41,8 @@ export async function verifyReply(input: VerifyInput): Promise<void> {
     throw fail(`reply is missing ${missing.join(', ')}`)
   }
   if (!/^\d{1,12}$/.test(timestamp)) throw fail('Wechatpay-Timestamp is not a Unix time in seconds')
-  const skew = Math.abs((input.now ?? Date.now()) / 1000 - Number(timestamp))
+  // Whole seconds, as the official SDKs compare: a reply stamped 300 s away is refused.
+  const skew = Math.abs(Math.floor((input.now ?? Date.now()) / 1000) - Number(timestamp))
   if (!(skew < MAX_SKEW_SECONDS)) throw fail(`Wechatpay-Timestamp is ${Math.round(skew)} s away from now`)
   const key = input.keys.get(serial)
   if (!key) throw fail(`Wechatpay-Serial ${JSON.stringify(serial)} is not among the configured certs`)

@@ -1,3 +1,5 @@
+// Byte-level checks of what goes on the wire, against a test gateway whose replies each test
+// controls (test/gateway.ts). The end-to-end tests against @wxpay/sandbox are in sandbox.test.ts.
 import { createServer } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { Wechatpay as FetchWechatpay } from '../src/index'
