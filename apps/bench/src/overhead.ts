@@ -1,0 +1,85 @@
+// The SDK's own cost per call, RSA excluded: the same v3 close through @wxpay/core and through a
+// bare sign + request + verify, both on one in-memory transport (a `fetch` answering a 204), with
+// Web Crypto's RSA sign and verify replaced by constant stubs for the duration of the measurement.
+// What remains is the work around the RSA operations; the difference is what the SDK adds (chain,
+// expansion, validation, headers, nonce, base64, checks).
+import { webcrypto } from 'node:crypto'
+import { Wechatpay } from '@wxpay/core'
+import { type Fixtures, OUT_TRADE_NO } from './fixtures'
+import { median } from './measure'
+
+const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
+
+export async function measureOverhead(f: Fixtures, iterations: number, rounds: number) {
+  const subtle = globalThis.crypto.subtle
+  const der = (pem: string) => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')
+  const fixedSignature = new Uint8Array(256).fill(7).buffer
+  const timestamp = String(Math.floor(Date.now() / 1000))
+  const nonce = 'n'.repeat(32)
+  const headers = {
+    'wechatpay-timestamp': timestamp,
+    'wechatpay-nonce': nonce,
+    'wechatpay-signature': Buffer.from(fixedSignature).toString('base64'),
+    'wechatpay-serial': f.platformSerial,
+  }
+  const memoryFetch = (async () => new Response(null, { status: 204, headers })) as typeof fetch
+  const wxpay = new Wechatpay({
+    mchid: f.mchid,
+    serial: f.serial,
+    privateKey: f.privateKey,
+    certs: { [f.platformSerial]: f.platformPublicKey },
+    baseUrl: 'http://127.0.0.1:9/',
+    backupBaseUrl: false,
+    fetch: memoryFetch,
+  })
+  const close = wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.close
+  const key = await webcrypto.subtle.importKey('pkcs8', der(f.privateKey), algorithm, false, ['sign'])
+  const pub = await webcrypto.subtle.importKey('spki', der(f.platformPublicKey), algorithm, false, ['verify'])
+  const body = JSON.stringify({ mchid: f.mchid })
+  const path = `/v3/pay/transactions/out-trade-no/${OUT_TRADE_NO}/close`
+  // Make sure the client has imported its keys before timing.
+  await close.post({ out_trade_no: OUT_TRADE_NO, json: { mchid: f.mchid } }).catch(() => {})
+
+  const core = async () => {
+    await close.post({ out_trade_no: OUT_TRADE_NO, json: { mchid: f.mchid } })
+  }
+  const bare = async () => {
+    const message = `POST\n${path}\n${timestamp}\n${nonce}\n${body}\n`
+    const sig = Buffer.from(await subtle.sign(algorithm, key, Buffer.from(message))).toString('base64')
+    const res = await memoryFetch(`http://127.0.0.1:9${path}`, {
+      method: 'POST',
+      body,
+      headers: { authorization: sig },
+    })
+    const raw = new Uint8Array(await res.arrayBuffer())
+    const verifyMessage = Buffer.concat([Buffer.from(`${timestamp}\n${nonce}\n`), raw, Buffer.from('\n')])
+    const signature = res.headers.get('wechatpay-signature') ?? ''
+    if (!(await subtle.verify(algorithm, pub, Buffer.from(signature, 'base64'), verifyMessage)))
+      throw new Error('bad')
+  }
+  const time = async (fn: () => Promise<void>) => {
+    const t0 = performance.now()
+    for (let i = 0; i < iterations; i++) await fn()
+    return ((performance.now() - t0) * 1000) / iterations
+  }
+
+  const original = { sign: subtle.sign, verify: subtle.verify }
+  Object.defineProperty(subtle, 'sign', { configurable: true, value: async () => fixedSignature })
+  Object.defineProperty(subtle, 'verify', { configurable: true, value: async () => true })
+  try {
+    await time(core)
+    await time(bare)
+    const coreTimes: number[] = []
+    const bareTimes: number[] = []
+    for (let r = 0; r < rounds; r++) {
+      coreTimes.push(await time(core))
+      bareTimes.push(await time(bare))
+    }
+    const coreMicros = median(coreTimes)
+    const bareMicros = median(bareTimes)
+    return { coreMicros, bareMicros, overheadMicros: coreMicros - bareMicros }
+  } finally {
+    Object.defineProperty(subtle, 'sign', { configurable: true, value: original.sign })
+    Object.defineProperty(subtle, 'verify', { configurable: true, value: original.verify })
+  }
+}
