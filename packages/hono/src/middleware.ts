@@ -30,7 +30,11 @@ const TAG = '[@wxpay/hono]'
 function misconfigured(err: WechatpayValidationError): never {
   const root = err.option.split('.')[0] as keyof typeof ENV_NAMES
   const variable = ENV_NAMES[root] ? ` (or env ${ENV_NAMES[root]})` : ''
-  console.error(`${TAG} invalid WeChat Pay option \`${err.option}\`${variable}: ${err.message}`)
+  // the core's message starts with the option's name; say it once
+  const reason = err.message.startsWith(`${err.option}: `)
+    ? err.message.slice(err.option.length + 2)
+    : err.message
+  console.error(`${TAG} invalid WeChat Pay option \`${err.option}\`${variable}: ${reason}`)
   const body = {
     error: 'InternalServerError',
     code: 'WECHATPAY_MISCONFIGURED',
@@ -55,15 +59,18 @@ function misconfigured(err: WechatpayValidationError): never {
  * import { Hono } from 'hono'
  * import { wechatpay, wechatpayErrorHandler } from '@wxpay/hono'
  *
- * const app = new Hono()
+ * const app = new Hono<{ Bindings: { WECHATPAY_MCHID: string } }>()
  * app.use('/pay/*', wechatpay()) // everything from env: WECHATPAY_MCHID, WECHATPAY_PRIVATE_KEY, …
  * app.post('/pay/orders/:no/close', async (c) => {
- *   const { status } = await c.var.wechatpay.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({
+ *   await c.var.wechatpay.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({
  *     out_trade_no: c.req.param('no'),
- *     json: { mchid: env(c).WECHATPAY_MCHID },
+ *     json: { mchid: c.env.WECHATPAY_MCHID },
  *   })
- *   return c.body(null, status)
+ *   return c.body(null, 204)
  * })
+ *
+ * // or per request, e.g. per tenant; fields left out still come from env
+ * app.use('/shops/:shop/*', wechatpay((c) => ({ mchid: shops[c.req.param('shop')].mchid })))
  * app.onError(wechatpayErrorHandler)
  * ```
  */
