@@ -11,13 +11,22 @@ export function isNodeBuiltin(specifier) {
 }
 
 /**
- * @param {string} entry path of the Worker module
+ * @param {string | { contents: string, resolveDir: string }} entry path of the Worker module, or its source
  * @returns {Promise<{ code: string, metafile: import('esbuild').Metafile, nodeImports: string[] }>}
  */
 export async function bundleWorker(entry) {
   const nodeImports = []
   const result = await build({
-    entryPoints: [entry],
+    ...(typeof entry === 'string'
+      ? { entryPoints: [entry] }
+      : {
+          stdin: {
+            contents: entry.contents,
+            resolveDir: entry.resolveDir,
+            loader: 'ts',
+            sourcefile: 'stdin.ts',
+          },
+        }),
     bundle: true,
     write: false,
     format: 'esm',

@@ -1,0 +1,28 @@
+/**
+ * The same routes on Node: `node --env-file=.env` (or any `process.env`) supplies the WECHATPAY_*
+ * variables; `env(c)` reads `process.env` there.
+ */
+import { serve } from '@hono/node-server'
+import { wechatpay, wechatpayErrorHandler } from '@wxpay/hono'
+import { Hono } from 'hono'
+
+const app = new Hono()
+
+// options may also be given, in full or in part, or computed per request from the context
+app.use('/pay/*', wechatpay({ timeout: 5_000 }))
+
+app.post('/pay/v2/orders/:no/close', async (c) => {
+  const { data } = await c.var.wechatpay.v2.pay.closeorder.post({
+    xml: {
+      appid: process.env.WECHATPAY_APPID ?? '',
+      mch_id: process.env.WECHATPAY_MCHID ?? '',
+      out_trade_no: c.req.param('no'),
+      sign_type: 'HMAC-SHA256',
+    },
+  })
+  return c.json(data)
+})
+
+app.onError(wechatpayErrorHandler)
+
+serve({ fetch: app.fetch, port: 3000 })
