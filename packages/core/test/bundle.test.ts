@@ -1,0 +1,130 @@
+// The edge entry reaches no Node built-in; the node entry does reach undici (so the check can tell
+// them apart); the built package loads from CommonJS and ESM; package.json and VERSION agree.
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { builtinModules } from 'node:module'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build, type Plugin } from 'esbuild'
+import { describe, expect, test } from 'vitest'
+import { VERSION } from '../src/version'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const dist = join(root, 'dist')
+const hasDist = existsSync(join(dist, 'node.cjs')) && existsSync(join(dist, 'index.js'))
+
+const BUILTINS = new Set(builtinModules.flatMap((name) => [name, name.split('/')[0]!]))
+
+interface Reached {
+  path: string
+  importer: string
+}
+
+/** Records every import of a Node built-in (`node:x`, `x`, `x/sub`) and keeps it out of the bundle. */
+function builtinRecorder(reached: Reached[]): Plugin {
+  return {
+    name: 'record-node-builtins',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        const bare = args.path.split('/')[0]!
+        if (args.path.startsWith('node:') || BUILTINS.has(args.path) || BUILTINS.has(bare)) {
+          reached.push({ path: args.path, importer: relative(root, args.importer) })
+          return { path: args.path, external: true }
+        }
+        return undefined
+      })
+    },
+  }
+}
+
+async function bundle(entry: string, platform: 'browser' | 'node', reached: Reached[]) {
+  const result = await build({
+    entryPoints: [join(root, entry)],
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform,
+    conditions: platform === 'browser' ? ['workerd', 'worker', 'browser'] : ['node'],
+    logLevel: 'silent',
+    plugins: [builtinRecorder(reached)],
+  })
+  const text = result.outputFiles.map((file) => file.text).join('\n')
+  return { text, inputs: Object.keys(result.metafile.inputs) }
+}
+
+describe('esbuild bundles', () => {
+  test('src/index.ts for a browser/worker platform reaches no Node built-in and no undici', async () => {
+    const reached: Reached[] = []
+    const { text, inputs } = await bundle('src/index.ts', 'browser', reached)
+    expect(reached).toEqual([])
+    expect(text).not.toMatch(/undici/)
+    expect(inputs.filter((input) => /undici|transport\/undici/.test(input))).toEqual([])
+    // It is the real client: signing, XML, MD5 are all in.
+    expect(inputs.some((input) => input.endsWith('src/v3/authorization.ts'))).toBe(true)
+    expect(inputs.some((input) => input.includes('fast-xml-parser'))).toBe(true)
+    expect(inputs.some((input) => input.includes('@noble/hashes'))).toBe(true)
+    expect(text.length).toBeGreaterThan(10_000)
+  })
+
+  test('src/node.ts for node DOES reach undici and Node built-ins (the check can tell them apart)', async () => {
+    const reached: Reached[] = []
+    const { text, inputs } = await bundle('src/node.ts', 'node', reached)
+    expect(reached.length).toBeGreaterThan(0)
+    expect(reached.some((r) => r.importer.includes('undici'))).toBe(true)
+    expect(inputs.some((input) => input.endsWith('src/transport/undici.ts'))).toBe(true)
+    expect(text).toMatch(/undici/)
+  })
+})
+
+describe('package metadata', () => {
+  test('package.json version equals VERSION', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }
+    expect(pkg.version).toBe(VERSION)
+    expect(VERSION).toMatch(/^\d+\.\d+\.\d+(?:-[\w.]+)?$/)
+  })
+})
+
+describe.skipIf(!hasDist)('dist entry points (skipped when dist/ is missing: run the build first)', () => {
+  const node = (args: string[]) =>
+    execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+
+  test('require(dist/node.cjs) gives a Wechatpay constructor', () => {
+    node([
+      '-e',
+      `const m = require(${JSON.stringify(join(dist, 'node.cjs'))}); if (typeof m.Wechatpay !== 'function') process.exit(1)`,
+    ])
+  })
+
+  test("require('@wxpay/core') from CommonJS resolves the node build and constructs a client", () => {
+    const out = node([
+      '-e',
+      `const m = require('@wxpay/core'); const w = new m.Wechatpay({ mchid: '1900000109' });
+       process.stdout.write([typeof m.Wechatpay, typeof m.undiciTransport, w instanceof m.Wechatpay, require.resolve('@wxpay/core')].join(' '))`,
+    ])
+    expect(out).toBe(`function function true ${join(dist, 'node.cjs')}`)
+  })
+
+  test("import('@wxpay/core') from ESM on Node resolves the node build", () => {
+    const out = node([
+      '--input-type=module',
+      '-e',
+      `const m = await import('@wxpay/core'); process.stdout.write([typeof m.Wechatpay, typeof m.undiciTransport, m.VERSION].join(' '))`,
+    ])
+    expect(out).toBe(`function function ${VERSION}`)
+  })
+
+  test('with the workerd condition, the edge build (no undici export) is chosen', () => {
+    const out = node([
+      '--conditions=workerd',
+      '--input-type=module',
+      '-e',
+      `const m = await import('@wxpay/core'); process.stdout.write([typeof m.Wechatpay, typeof m.undiciTransport].join(' '))`,
+    ])
+    expect(out).toBe('function undefined')
+  })
+})
+
+test.runIf(!hasDist)('dist/ is missing: the CommonJS/ESM entry checks were skipped (build first)', () => {
+  console.warn('dist/ is missing: skipped the CommonJS/ESM entry point checks; run `pnpm build` first')
+})

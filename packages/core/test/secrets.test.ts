@@ -1,0 +1,466 @@
+// No secret in any error or printed client: every error class the SDK throws in practice, built
+// through the public API with secret-bearing inputs, then shown every way Node shows things.
+import { inspect } from 'node:util'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import {
+  Wechatpay,
+  WechatpayApiError,
+  WechatpayBusinessError,
+  WechatpayError,
+  WechatpaySignatureError,
+  WechatpayTransportError,
+  WechatpayValidationError,
+} from '../src/node'
+import { signReply, v2Sign, v2Xml } from './gateway'
+import { generateKeys, type TestKeys } from './keys'
+
+const mchid = '1900000109'
+const merchantSerial = '3775B6A45ACD588826D15E583A95F5DD00000001'
+const platformSerial = 'PUB_KEY_ID_0119000001092026112200000000000001'
+const secret = 'Q7wE9rT1yU3iO5pA7sD9fG1hJ3kL5zX7'
+const appid = 'wxd930ea5d5a258f4f'
+
+let keys: TestKeys
+
+beforeAll(() => {
+  keys = generateKeys()
+})
+
+afterAll(() => keys.cleanup())
+
+const base64Body = (pem: string) => pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')
+const derOf = (pem: string) => Buffer.from(base64Body(pem), 'base64')
+const toPem = (label: string, der: Uint8Array) =>
+  `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n')}\n-----END ${label}-----\n`
+
+/** Every 40-character slice of each secret PEM body, the secret itself and the PEMs whole. */
+function secretsIn(text: string): string[] {
+  const found: string[] = []
+  if (text.includes(secret)) found.push('the APIv2 secret')
+  if (text.includes('-----BEGIN')) found.push('a PEM armour line')
+  for (const [name, pem] of [
+    ['merchantKey', keys.merchantKey],
+    ['merchantKeyPkcs1', keys.merchantKeyPkcs1],
+  ] as const) {
+    if (text.includes(pem)) found.push(`${name} PEM`)
+    const body = base64Body(pem)
+    for (let i = 0; i + 40 <= body.length; i++) {
+      if (text.includes(body.slice(i, i + 40))) {
+        found.push(`a 40-char slice of ${name} at ${i}`)
+        break
+      }
+    }
+  }
+  return found
+}
+
+function renderings(err: unknown): Record<string, string> {
+  const error = err as Error
+  return {
+    message: error.message,
+    String: String(error),
+    stack: error.stack ?? '',
+    inspect: inspect(error, { depth: 10, showHidden: true }),
+    JSON: JSON.stringify(error),
+  }
+}
+
+function options(extra: Record<string, unknown> = {}) {
+  return {
+    mchid,
+    serial: merchantSerial,
+    privateKey: keys.merchantKey,
+    certs: { [platformSerial]: keys.platformPublicKey },
+    secret,
+    ...extra,
+  }
+}
+
+/** A `fetch` that answers with `reply` (or throws/hangs), never touching the network. */
+function stub(reply: (init: RequestInit | undefined) => Promise<Response> | Response): typeof fetch {
+  return (async (_input: RequestInfo | URL, init?: RequestInit) => reply(init)) as typeof fetch
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection')
+    },
+    (err: unknown) => err,
+  )
+}
+
+function construction(extra: Record<string, unknown>): unknown {
+  try {
+    new Wechatpay(options(extra) as never)
+  } catch (err) {
+    return err
+  }
+  throw new Error('expected the constructor to throw')
+}
+
+const closeOrder = (client: Wechatpay) =>
+  client.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ out_trade_no: 'S1', json: { mchid } })
+const closeV2 = (client: Wechatpay) =>
+  client.v2.pay.closeorder.post({ xml: { appid, mch_id: mchid, out_trade_no: 'S1' } })
+
+/** [label, expected class, expected code, how to get the error in practice] */
+const scenarios: Array<[string, Function, string | RegExp, () => unknown]> = [
+  [
+    'secret of 31 characters',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => construction({ secret: secret.slice(1) }),
+  ],
+  [
+    'secret of 33 characters',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => construction({ secret: `${secret}!` }),
+  ],
+  [
+    'secret passed as mchid',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => construction({ mchid: secret }),
+  ],
+  [
+    'secret passed as timeout',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => construction({ timeout: secret }),
+  ],
+  [
+    'secret in baseUrl credentials',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => construction({ baseUrl: `https://u:${secret}@api.mch.weixin.qq.com/` }),
+  ],
+  [
+    'secret passed as serial with punctuation',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => construction({ serial: `${secret}!` }),
+  ],
+  [
+    'privateKey with its DER truncated',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => construction({ privateKey: toPem('PRIVATE KEY', derOf(keys.merchantKey).subarray(0, -7)) }),
+  ],
+  [
+    'privateKey with a bad base64 character',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => construction({ privateKey: keys.merchantKey.replace(/\n(.)/, '\n*$1') }),
+  ],
+  [
+    'privateKey PKCS#1 with trailing bytes',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () =>
+      construction({
+        privateKey: toPem(
+          'RSA PRIVATE KEY',
+          Buffer.concat([derOf(keys.merchantKeyPkcs1), Buffer.from([5, 0])]),
+        ),
+      }),
+  ],
+  [
+    'privateKey with the wrong label',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => construction({ privateKey: keys.merchantKey.replace(/PRIVATE KEY/g, 'SECRET KEY') }),
+  ],
+  [
+    'the merchant private key placed in certs',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => construction({ certs: { [platformSerial]: keys.merchantKey } }),
+  ],
+  [
+    'the PKCS#1 private key placed in certs',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => construction({ certs: { [platformSerial]: keys.merchantKeyPkcs1 } }),
+  ],
+  [
+    'a private key that parses but Web Crypto cannot import (at the first call)',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => {
+      const der = Buffer.from(derOf(keys.merchantKey))
+      // PrivateKeyInfo: 30 82 LL LL | 02 01 00 | AlgorithmIdentifier (15) | 04 82 LL LL | 30 … ← break this tag
+      expect(der[26]).toBe(0x30)
+      der[26] = 0x31
+      const client = new Wechatpay(
+        options({ privateKey: toPem('PRIVATE KEY', der), fetch: stub(() => new Response()) }),
+      )
+      return rejection(closeOrder(client))
+    },
+  ],
+  [
+    'a missing path variable',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () =>
+      rejection(
+        new Wechatpay(options())
+          .chain('v3/pay/transactions/out-trade-no/{out_trade_no}/close')
+          .post({ json: { mchid } } as never),
+      ),
+  ],
+  [
+    'a v2 call on a v3-only client',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => rejection(closeV2(new Wechatpay(options({ secret: undefined })))),
+  ],
+  [
+    'a v3 reply signed by another key',
+    WechatpaySignatureError,
+    'SIGNATURE_INVALID',
+    () =>
+      rejection(
+        closeOrder(
+          new Wechatpay(
+            options({
+              fetch: stub(
+                () =>
+                  new Response(null, { status: 204, headers: signReply(keys.otherKey, platformSerial, '') }),
+              ),
+            }),
+          ),
+        ),
+      ),
+  ],
+  [
+    'a v2 reply with a bad sign',
+    WechatpaySignatureError,
+    'SIGNATURE_INVALID',
+    () => {
+      const reply = {
+        return_code: 'SUCCESS',
+        mch_id: mchid,
+        nonce_str: 'n',
+        result_code: 'SUCCESS',
+        sign: 'BAD',
+      }
+      return rejection(closeV2(new Wechatpay(options({ fetch: stub(() => new Response(v2Xml(reply))) }))))
+    },
+  ],
+  [
+    'a v3 401 SIGN_ERROR',
+    WechatpayApiError,
+    'SIGN_ERROR',
+    () =>
+      rejection(
+        closeOrder(
+          new Wechatpay(
+            options({
+              fetch: stub(
+                () =>
+                  new Response(
+                    JSON.stringify({ code: 'SIGN_ERROR', message: '签名错误', detail: { issue: 'sign' } }),
+                    {
+                      status: 401,
+                      headers: { 'request-id': 'rid-401' },
+                    },
+                  ),
+              ),
+            }),
+          ),
+        ),
+      ),
+  ],
+  [
+    'a v2 result_code FAIL',
+    WechatpayBusinessError,
+    'ORDERPAID',
+    () => {
+      const reply: Record<string, string> = {
+        return_code: 'SUCCESS',
+        appid,
+        mch_id: mchid,
+        nonce_str: 'n',
+        result_code: 'FAIL',
+        err_code: 'ORDERPAID',
+        err_code_des: 'order paid',
+      }
+      reply.sign = v2Sign(reply, secret, 'MD5')
+      return rejection(closeV2(new Wechatpay(options({ fetch: stub(() => new Response(v2Xml(reply))) }))))
+    },
+  ],
+  [
+    'a v2 return_code FAIL',
+    WechatpayBusinessError,
+    'FAIL',
+    () =>
+      rejection(
+        closeV2(
+          new Wechatpay(
+            options({
+              fetch: stub(() => new Response(v2Xml({ return_code: 'FAIL', return_msg: '签名错误' }))),
+            }),
+          ),
+        ),
+      ),
+  ],
+  [
+    'a transport timeout',
+    WechatpayTransportError,
+    'TIMEOUT',
+    () =>
+      rejection(
+        closeOrder(
+          new Wechatpay(
+            options({
+              timeout: 50,
+              fetch: stub(
+                (init) =>
+                  new Promise<Response>((_, reject) =>
+                    init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
+                  ),
+              ),
+            }),
+          ),
+        ),
+      ),
+  ],
+  [
+    'a refused connection, after the backup',
+    WechatpayTransportError,
+    'CONNECTION',
+    () =>
+      rejection(
+        closeOrder(
+          new Wechatpay(
+            options({
+              fetch: stub(() => {
+                throw new TypeError('fetch failed')
+              }),
+            }),
+          ),
+        ),
+      ),
+  ],
+  [
+    'an aborted call',
+    WechatpayTransportError,
+    'ABORTED',
+    () =>
+      rejection(
+        new Wechatpay(options()).v3.pay.transactions.outTradeNo._out_trade_no_.close.post({
+          out_trade_no: 'S1',
+          json: { mchid },
+          signal: AbortSignal.abort(),
+        }),
+      ),
+  ],
+  [
+    'an oversized reply',
+    WechatpayTransportError,
+    'RESPONSE_TOO_LARGE',
+    () =>
+      rejection(
+        closeOrder(
+          new Wechatpay(
+            options({
+              fetch: stub(
+                () => new Response('{}', { status: 200, headers: { 'content-length': '99999999999' } }),
+              ),
+            }),
+          ),
+        ),
+      ),
+  ],
+]
+
+describe('errors thrown in practice carry no secret', () => {
+  test.each(scenarios)('%s', async (_, Class, code, make) => {
+    const error = await make()
+    expect(error).toBeInstanceOf(Class)
+    expect(error).toBeInstanceOf(WechatpayError)
+    const typed = error as WechatpayError
+    if (typeof code === 'string') expect(typed.code).toBe(code)
+    for (const [how, text] of Object.entries(renderings(error))) {
+      expect({ how, leaks: secretsIn(text) }).toEqual({ how, leaks: [] })
+    }
+  })
+
+  test('the leak detector itself finds each secret (it can fail)', () => {
+    expect(secretsIn(`x${secret}x`)).toContain('the APIv2 secret')
+    expect(secretsIn(keys.merchantKey).length).toBeGreaterThan(0)
+    expect(secretsIn(base64Body(keys.merchantKeyPkcs1).slice(500, 541))).toEqual([
+      'a 40-char slice of merchantKeyPkcs1 at 500',
+    ])
+    expect(
+      secretsIn(inspect(new Error('m', { cause: { key: keys.merchantKey } }), { depth: 10 })).length,
+    ).toBeGreaterThan(0)
+  })
+})
+
+describe('a printed client carries no secret', () => {
+  test.each([
+    [
+      'inspect showHidden depth 10',
+      (x: unknown) => inspect(x, { showHidden: true, depth: 10, showProxy: false }),
+    ],
+    ['inspect showProxy', (x: unknown) => inspect(x, { showHidden: true, depth: 10, showProxy: true })],
+    ['inspect getters', (x: unknown) => inspect(x, { showHidden: true, depth: 10, getters: true })],
+    ['String', (x: unknown) => String(x)],
+    ['JSON.stringify', (x: unknown) => JSON.stringify(x)],
+    ['Object.getOwnPropertyNames', (x: unknown) => String(Object.getOwnPropertyNames(x as object))],
+    ['the prototype', (x: unknown) => inspect(Object.getPrototypeOf(x), { showHidden: true, depth: 10 })],
+  ])('%s', (_, show) => {
+    for (const extra of [{}, { privateKey: keys.merchantKeyPkcs1 }]) {
+      const client = new Wechatpay(options(extra))
+      for (const node of [client, client.v3, client.v2.pay.closeorder])
+        expect(secretsIn(show(node))).toEqual([])
+    }
+  })
+})
+
+describe('the error hierarchy', () => {
+  const table: Array<[Function, () => WechatpayError, string]> = [
+    [WechatpayError, () => new WechatpayError('SOME_CODE', 'm'), 'SOME_CODE'],
+    [WechatpayValidationError, () => new WechatpayValidationError('mchid', 'bad'), 'INVALID_OPTION'],
+    [WechatpaySignatureError, () => new WechatpaySignatureError('bad', { status: 200 }), 'SIGNATURE_INVALID'],
+    [
+      WechatpayApiError,
+      () => new WechatpayApiError({ status: 404, code: 'ORDER_NOT_EXIST', message: 'm' }),
+      'ORDER_NOT_EXIST',
+    ],
+    [WechatpayBusinessError, () => new WechatpayBusinessError(200, { return_code: 'FAIL' }), 'FAIL'],
+    [WechatpayTransportError, () => new WechatpayTransportError('TIMEOUT', 'm'), 'TIMEOUT'],
+  ]
+
+  test.each(table)('%o', (Class, make, code) => {
+    const error = make()
+    expect(error.name).toBe(Class.name)
+    expect(typeof error.code).toBe('string')
+    expect(error.code).toBe(code)
+    expect(error).toBeInstanceOf(WechatpayError)
+    expect(error).toBeInstanceOf(Error)
+    expect(error.constructor).toBe(Class)
+    expect(String(error).startsWith(`${Class.name}: `)).toBe(true)
+    expect(error.stack?.startsWith(`${Class.name}: `)).toBe(true)
+  })
+
+  test('the subclasses are distinct', () => {
+    const errors = table.map(([, make]) => make())
+    for (const [i, [Class]] of table.entries()) {
+      if (Class === WechatpayError) continue
+      expect(errors.filter((e) => e instanceof Class)).toEqual([errors[i]])
+    }
+  })
+
+  test('every error met in practice has name equal to its class name and a string code', async () => {
+    for (const [label, Class, , make] of scenarios) {
+      const error = (await make()) as WechatpayError
+      expect({ label, name: error.name }).toEqual({ label, name: Class.name })
+      expect(error.constructor).toBe(Class)
+      expect(typeof error.code).toBe('string')
+    }
+  })
+})
