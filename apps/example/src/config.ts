@@ -1,0 +1,51 @@
+import type { WechatpayOptions } from '@wxpay/core'
+import { resolveOptions } from '@wxpay/hono'
+import { type Sandbox, startSandbox } from '@wxpay/sandbox'
+
+/** What every part of the example needs: client options, the v2 appid, and the sandbox if one was started. */
+export interface ExampleConfig {
+  options: WechatpayOptions
+  appid: string
+  /** The embedded gateway, when no `WECHATPAY_*` variable was set. */
+  sandbox: Sandbox | undefined
+}
+
+/**
+ * Reads `WECHATPAY_*` (the names of `@wxpay/hono`, plus `WECHATPAY_APPID` for v2) from the
+ * environment; when none is set, starts `@wxpay/sandbox` in-process and uses its credentials.
+ * Real credentials therefore turn the example into a real integration with no code change.
+ */
+export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<ExampleConfig> {
+  const configured = Object.entries(env).some(([name, value]) => name.startsWith('WECHATPAY_') && value)
+  if (configured) {
+    return { options: resolveOptions({}, env), appid: env.WECHATPAY_APPID ?? '', sandbox: undefined }
+  }
+  const sandbox = await startSandbox()
+  return { options: sandboxOptions(sandbox), appid: sandbox.merchant.appid, sandbox }
+}
+
+/** Client options for a running sandbox: its merchant credentials, its platform key, its two URLs. */
+export function sandboxOptions(sandbox: Sandbox): WechatpayOptions {
+  return {
+    mchid: sandbox.merchant.mchid,
+    serial: sandbox.merchant.serial,
+    privateKey: sandbox.merchant.privateKey,
+    certs: { [sandbox.platform.serial]: sandbox.platform.publicKey },
+    secret: sandbox.merchant.secret,
+    baseUrl: sandbox.url,
+    backupBaseUrl: sandbox.backupUrl,
+  }
+}
+
+/** The same configuration as `WECHATPAY_*` variables: what a Worker gets as bindings. */
+export function toEnv(config: ExampleConfig): Record<string, string> {
+  const { options } = config
+  const env: Record<string, string> = { WECHATPAY_MCHID: options.mchid, WECHATPAY_APPID: config.appid }
+  if (options.serial) env.WECHATPAY_SERIAL = options.serial
+  if (options.privateKey) env.WECHATPAY_PRIVATE_KEY = options.privateKey
+  if (options.certs) env.WECHATPAY_CERTS = JSON.stringify(options.certs)
+  if (options.secret) env.WECHATPAY_SECRET = options.secret
+  if (options.baseUrl) env.WECHATPAY_BASE_URL = options.baseUrl
+  if (typeof options.backupBaseUrl === 'string') env.WECHATPAY_BACKUP_BASE_URL = options.backupBaseUrl
+  return env
+}

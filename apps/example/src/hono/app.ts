@@ -1,0 +1,54 @@
+import type { WechatpayMiddlewareOptions } from '@wxpay/hono'
+import { wechatpay, wechatpayErrorHandler } from '@wxpay/hono'
+import { type Context, Hono } from 'hono'
+import { env } from 'hono/adapter'
+
+type ExampleEnv = { WECHATPAY_APPID?: string }
+
+/**
+ * The Hono app: the same three routes as the NestJS app, on Node and on Cloudflare Workers alike.
+ * Options not given here come from `WECHATPAY_*` (bindings on Workers, `process.env` on Node).
+ */
+export function createApp(options: WechatpayMiddlewareOptions = {}, appid?: string) {
+  const app = new Hono()
+  app.use(wechatpay(options))
+  app.onError(wechatpayErrorHandler)
+
+  const merchant = (c: Context) => {
+    const mchid = options.mchid ?? env<{ WECHATPAY_MCHID?: string }>(c).WECHATPAY_MCHID ?? ''
+    return { mchid, appid: appid ?? env<ExampleEnv>(c).WECHATPAY_APPID ?? '' }
+  }
+
+  // v3 close order, `['…']` style here (the NestJS app uses the property chain).
+  app.post('/orders/:outTradeNo/close', async (c) => {
+    const { mchid } = merchant(c)
+    await c.var.wechatpay['v3/pay/transactions/out-trade-no/{out_trade_no}/close'].post({
+      out_trade_no: c.req.param('outTradeNo'),
+      json: { mchid },
+    })
+    return c.body(null, 204)
+  })
+
+  // v2 close order with HMAC-SHA256, property chain.
+  app.post('/v2/orders/:outTradeNo/close', async (c) => {
+    const { mchid, appid } = merchant(c)
+    const out_trade_no = c.req.param('outTradeNo')
+    const { data } = await c.var.wechatpay.v2.pay.closeorder.post({
+      xml: { appid, mch_id: mchid, out_trade_no, sign_type: 'HMAC-SHA256' },
+    })
+    return c.json({ out_trade_no, result_code: data.result_code })
+  })
+
+  // v3 close ecommerce recharge, `chain()` style.
+  app.post('/recharges/:outRechargeNo/close', async (c) => {
+    const { data } = await c.var.wechatpay
+      .chain('v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close')
+      .post({
+        out_recharge_no: c.req.param('outRechargeNo'),
+        query: { sub_mchid: c.req.query('sub_mchid') ?? '' },
+      })
+    return c.json(data)
+  })
+
+  return app
+}

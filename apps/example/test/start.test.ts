@@ -1,0 +1,34 @@
+// pnpm start keeps serving and prints curl lines that work: run one of them.
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { expect, test } from 'vitest'
+
+test('pnpm start serves the apps and its curl lines close an order', async () => {
+  const cwd = fileURLToPath(new URL('..', import.meta.url))
+  const env: NodeJS.ProcessEnv = { ...process.env, NEST_PORT: '0', HONO_PORT: '0' }
+  for (const name of Object.keys(env)) if (name.startsWith('WECHATPAY_')) delete env[name]
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/start.ts'], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  try {
+    let out = ''
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString()
+        if (out.includes('Ctrl-C to stop.')) resolve()
+      })
+      child.once('exit', (code) => reject(new Error(`start exited with ${code}: ${out}`)))
+    })
+    const v3 = /curl -i -X POST (\S+orders\/T1\/close)/.exec(out)?.[1]
+    const paid = /curl -i -X POST (\S+orders\/PAID1\/close)/.exec(out)?.[1]
+    expect(v3).toBeDefined()
+    expect((await fetch(v3!, { method: 'POST' })).status).toBe(204)
+    const res = await fetch(paid!, { method: 'POST' })
+    expect(res.status).toBe(502)
+    expect(await res.json()).toMatchObject({ code: 'ORDER_PAID' })
+  } finally {
+    child.kill('SIGTERM')
+  }
+})
