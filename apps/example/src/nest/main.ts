@@ -2,14 +2,14 @@ import 'reflect-metadata'
 import type { INestApplication } from '@nestjs/common'
 import { NestFactory } from '@nestjs/core'
 import type { ExampleConfig } from '../config'
-import { AppModule } from './app.module'
+import { appModule } from './app.module'
 
 /** Starts the NestJS app on `port` (0: a free one) of loopback; resolves to the app and its URL. */
 export async function startNest(
   config: ExampleConfig,
   port = 0,
 ): Promise<{ app: INestApplication; url: string }> {
-  const app = await NestFactory.create(AppModule.register(config), { logger: ['error', 'warn'] })
+  const app = await NestFactory.create(appModule(config), { logger: ['error', 'warn'] })
   app.enableShutdownHooks()
   await app.listen(port, '127.0.0.1')
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') }
