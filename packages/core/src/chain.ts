@@ -4,6 +4,18 @@ import type { LooseRequestOptions, Verb } from './types'
 
 const VERBS: ReadonlySet<string> = new Set<Verb>(['get', 'post', 'put', 'patch', 'delete'])
 const INSPECT = Symbol.for('nodejs.util.inspect.custom')
+const PATH = Symbol('path')
+
+/** Prototype of every chain target: how `util.inspect` / `console.log` show a client or a node. */
+export const NODE: object = Object.freeze(
+  Object.create(null, {
+    [INSPECT]: {
+      value(this: { [PATH]?: string }) {
+        return `[Wechatpay ${this[PATH] || '/'}]`
+      },
+    },
+  }),
+)
 
 function join(path: string, tail: string): string {
   if (!tail) return path
@@ -20,13 +32,16 @@ function extend(path: string, property: string): string {
  * delete` send; `chain()` appends a path. A node is never thenable (`then` is `undefined`), so
  * `await wxpay.v3` does not send anything.
  */
-export function chainNode(context: Context, path: string, target: object = Object.create(null)): unknown {
+export function chainNode(context: Context, path: string, target: object = Object.create(NODE)): unknown {
   const label = () => `[Wechatpay ${path || '/'}]`
+  // util.inspect formats a proxy's target without its traps: the label must be on the target.
+  ;(target as { [PATH]: string })[PATH] = path
   const handler: ProxyHandler<object> = {
     get(_target, property) {
       if (typeof property === 'symbol') {
         if (property === INSPECT || property === Symbol.toPrimitive) return label
         if (property === Symbol.toStringTag) return 'Wechatpay'
+        if (property === PATH) return path
         return undefined
       }
       if (property === 'then') return undefined

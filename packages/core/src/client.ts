@@ -1,4 +1,4 @@
-import { chainNode } from './chain'
+import { chainNode, NODE } from './chain'
 import { validateOptions, type WechatpayOptions } from './options'
 import { createContext } from './request'
 import { fetchTransport } from './transport/fetch'
@@ -35,5 +35,6 @@ export function createWechatpayClass(defaultTransport: () => Transport): Wechatp
     const transport = config.fetch ? fetchTransport(config.fetch) : defaultTransport()
     return chainNode(createContext(config, transport), '', Object.create(new.target.prototype))
   }
+  Wechatpay.prototype = Object.create(NODE)
   return Wechatpay as unknown as WechatpayConstructor
 }

@@ -187,7 +187,11 @@ async function v2Body(context: Context, xml: unknown): Promise<{ body: Bytes; si
     if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
       throw new WechatpayValidationError(`xml.${name}`, `must be a string or a number, got ${typeof value}`)
     }
-    fields[name] = String(value)
+    const text = String(value)
+    // XML parsers turn \r\n into \n, even inside CDATA: the gateway would check another string.
+    if (text.includes('\r'))
+      throw new WechatpayValidationError(`xml.${name}`, 'must not contain a carriage return')
+    fields[name] = text
   }
   for (const idField of ['mch_id', 'mchid']) {
     const given = fields[idField]

@@ -280,9 +280,10 @@ describe('printing a client or a node reveals nothing', () => {
   test('what they do show: a label with the path', () => {
     const wxpay = client([])
     expect(String(wxpay)).toBe('[Wechatpay /]')
-    // util.inspect looks through a Proxy at its (empty) target, so it shows no more than that.
-    expect(inspect(wxpay)).toMatch(/^(?:Wechatpay \{\}|\[Wechatpay \/\])$/)
-    expect(inspect(wxpay.v3.pay)).toMatch(/^(?:\[Object: null prototype\] \{\}|\[Wechatpay v3\/pay\])$/)
+    // util.inspect formats a Proxy's target without its traps: the target carries the label.
+    expect(inspect(wxpay)).toBe('[Wechatpay /]')
+    expect(inspect(wxpay.v3.pay)).toBe('[Wechatpay v3/pay]')
+    expect(inspect({ client: wxpay.v2.pay.closeorder })).toBe('{ client: [Wechatpay v2/pay/closeorder] }')
     expect(JSON.stringify(wxpay.v3.pay.transactions.outTradeNo._out_trade_no_)).toBe(
       '"[Wechatpay v3/pay/transactions/out-trade-no/{out_trade_no}]"',
     )

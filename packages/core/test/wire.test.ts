@@ -406,6 +406,11 @@ describe('bad input is refused before any I/O', () => {
       (w) => w.chain('v2/pay/closeorder' as string).post({ xml: { detail: {} as never } }),
       'xml.detail',
     ],
+    [
+      'carriage return in a v2 value',
+      (w) => w.chain('v2/pay/closeorder' as string).post({ xml: { attach: 'a\r\nb' } }),
+      'xml.attach',
+    ],
     ['header with a line break', (w) => w.chain('v3/x').get({ headers: { 'x-a': 'a\r\nb' } }), 'headers.x-a'],
     [
       'Authorization override',

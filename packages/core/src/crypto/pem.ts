@@ -55,6 +55,12 @@ function wrapPkcs1(pkcs1: Bytes): Bytes {
   return encodeNode(TAG.SEQUENCE, content)
 }
 
+/** RSAPrivateKey ::= SEQUENCE { version, n, e, d, p, q, dP, dQ, qInv } (RFC 8017 A.1.2): nine INTEGERs. */
+function checkRsaPrivateKey(der: Bytes): void {
+  const fields = children(der, expectTag(readRoot(der), TAG.SEQUENCE, 'RSAPrivateKey'))
+  if (fields.length < 9 || fields.some((f) => f.tag !== TAG.INTEGER)) throw new DerError('bad RSAPrivateKey')
+}
+
 /**
  * Parses a merchant private key PEM: PKCS#8 (`PRIVATE KEY`) or PKCS#1 (`RSA PRIVATE KEY`), RSA only.
  * Encrypted keys are refused: Web Crypto cannot decrypt them and WeChat Pay issues plain ones.
@@ -74,15 +80,14 @@ export function parsePrivateKey(pem: string): KeyMaterial {
       )
       expectTag(version, TAG.INTEGER, 'version')
       if (!algorithm || !isRsaAlgorithm(der, algorithm)) throw new DerError('not an RSA key')
-      expectTag(key, TAG.OCTET_STRING, 'privateKey')
+      const inner = expectTag(key, TAG.OCTET_STRING, 'privateKey')
+      checkRsaPrivateKey(der.subarray(inner.contentStart, inner.end))
       return { format: 'pkcs8', der }
     })
   }
   if (label === 'RSA PRIVATE KEY') {
     return structure('PKCS#1 RSA private key', () => {
-      const fields = children(der, expectTag(readRoot(der), TAG.SEQUENCE, 'RSAPrivateKey'))
-      if (fields.length < 9 || fields.some((f) => f.tag !== TAG.INTEGER))
-        throw new DerError('bad RSAPrivateKey')
+      checkRsaPrivateKey(der)
       return { format: 'pkcs8', der: wrapPkcs1(der) }
     })
   }
