@@ -20,6 +20,8 @@ const parser = new XMLParser({
 
 const builder = new XMLBuilder({ cdataPropName: '#cdata', suppressEmptyNode: false })
 
+const FIELD_NAME = /^[A-Za-z_][\w.-]*$/
+
 // DOCTYPE and ENTITY declarations are how XXE and entity-expansion attacks start; WeChat Pay never sends them.
 const DECLARATION = /<!\s*(?:DOCTYPE|ENTITY)/i
 
@@ -45,6 +47,9 @@ export function parseXml(text: string): Record<string, string> {
       if (typeof value === 'string' && value.trim() === '') continue
       throw new XmlError('unexpected text directly inside <xml>')
     }
+    // fast-xml-parser renames a <__proto__> field to `#__proto__`: no WeChat Pay field looks like that.
+    if (!FIELD_NAME.test(key) || key === '__proto__')
+      throw new XmlError(`field name ${JSON.stringify(key)} is refused`)
     if (typeof value !== 'string') throw new XmlError(`field <${key}> is not a single text value`)
     out[key] = value
   }
