@@ -54,7 +54,7 @@ function closeOrder(ctx: SandboxContext, outTradeNo: string): Outcome {
       return { err_code: 'SYSTEMERROR', err_code_des: 'The user is paying; query the order, then retry' }
     case 'NOTPAY': {
       const now = ctx.clock.now()
-      if (now - order.created_at < ctx.minCloseAgeSeconds * 1000) {
+      if (ctx.minCloseAgeSeconds > 0 && now - order.created_at < ctx.minCloseAgeSeconds * 1000) {
         return {
           err_code: 'SYSTEMERROR',
           err_code_des: `An order cannot be closed within ${ctx.minCloseAgeSeconds} s (the 5-minute rule) of its creation`,

@@ -83,9 +83,21 @@ describe('v3 close order: request checks', () => {
   beforeEach(() => {
     sb.orders.create({ out_trade_no: 'C1' })
   })
+  afterEach(() => sb.clock.reset())
+
+  /**
+   * Moves sandbox time to the start of a whole second and returns it: a request sent now reaches
+   * the gateway within that same second, so an offset from it is exactly the offset the gateway
+   * computes (otherwise a second boundary crossed in flight turns +300 into 299).
+   */
+  const atSecondStart = () => {
+    const second = Math.floor(Date.now() / 1000)
+    sb.clock.set(second * 1000)
+    return second
+  }
 
   it.each([-301, -300, 300, 301])('refuses a timestamp %i s off: 401 SIGN_ERROR', async (offset) => {
-    const timestamp = Math.floor(sb.clock.now() / 1000) + offset
+    const timestamp = atSecondStart() + offset
     const res = await v3(sb, close('C1'), { mchid: sb.merchant.mchid }, { timestamp })
     expect(res.status).toBe(401)
     expect(res.json()).toMatchObject({ code: 'SIGN_ERROR' })
@@ -94,7 +106,7 @@ describe('v3 close order: request checks', () => {
   })
 
   it.each([-299, 299])('accepts a timestamp %i s off', async (offset) => {
-    const timestamp = Math.floor(sb.clock.now() / 1000) + offset
+    const timestamp = atSecondStart() + offset
     const res = await v3(sb, close('C1'), { mchid: sb.merchant.mchid }, { timestamp })
     expect(res.status).toBe(204)
   })

@@ -84,7 +84,7 @@ export function mountV3Routes(app: Hono<AppEnv>, ctx: SandboxContext): void {
         return v3Signed(ctx, 202, { code: 'USER_PAYING', message: 'The user is paying; retry later' })
       case 'NOTPAY': {
         const now = ctx.clock.now()
-        if (now - order.created_at < ctx.minCloseAgeSeconds * 1000) {
+        if (ctx.minCloseAgeSeconds > 0 && now - order.created_at < ctx.minCloseAgeSeconds * 1000) {
           return v3Error(
             403,
             'RULE_LIMIT',
