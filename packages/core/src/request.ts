@@ -29,6 +29,9 @@ function runtime(): string {
   return g.navigator?.userAgent ?? 'unknown-runtime'
 }
 
+/** Anything outside XML 1.0's `Char` production (https://www.w3.org/TR/xml/#charsets). */
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u
+
 const RESERVED_OPTIONS = new Set(['json', 'xml', 'query', 'headers', 'signal', 'timeout'])
 
 /** Everything a call needs besides its options: the validated config and the transport. */
@@ -191,6 +194,13 @@ async function v2Body(context: Context, xml: unknown): Promise<{ body: Bytes; si
     // XML parsers turn \r\n into \n, even inside CDATA: the gateway would check another string.
     if (text.includes('\r'))
       throw new WechatpayValidationError(`xml.${name}`, 'must not contain a carriage return')
+    // A control character makes the XML malformed (the gateway refuses it after a round trip); a
+    // lone surrogate would be sent, and signed, as U+FFFD: a value other than the one given.
+    if (NOT_XML_CHAR.test(text))
+      throw new WechatpayValidationError(
+        `xml.${name}`,
+        'holds a character XML 1.0 cannot carry (a control character or a lone surrogate)',
+      )
     fields[name] = text
   }
   for (const idField of ['mch_id', 'mchid']) {

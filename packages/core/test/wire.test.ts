@@ -411,6 +411,21 @@ describe('bad input is refused before any I/O', () => {
       (w) => w.chain('v2/pay/closeorder' as string).post({ xml: { attach: 'a\r\nb' } }),
       'xml.attach',
     ],
+    [
+      'NUL in a v2 value (XML 1.0 cannot carry it)',
+      (w) => w.chain('v2/pay/closeorder' as string).post({ xml: { attach: 'a\u0000b' } }),
+      'xml.attach',
+    ],
+    [
+      'vertical tab in a v2 value',
+      (w) => w.chain('v2/pay/closeorder' as string).post({ xml: { attach: 'a\u000bb' } }),
+      'xml.attach',
+    ],
+    [
+      'lone surrogate in a v2 value (would be sent as U+FFFD)',
+      (w) => w.chain('v2/pay/closeorder' as string).post({ xml: { attach: 'a\udc00b' } }),
+      'xml.attach',
+    ],
     ['header with a line break', (w) => w.chain('v3/x').get({ headers: { 'x-a': 'a\r\nb' } }), 'headers.x-a'],
     [
       'Authorization override',
