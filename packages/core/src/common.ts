@@ -8,6 +8,7 @@ export {
   WechatpayTransportError,
   WechatpayValidationError,
 } from './errors'
+export { toHttpError, type WechatpayErrorBody } from './http-error'
 export { DEFAULT_BACKUP_BASE_URL, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, type WechatpayOptions } from './options'
 export { fetchTransport } from './transport/fetch'
 export type { Transport, TransportRequest, TransportResponse } from './transport/types'

@@ -1,38 +1,8 @@
-import {
-  WechatpayApiError,
-  WechatpayBusinessError,
-  WechatpayError,
-  WechatpaySignatureError,
-  WechatpayTransportError,
-  WechatpayValidationError,
-} from '@wxpay/core'
+import { toHttpError, WechatpayError, type WechatpayErrorBody } from '@wxpay/core'
 import type { ErrorHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import type { ContentfulStatusCode } from 'hono/utils/http-status'
 
-/** The JSON body of a mapped error. Built from the error's public fields only: never a secret. */
-export interface WechatpayErrorBody {
-  /** The error class, e.g. `WechatpayApiError`. */
-  error: string
-  /** The core's stable code: WeChat Pay's own (`ORDER_PAID`), or `SIGNATURE_INVALID`, `TIMEOUT`, … */
-  code: string
-  message: string
-  /** WeChat Pay's `Request-ID`, when the gateway answered with one. */
-  requestId?: string
-}
-
-/**
- * The status a core error maps to, as in the NestJS filter: bad input 400; the gateway said no
- * (v3 error, v2 FAIL) or its reply failed verification 502; the gateway could not be reached in
- * time 504.
- */
-function statusOf(err: WechatpayError): ContentfulStatusCode {
-  if (err instanceof WechatpayValidationError) return 400
-  if (err instanceof WechatpayApiError || err instanceof WechatpayBusinessError) return 502
-  if (err instanceof WechatpaySignatureError) return 502
-  if (err instanceof WechatpayTransportError) return 504 // TIMEOUT, and also CONNECTION, NETWORK, …
-  return 500
-}
+export type { WechatpayErrorBody }
 
 /**
  * Turns a `@wxpay/core` error into an `HTTPException` whose response is JSON
@@ -49,11 +19,7 @@ function statusOf(err: WechatpayError): ContentfulStatusCode {
  */
 export function toHTTPException(err: unknown): HTTPException | undefined {
   if (!(err instanceof WechatpayError)) return undefined
-  const status = statusOf(err)
-  const body: WechatpayErrorBody = { error: err.name, code: err.code, message: err.message }
-  const requestId =
-    err instanceof WechatpayApiError || err instanceof WechatpaySignatureError ? err.requestId : undefined
-  if (requestId) body.requestId = requestId
+  const { status, body } = toHttpError(err)
   return new HTTPException(status, {
     res: Response.json(body, { status }),
     message: err.message,

@@ -1,44 +1,14 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpStatus, Inject, Optional } from '@nestjs/common'
+import { type ArgumentsHost, Catch, type ExceptionFilter, Inject, Optional } from '@nestjs/common'
 import { HttpAdapterHost } from '@nestjs/core'
-import {
-  WechatpayApiError,
-  WechatpayBusinessError,
-  WechatpayError,
-  WechatpaySignatureError,
-  WechatpayTransportError,
-  WechatpayValidationError,
-} from '@wxpay/core'
+import { type WechatpayErrorBody as CoreErrorBody, toHttpError, WechatpayError } from '@wxpay/core'
 
-/** The JSON body the filter answers with. Never holds `cause`, options, stack or any key. */
-export interface WechatpayErrorBody {
+/**
+ * The JSON body the filter answers with: the core's {@link toHttpError} body plus `statusCode`, as
+ * Nest's own error bodies have. Never holds `cause`, options, stack or any key.
+ */
+export interface WechatpayErrorBody extends CoreErrorBody {
   /** The HTTP status of this response. */
   statusCode: number
-  /** The core error's class name, e.g. `WechatpayApiError`. */
-  error: string
-  /** The core error's stable code: WeChat Pay's own (`ORDER_PAID`, `ORDERPAID`…) or the SDK's. */
-  code: string
-  message: string
-  /** WeChat Pay's `Request-ID`, when the gateway sent one: quote it to WeChat Pay support. */
-  requestId?: string
-  /** The HTTP status WeChat Pay answered with (APIv3 errors). */
-  upstreamStatus?: number
-}
-
-function statusOf(err: WechatpayError): number {
-  if (err instanceof WechatpayValidationError) return HttpStatus.BAD_REQUEST
-  if (err instanceof WechatpayTransportError) {
-    // No usable answer from WeChat Pay (timeout, refused, reset, aborted) is a gateway timeout, as
-    // the issue asks; a reply that arrived but was too large to read is a bad gateway reply.
-    return err.code === 'RESPONSE_TOO_LARGE' ? HttpStatus.BAD_GATEWAY : HttpStatus.GATEWAY_TIMEOUT
-  }
-  if (
-    err instanceof WechatpayApiError ||
-    err instanceof WechatpayBusinessError ||
-    err instanceof WechatpaySignatureError
-  ) {
-    return HttpStatus.BAD_GATEWAY
-  }
-  return HttpStatus.INTERNAL_SERVER_ERROR
 }
 
 /**
@@ -52,22 +22,8 @@ function statusOf(err: WechatpayError): number {
  * ```
  */
 export function mapWechatpayError(err: WechatpayError): { status: number; body: WechatpayErrorBody } {
-  const status = statusOf(err)
-  // Fields are picked one by one: the error itself may hold a `cause` or a decoded reply.
-  const body: WechatpayErrorBody = {
-    statusCode: status,
-    error: err.name,
-    code: err.code,
-    message: err.message,
-  }
-  if (
-    (err instanceof WechatpayApiError || err instanceof WechatpaySignatureError) &&
-    err.requestId !== undefined
-  ) {
-    body.requestId = err.requestId
-  }
-  if (err instanceof WechatpayApiError) body.upstreamStatus = err.status
-  return { status, body }
+  const { status, body } = toHttpError(err)
+  return { status, body: { statusCode: status, ...body } }
 }
 
 interface ExpressLikeResponse {
