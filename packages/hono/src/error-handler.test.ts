@@ -22,7 +22,13 @@ const table: Array<[string, Error, number, Record<string, unknown>]> = [
     'v3 API error',
     new WechatpayApiError({ status: 400, code: 'ORDER_PAID', message: 'paid', requestId: 'req-1' }),
     502,
-    { error: 'WechatpayApiError', code: 'ORDER_PAID', message: 'paid', requestId: 'req-1', upstreamStatus: 400 },
+    {
+      error: 'WechatpayApiError',
+      code: 'ORDER_PAID',
+      message: 'paid',
+      requestId: 'req-1',
+      upstreamStatus: 400,
+    },
   ],
   [
     'v2 business error',

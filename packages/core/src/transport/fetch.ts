@@ -1,4 +1,4 @@
-import type { Bytes } from '../encoding'
+import { type Bytes, concatBytes } from '../encoding'
 import { WechatpayTransportError } from '../errors'
 import type { Transport, TransportRequest } from './types'
 
@@ -18,14 +18,7 @@ export async function readLimited(
     if (length > maxBytes) throw tooLarge(maxBytes)
     parts.push(chunk)
   }
-  if (parts.length === 1) return parts[0]!
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.length
-  }
-  return out
+  return parts.length === 1 ? parts[0]! : concatBytes(...parts)
 }
 
 function tooLarge(maxBytes: number) {
