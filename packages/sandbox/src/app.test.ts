@@ -34,6 +34,21 @@ describe('faults', () => {
     expect(performance.now() - t).toBeLessThan(500)
   })
 
+  it('many requests delayed at once raise no MaxListenersExceededWarning', async () => {
+    const warnings: string[] = []
+    const onWarning = (warning: Error) => warnings.push(warning.name)
+    process.on('warning', onWarning)
+    try {
+      await sb.faults.set({ latencyMs: 50 })
+      const replies = await Promise.all(Array.from({ length: 16 }, (_, i) => closeOrder(`ML${i}`)))
+      expect(replies.map((r) => r.status)).toEqual(Array(16).fill(204))
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(warnings).not.toContain('MaxListenersExceededWarning')
+    } finally {
+      process.off('warning', onWarning)
+    }
+  })
+
   it.each([
     [500, 'SYSTEM_ERROR'],
     [503, 'SERVICE_UNAVAILABLE'],

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createAdaptorServer } from '@hono/node-server'
@@ -94,6 +95,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const keys = await createKeys(options.merchant, options.platform)
   const clock = createClock()
   const closing = new AbortController()
+  // Every request delayed by latencyMs listens on this signal: more than 10 at once is normal.
+  setMaxListeners(0, closing.signal)
   let primary: Server | undefined
   let primaryPort = options.port ?? 0
   // primaryDown transitions are serialised: close and re-listen must not interleave
