@@ -108,8 +108,12 @@ export function validateOptions(options: WechatpayOptions): Config {
   if (certs !== undefined) {
     if (!certs || typeof certs !== 'object' || Array.isArray(certs))
       fail('certs', 'must be an object of serial → PEM')
-    for (const [id, pem] of Object.entries(certs)) {
-      if (!SERIAL.test(id)) fail('certs', `key ${JSON.stringify(id.slice(0, 70))} is not a serial`)
+    for (const [index, [id, pem]] of Object.entries(certs).entries()) {
+      // The bad key is described, never echoed: it may be a PEM given on the wrong side.
+      if (!SERIAL.test(id)) {
+        const swapped = id.includes('-----BEGIN') ? ' (a PEM: are serial and PEM swapped?)' : ''
+        fail('certs', `key number ${index + 1} (${id.length} characters) is not a serial${swapped}`)
+      }
       if (serial !== undefined && id.toUpperCase() === serial.toUpperCase()) {
         fail(
           'certs',

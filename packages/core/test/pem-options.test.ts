@@ -287,6 +287,16 @@ describe('new Wechatpay(options) validation', () => {
       'a certs key that is not a serial',
       () => ({ ...good(), certs: { 'PUB KEY': keys.platformPublicKey } }),
       'certs',
+      /key number 1 \(7 characters\) is not a serial$/,
+    ],
+    [
+      'certs with serial and PEM swapped',
+      () => ({
+        ...good(),
+        certs: { [platformSerial]: keys.platformPublicKey, [keys.platformPublicKey]: 'X' },
+      }),
+      'certs',
+      /key number 2 \(\d+ characters\) is not a serial \(a PEM: are serial and PEM swapped\?\)/,
     ],
     ['a 31-character secret', () => ({ ...good(), secret: secret.slice(1) }), 'secret', /32 characters/],
     ['a 33-character secret', () => ({ ...good(), secret: `${secret}x` }), 'secret', /32 characters/],

@@ -173,6 +173,18 @@ const scenarios: Array<[string, Function, string | RegExp, () => unknown]> = [
     () => construction({ privateKey: keys.merchantKey.replace(/PRIVATE KEY/g, 'SECRET KEY') }),
   ],
   [
+    'certs with serial and PEM swapped (the key is not echoed)',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => construction({ certs: { [keys.merchantKey]: platformSerial } }),
+  ],
+  [
+    'certs keyed by the private key base64 (the key is not echoed)',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => construction({ certs: { [base64Body(keys.merchantKey)]: keys.platformPublicKey } }),
+  ],
+  [
     'the merchant private key placed in certs',
     WechatpayValidationError,
     'INVALID_OPTION',
