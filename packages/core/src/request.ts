@@ -182,7 +182,8 @@ async function v2Body(context: Context, xml: unknown): Promise<{ body: Bytes; si
   if (!xml || typeof xml !== 'object' || Array.isArray(xml)) {
     throw new WechatpayValidationError('xml', 'APIv2 calls need an `xml` object of fields')
   }
-  const fields: Record<string, string> = {}
+  // No prototype: `fields.__proto__ = …` would silently drop the field from the body and the sign.
+  const fields: Record<string, string> = Object.create(null)
   for (const [name, value] of Object.entries(xml)) {
     if (value === undefined || name === 'sign') continue
     if (!/^[A-Za-z_][\w.-]*$/.test(name))

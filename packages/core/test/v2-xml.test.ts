@@ -34,6 +34,12 @@ describe('buildXml writes exact bytes', () => {
     )
   })
 
+  test('a field named __proto__ (an own property, as JSON.parse makes it) is written, not dropped', () => {
+    expect(buildXml(JSON.parse('{"__proto__":"x","a":"1"}'))).toBe(
+      '<xml><__proto__><![CDATA[x]]></__proto__><a><![CDATA[1]]></a></xml>',
+    )
+  })
+
   test('no field → an empty root', () => {
     expect(parseXml(buildXml({}))).toEqual({})
   })

@@ -176,6 +176,20 @@ describe.each([0, 1])('the three endpoints, transport %i', (index) => {
     expect(seen.headers['content-type']).toMatch(/^text\/xml/)
   })
 
+  test('a v2 field named __proto__ is sent and signed like any other, not silently dropped', async () => {
+    gateway.handler = () => ({ status: 200, body: v2Xml({ return_code: 'FAIL', return_msg: 'X' }) })
+    const xml = JSON.parse(
+      `{"appid":"${appid}","mch_id":"${mchid}","out_trade_no":"T1","nonce_str":"N1","__proto__":"x"}`,
+    )
+    await client()
+      .v2.pay.closeorder.post({ xml })
+      .catch(() => {})
+    const body = gateway.seen[0]!.body
+    expect(body).toContain('<__proto__><![CDATA[x]]></__proto__>')
+    const sign = /<sign><!\[CDATA\[([0-9A-F]+)\]\]><\/sign>/.exec(body)?.[1]
+    expect(sign).toBe(v2Sign({ ...xml }, secret, 'MD5'))
+  })
+
   test('v2 result_code FAIL → WechatpayBusinessError with err_code and the decoded reply', async () => {
     gateway.handler = () => {
       const fields: Record<string, string> = {

@@ -61,7 +61,8 @@ export function parseXml(text: string): Record<string, string> {
  * is split across two CDATA sections so that it survives.
  */
 export function buildXml(fields: Readonly<Record<string, string>>): string {
-  const xml: Record<string, { '#cdata': string | string[] }> = {}
+  // No prototype: a field named `__proto__` is written, not swallowed as a prototype assignment.
+  const xml: Record<string, { '#cdata': string | string[] }> = Object.create(null)
   for (const [key, value] of Object.entries(fields)) xml[key] = { '#cdata': cdata(value) }
   return builder.build({ xml }) as string
 }
