@@ -1,0 +1,32 @@
+// Faults in CI, on both transports: the typed outcome, the requests the sandbox saw (no retry
+// storm, one failover), the order's state, and loose time bounds for timeouts and aborts.
+import { type Sandbox, startSandbox } from '@wxpay/sandbox'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { TRANSPORTS } from './clients'
+import { faultScenarios, runFault } from './faults'
+import { watchUnhandled } from './guard'
+
+const unhandled = watchUnhandled()
+let sb: Sandbox
+
+beforeAll(async () => {
+  sb = await startSandbox()
+})
+afterAll(async () => {
+  await sb.close()
+  expect(unhandled.count()).toBe(0)
+})
+
+describe.each(TRANSPORTS)('%s transport', (transport) => {
+  test.each(faultScenarios().map((s) => [s.name, s] as const))('%s', async (_, scenario) => {
+    const result = await runFault(sb, transport, scenario)
+    expect(result.outcome).toEqual(scenario.expected)
+    expect(result.listeners).toEqual(scenario.listeners)
+    expect(result.after).toBe(scenario.after)
+    if (scenario.reply) expect(result.value).toMatchObject(scenario.reply)
+    expect(result.ok).toBe(true)
+    // Loose bounds: timings are reported by `pnpm reliability`, not asserted tightly in CI.
+    if (scenario.timeout) expect(result.ms).toBeLessThan(scenario.timeout + 1_000)
+    if (scenario.abortAfter) expect(result.ms).toBeLessThan(scenario.abortAfter + 1_000)
+  })
+})
