@@ -1,0 +1,290 @@
+// The secrets scan: a run with every kind of failure (and some successes), after which every
+// error, response, client and node the SDK created, every console line and every warning is
+// rendered every way Node renders things and searched for the merchant private key (any 40-char
+// slice of its base64 body), the APIv2 key and an APIv3 key.
+import { format, inspect } from 'node:util'
+import { Wechatpay, type WechatpayOptions } from '@wxpay/core'
+import type { Sandbox } from '@wxpay/sandbox'
+import { sandboxOptions } from './bad-input'
+import { CLOSE_PATH, RECHARGE_PATH } from './clients'
+import { type Forger, signV2, v2Xml } from './forger'
+import { alnum } from './keys'
+import { settle } from './outcome'
+
+export interface SecretsResult {
+  scenarios: number
+  /** Errors thrown, by class. */
+  errors: Map<string, number>
+  objects: number
+  renderings: number
+  needles: number
+  consoleLines: number
+  /** Where a secret was found: must be empty. */
+  hits: string[]
+}
+
+/** The needles: every 40-char slice of the private key's base64 body, the whole PEM, the two keys. */
+export function needlesFor(privateKey: string, apiv2Key: string, apiv3Key: string): Array<[string, string]> {
+  const body = privateKey.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')
+  const out: Array<[string, string]> = [
+    ['the private key PEM', privateKey.trim()],
+    ['the APIv2 key', apiv2Key],
+    ['the APIv3 key', apiv3Key],
+  ]
+  for (let i = 0; i + 40 <= body.length; i++) out.push([`private key slice at ${i}`, body.slice(i, i + 40)])
+  return out
+}
+
+/** Every way a value gets shown: String, inspect (hidden, deep, proxies), JSON, and for errors message/stack. */
+export function renderings(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {
+    inspect: inspect(value, { showHidden: true, depth: 10, getters: true }),
+    inspectProxy: inspect(value, { showHidden: true, depth: 10, showProxy: true }),
+    format: format('%o %O %s %j', value, value, value, value),
+  }
+  try {
+    out.String = String(value)
+  } catch (err) {
+    out.String = `(String threw ${(err as Error).message})`
+  }
+  try {
+    out.JSON = JSON.stringify(value) ?? ''
+  } catch (err) {
+    out.JSON = `(JSON threw ${(err as Error).message})`
+  }
+  if (value instanceof Error) {
+    out.message = value.message
+    out.stack = value.stack ?? ''
+    out.cause = inspect(value.cause, { showHidden: true, depth: 10 })
+  }
+  return out
+}
+
+type Scenario = [name: string, run: () => unknown]
+
+export async function runSecretsScan(sb: Sandbox, forger: Forger): Promise<SecretsResult> {
+  const apiv3Key = alnum(32)
+  const key = sb.merchant.privateKey
+  const secret = sb.merchant.secret
+  const keyBody = key.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')
+  // The APIv3 key has no option in @wxpay/core (it decrypts notifications, which the core does not
+  // do); it is passed as an unknown option, as a confused caller might, and must not be kept.
+  const base = (extra: Partial<WechatpayOptions> = {}) =>
+    ({
+      ...sandboxOptions(sb, { backupBaseUrl: sb.backupUrl, ...extra }),
+      apiv3Key,
+      apiV3Key: apiv3Key,
+    }) as WechatpayOptions
+  const client = new Wechatpay(base())
+  const fetchClient = new Wechatpay(base({ fetch: globalThis.fetch }))
+  const fast = new Wechatpay(base({ timeout: 200 }))
+  const atForger = new Wechatpay(base({ baseUrl: forger.url, backupBaseUrl: false }))
+  const mchid = sb.merchant.mchid
+  const appid = sb.merchant.appid
+  let n = 0
+  const order = (state?: 'USERPAYING' | 'SUCCESS') => {
+    const out_trade_no = `SEC${++n}`
+    sb.orders.create({ out_trade_no, ...(state ? { state } : {}) })
+    return out_trade_no
+  }
+  const close = (w: Wechatpay, out_trade_no = order()) =>
+    w.chain(CLOSE_PATH).post({ out_trade_no, json: { mchid } })
+  const v2 = (w: Wechatpay, out_trade_no = order(), sign_type: 'MD5' | 'HMAC-SHA256' = 'MD5') =>
+    w.v2.pay.closeorder.post({ xml: { appid, mch_id: mchid, out_trade_no, sign_type } })
+  const faulted = async (fault: Parameters<Sandbox['faults']['set']>[0], run: () => Promise<unknown>) => {
+    await sb.faults.set(fault)
+    try {
+      return await run()
+    } finally {
+      await sb.faults.clear()
+    }
+  }
+  const scenarios: Scenario[] = [
+    ['privateKey cut in half', () => new Wechatpay(base({ privateKey: key.slice(0, key.length >> 1) }))],
+    [
+      'privateKey with a bad character',
+      () => new Wechatpay(base({ privateKey: key.replace(/\n(.)/, '\n*$1') })),
+    ],
+    ['privateKey without armour', () => new Wechatpay(base({ privateKey: keyBody }))],
+    ['private key placed in certs', () => new Wechatpay(base({ certs: { PUB_KEY_ID_X: key } }))],
+    ['certs with serial and PEM swapped', () => new Wechatpay(base({ certs: { [key]: 'PUB_KEY_ID_X' } }))],
+    [
+      'certs keyed by the private key body',
+      () => new Wechatpay(base({ certs: { [keyBody]: sb.platform.publicKey } })),
+    ],
+    ['APIv2 key with one character more', () => new Wechatpay(base({ secret: `${secret}x` }))],
+    ['APIv2 key as mchid', () => new Wechatpay(base({ mchid: secret }))],
+    ['APIv3 key as serial with punctuation', () => new Wechatpay(base({ serial: `${apiv3Key}!` }))],
+    [
+      'APIv2 key in baseUrl credentials',
+      () => new Wechatpay(base({ baseUrl: `http://u:${secret}@127.0.0.1/` })),
+    ],
+    ['private key as baseUrl', () => new Wechatpay(base({ baseUrl: key }))],
+    ['private key as timeout', () => new Wechatpay(base({ timeout: key as unknown as number }))],
+    ['private key as a path variable', () => close(client, key)],
+    [
+      'APIv2 key as a query value object',
+      () => client.chain(CLOSE_PATH).post({ out_trade_no: 'S1', query: { k: { secret } as never } }),
+    ],
+    [
+      'APIv2 key in a header with CRLF',
+      () => client.chain('v3/x').get({ headers: { 'x-k': `${secret}\r\n` } }),
+    ],
+    [
+      'v2 value holding the APIv2 key and a NUL',
+      () => client.chain('v2/pay/closeorder' as string).post({ xml: { attach: `${secret}\u0000` } }),
+    ],
+    ['v3 call without privateKey', () => close(new Wechatpay({ ...base(), privateKey: undefined } as never))],
+    ['v2 call without secret', () => v2(new Wechatpay({ ...base(), secret: undefined } as never))],
+    ['timeout (undici)', () => faulted({ latencyMs: { value: 1_000, count: 1 } }, () => close(fast))],
+    [
+      'timeout (fetch)',
+      () =>
+        faulted({ latencyMs: { value: 1_000, count: 1 } }, () =>
+          close(new Wechatpay(base({ timeout: 200, fetch: globalThis.fetch }))),
+        ),
+    ],
+    [
+      'aborted',
+      () =>
+        client
+          .chain(CLOSE_PATH)
+          .post({ out_trade_no: order(), json: { mchid }, signal: AbortSignal.abort() }),
+    ],
+    [
+      'reset on both listeners (undici)',
+      () => faulted({ resetConnection: { count: 2 } }, () => close(client)),
+    ],
+    [
+      'reset on both listeners (fetch)',
+      () => faulted({ resetConnection: { count: 2 } }, () => close(fetchClient)),
+    ],
+    [
+      'nothing listening',
+      () => close(new Wechatpay(base({ baseUrl: 'http://127.0.0.1:9/', backupBaseUrl: false }))),
+    ],
+    ['503', () => faulted({ status: 503 }, () => close(client))],
+    ['404 ORDER_NOT_EXIST', () => close(client, 'NO-SUCH-ORDER')],
+    ['400 ORDER_PAID', () => close(client, order('SUCCESS'))],
+    [
+      '401 SIGN_ERROR (a serial the gateway does not know)',
+      () => close(new Wechatpay(base({ serial: 'ABCDEF0123456789' }))),
+    ],
+    ['bad signature (v3)', () => faulted({ badSignature: { count: 1 } }, () => close(client))],
+    ['SIGNTEST probe', () => faulted({ signtestProbe: { count: 1 } }, () => close(fetchClient))],
+    ['clock skew 400 s', () => faulted({ clockSkewSeconds: 400 }, () => close(client))],
+    [
+      'bad signature (v2 HMAC)',
+      () => faulted({ badSignature: { count: 1 } }, () => v2(client, order(), 'HMAC-SHA256')),
+    ],
+    ['v2 ORDERPAID', () => v2(client, order('SUCCESS'))],
+    ['v2 unknown order', () => v2(client, 'NO-SUCH-ORDER', 'HMAC-SHA256')],
+    [
+      'v2 SIGNERROR (client with another APIv2 key)',
+      () => v2(new Wechatpay(base({ secret: 'A'.repeat(32) }))),
+    ],
+    [
+      'v2 DOCTYPE reply',
+      () => {
+        forger.answer = () => ({ status: 200, body: `<!DOCTYPE x>${v2Xml({ return_code: 'SUCCESS' })}` })
+        return v2(atForger, 'T1')
+      },
+    ],
+    [
+      'v2 reply signed with the APIv2 key but altered',
+      () => {
+        forger.answer = () => {
+          const f = { return_code: 'SUCCESS', result_code: 'SUCCESS', nonce_str: 'n' }
+          return { status: 200, body: v2Xml({ ...f, sign: signV2(f, secret, 'MD5'), result_code: 'FAIL' }) }
+        }
+        return v2(atForger, 'T1')
+      },
+    ],
+    [
+      '2 MiB v3 reply… of 9 MiB',
+      () => {
+        forger.answer = () => ({
+          stream: { status: 200, chunk: Buffer.alloc(65_536, 0x7b), total: 9 * 1024 * 1024 },
+        })
+        return close(atForger, 'T1')
+      },
+    ],
+    ['primary down → backup (success)', () => faulted({ primaryDown: true }, () => close(client))],
+    ['v3 close (success)', () => close(client)],
+    ['v3 202 USER_PAYING (success)', () => close(client, order('USERPAYING'))],
+    [
+      'recharge close (success)',
+      () => {
+        sb.recharges.create({ out_recharge_no: 'SEC-cz', sub_mchid: '1900001121' })
+        return fetchClient
+          .chain(RECHARGE_PATH)
+          .post({ out_recharge_no: 'SEC-cz', query: { sub_mchid: '1900001121' } })
+      },
+    ],
+    ['v2 close (success)', () => v2(fetchClient, order(), 'HMAC-SHA256')],
+  ]
+
+  const lines: string[] = []
+  const methods = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const
+  const saved = methods.map((m) => console[m])
+  for (const m of methods) console[m] = (...args: unknown[]) => void lines.push(format(...args))
+  const onWarning = (w: Error) => lines.push(inspect(w))
+  process.on('warning', onWarning)
+  const shown: Array<[string, unknown]> = [
+    ['client', client],
+    ['fetch client', fetchClient],
+    ['node v3', client.v3],
+    ['node v3.pay.transactions', client.v3.pay.transactions],
+    ['node chain()', client.chain(CLOSE_PATH)],
+    ['node v2.pay.closeorder', client.v2.pay.closeorder],
+    ['verb function', client.v3.pay.transactions.outTradeNo._out_trade_no_.close.post],
+  ]
+  const errors = new Map<string, number>()
+  try {
+    for (const [name, run] of scenarios) {
+      const { error, value } = await settle(run)
+      if (error !== undefined) {
+        const label = error instanceof Error ? error.name : typeof error
+        errors.set(label, (errors.get(label) ?? 0) + 1)
+        shown.push([`${name}: error`, error])
+      }
+      if (value !== undefined)
+        shown.push([
+          `${name}: ${typeof value === 'object' && value && 'status' in value ? 'response' : 'value'}`,
+          value,
+        ])
+      // What an application would log about it.
+      console.error('call failed or returned', name, error ?? value)
+    }
+  } finally {
+    methods.forEach((m, i) => {
+      console[m] = saved[i]!
+    })
+    process.off('warning', onWarning)
+  }
+
+  const needles = needlesFor(key, secret, apiv3Key)
+  const hits: string[] = []
+  let count = 0
+  const scan = (where: string, text: string) => {
+    count++
+    for (const [what, needle] of needles) {
+      if (text.includes(needle)) {
+        hits.push(`${what} in ${where}`)
+        return
+      }
+    }
+  }
+  for (const [name, value] of shown)
+    for (const [how, text] of Object.entries(renderings(value))) scan(`${name} (${how})`, text)
+  for (const [i, line] of lines.entries()) scan(`console line ${i}`, line)
+  return {
+    scenarios: scenarios.length,
+    errors,
+    objects: shown.length,
+    renderings: count,
+    needles: needles.length,
+    consoleLines: lines.length,
+    hits,
+  }
+}
