@@ -1,0 +1,340 @@
+// `pnpm reliability`: runs every section of the suite at full size, prints a readable report and
+// writes the same Markdown to apps/bench/RELIABILITY.md. Exits non-zero if any invariant fails.
+import { writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { startSandbox } from '@wxpay/sandbox'
+import { badInputCases, runBadInput } from './bad-input'
+import { clientOptions, makeClient, TRANSPORTS } from './clients'
+import { faultScenarios, runFault, TIMEOUT_MS } from './faults'
+import { startForger } from './forger'
+import { runForgeryMatrix, tally } from './forgery-run'
+import { watchUnhandled } from './guard'
+import { hostileCases, MIB, runHostile } from './hostile-xml'
+import { credentials } from './keys'
+import { runLeakChild } from './leak'
+import { LOAD_FAULTS, type LoadResult, runLoad } from './load'
+import { describe } from './outcome'
+import { type PropertyRun, uriExpansion, v2SignOrder, xmlRoundTrip } from './properties'
+import { runSecretsScan } from './secrets'
+
+const unhandled = watchUnhandled()
+const out: string[] = []
+const failures: string[] = []
+const line = (text = '') => out.push(text)
+const table = (head: string[], rows: Array<Array<string | number>>) => {
+  line(`| ${head.join(' | ')} |`)
+  line(`|${head.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`)
+  for (const row of rows)
+    line(`| ${row.map((c) => (typeof c === 'number' ? c.toLocaleString('en-US') : c)).join(' | ')} |`)
+  line()
+}
+const check = (ok: boolean, what: string) => {
+  if (!ok) failures.push(what)
+}
+const mib = (bytes: number) => `${(bytes / MIB).toFixed(2)} MiB`
+const ms = (value: number) => `${Math.round(value)} ms`
+const section = (title: string) => {
+  line(`## ${title}`)
+  line()
+  process.stdout.write(`… ${title}\n`)
+}
+
+const started = performance.now()
+const cpu = cpus()
+line('# Reliability report')
+line()
+line(`- date: ${new Date().toISOString()}`)
+line(`- machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${mib(totalmem())} RAM`)
+line(`- Node ${process.version}, ${process.platform}/${process.arch}`)
+line('- command: `pnpm reliability` (apps/bench: `tsx --expose-gc src/reliability/report.ts`)')
+line('- what: apps/bench/src/reliability/*; the same code runs in `pnpm test` at smaller counts')
+line()
+
+section('Forgery matrix')
+const forgery = await runForgeryMatrix()
+const t = tally(forgery)
+line(
+  'Every case is a reply built by a loopback server that signs with node:crypto, then tampered with; each goes end to end through the client on both transports (undici and fetch).',
+)
+line()
+table(
+  [
+    'cases',
+    'accepted as expected',
+    'refused as expected',
+    'wrongly accepted (must be 0)',
+    'wrong outcome',
+    'crashed',
+  ],
+  [[t.cases, t.acceptedAsExpected, t.refusedAsExpected, t.wronglyAccepted, t.wronglyRefused, t.crashed]],
+)
+table(
+  ['group', 'cases', 'as expected'],
+  [...t.byGroup].map(([group, g]) => [group, g.cases, g.asExpected]),
+)
+check(t.wronglyAccepted === 0 && t.wronglyRefused === 0 && t.crashed === 0, 'forgery matrix')
+
+section('Hostile XML (APIv2 replies)')
+{
+  const c = credentials()
+  const forger = await startForger()
+  const rows: Array<Array<string | number>> = []
+  for (const transport of TRANSPORTS) {
+    const client = makeClient(transport, clientOptions(c, forger.url))
+    for (const kase of hostileCases()) {
+      const r = await runHostile(forger, client, c, kase)
+      const ok = JSON.stringify(r.outcome) === JSON.stringify(kase.expected)
+      check(ok, `hostile XML: ${kase.name} (${transport})`)
+      rows.push([
+        kase.name,
+        transport,
+        describe(r.outcome),
+        ok ? 'yes' : 'NO',
+        ms(r.ms),
+        mib(r.memoryDelta),
+        r.streamed ? mib(r.streamed) : '',
+      ])
+    }
+  }
+  await forger.close()
+  line(
+    'Time is the whole call; memory is the growth of heapUsed + arrayBuffers across it, after gc. "Sent" is what the server got into its socket before the client hung up (1 MiB cap plus socket buffers; the 10 MiB are never read).',
+  )
+  line()
+  table(['reply', 'transport', 'outcome', 'as expected', 'time', 'memory Δ', 'sent by server'], rows)
+}
+
+section('Bad input (against the sandbox)')
+{
+  const sb = await startSandbox()
+  const groups = new Map<string, { cases: number; ok: number; requests: number }>()
+  for (const kase of badInputCases()) {
+    const r = await runBadInput(sb, kase)
+    const g = groups.get(kase.group) ?? { cases: 0, ok: 0, requests: 0 }
+    g.cases++
+    if (r.ok) g.ok++
+    g.requests += r.requests
+    groups.set(kase.group, g)
+    check(r.ok, `bad input: ${kase.name} (${r.detail})`)
+  }
+  await sb.close()
+  line(
+    'Each case must throw a `WechatpayValidationError` naming the option at fault, before any I/O: the sandbox request log must stay empty.',
+  )
+  line()
+  table(
+    ['group', 'cases', 'typed error naming the option', 'requests the sandbox saw'],
+    [...groups].map(([k, g]) => [k, g.cases, g.ok, g.requests]),
+  )
+}
+
+section('Faults (sandbox fault injection)')
+{
+  const sb = await startSandbox()
+  const rows: Array<Array<string | number>> = []
+  for (const transport of TRANSPORTS) {
+    for (const s of faultScenarios()) {
+      const r = await runFault(sb, transport, s)
+      check(r.ok, `fault: ${s.name} (${transport}): ${r.detail}`)
+      const overshoot = s.timeout
+        ? ` (overshoot ${ms(r.ms - s.timeout)})`
+        : s.abortAfter
+          ? ` (after abort ${ms(r.ms - s.abortAfter)})`
+          : ''
+      rows.push([
+        s.name,
+        transport,
+        describe(r.outcome),
+        r.listeners.join(' → '),
+        String(r.after),
+        r.ok ? 'yes' : 'NO',
+        `${ms(r.ms)}${overshoot}`,
+      ])
+    }
+  }
+  line(
+    `Timeout: the client's \`timeout\` is ${TIMEOUT_MS} ms; the overshoot is the time past it until the typed error (the issue's bound: 100 ms). "Requests" are the sandbox's own log, in order.`,
+  )
+  line()
+  table(['fault', 'transport', 'outcome', 'requests', 'order after', 'as expected', 'time'], rows)
+  const leak = await runLeakChild(sb)
+  await sb.close()
+  const leakOk =
+    leak.code === 0 && !leak.killed && (leak.exitAfterDoneMs ?? Infinity) < 3_000 && leak.stderr === ''
+  check(leakOk, `leak child: code ${leak.code}, after done ${leak.exitAfterDoneMs} ms, ${leak.stderr}`)
+  line(
+    'No leaked socket or timer: a child process makes a batch of calls under every fault on both transports (default 10 s timeout, so a forgotten timer would hold it), then simply ends, without `process.exit`.',
+  )
+  line()
+  table(
+    [
+      'calls settled',
+      'outcomes',
+      'exit code',
+      'exited after its last call',
+      "still active at the end (unref'd)",
+    ],
+    [
+      [
+        leak.settled,
+        Object.entries(leak.outcomes)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('; '),
+        String(leak.code),
+        leak.exitAfterDoneMs === undefined ? 'never' : ms(leak.exitAfterDoneMs),
+        leak.activeAtEnd,
+      ],
+    ],
+  )
+}
+
+section('Load with faults')
+{
+  const sb = await startSandbox({ seed: 2026 })
+  await runLoad(sb, {
+    calls: 1_000,
+    concurrency: 64,
+    faultRate: 0,
+    seed: 1,
+    timeoutMs: 2_000,
+    transport: 'undici',
+  })
+  const runs: LoadResult[] = []
+  for (const transport of ['fetch+oracle', 'undici'] as const) {
+    runs.push(
+      await runLoad(sb, {
+        calls: 20_000,
+        concurrency: 64,
+        faultRate: 0.05,
+        seed: 2026,
+        timeoutMs: 2_000,
+        transport,
+      }),
+    )
+  }
+  await sb.close()
+  line(
+    '20,000 v3 closes of seeded orders at concurrency 64; the sandbox fires each of resetConnection, status 503, badSignature and latencyMs (3 s against a 2 s client timeout) with probability 1.25 % (seeded), on both listeners; the client fails over to the backup. In the `fetch+oracle` run, every reply is also verified independently with node:crypto, so each forged reply is traced to its call. A 1,000-call warm-up without faults runs first.',
+  )
+  line()
+  const keys = [...new Set(runs.flatMap((r) => [...r.outcomes.keys()]))].sort()
+  table(
+    ['outcome', ...runs.map((r) => r.options.transport)],
+    keys.map((k) => [k === '204' ? '204 closed' : k, ...runs.map((r) => r.outcomes.get(k) ?? 0)]),
+  )
+  table(
+    ['', ...runs.map((r) => r.options.transport)],
+    [
+      ['calls settled', ...runs.map((r) => r.settled)],
+      ...LOAD_FAULTS.map((k) => [`faults fired: ${k}`, ...runs.map((r) => r.fired[k])]),
+      [
+        'forged replies received (oracle)',
+        ...runs.map((r) => (r.options.transport === 'undici' ? 'n/a' : r.forgedSeen)),
+      ],
+      [
+        'forged replies accepted (must be 0)',
+        ...runs.map((r) => (r.options.transport === 'undici' ? 'n/a' : r.forgedAccepted)),
+      ],
+      [
+        'forged replies refused as WechatpaySignatureError',
+        ...runs.map((r) => (r.options.transport === 'undici' ? 'n/a' : r.forgedRefused)),
+      ],
+      [
+        'genuine replies refused (must be 0)',
+        ...runs.map((r) => (r.options.transport === 'undici' ? 'n/a' : r.genuineRefused)),
+      ],
+      ['orders the sandbox closed', ...runs.map((r) => r.sandboxClosed)],
+      [
+        'heap before → after (gc)',
+        ...runs.map(
+          (r) => `${mib(r.heapBefore)} → ${mib(r.heapAfter)} (Δ ${mib(r.heapAfter - r.heapBefore)})`,
+        ),
+      ],
+      [
+        'wall time',
+        ...runs.map(
+          (r) => `${(r.ms / 1000).toFixed(1)} s (${Math.round(r.options.calls / (r.ms / 1000))} calls/s)`,
+        ),
+      ],
+    ],
+  )
+  for (const r of runs) {
+    const untyped = [...r.outcomes.keys()].filter((k) => k.startsWith('UNTYPED'))
+    const sigErrors = r.outcomes.get('WechatpaySignatureError SIGNATURE_INVALID') ?? 0
+    check(r.settled === r.options.calls && untyped.length === 0, `load ${r.options.transport}: settled/typed`)
+    check(
+      r.forgedAccepted === 0 && r.genuineRefused === 0 && sigErrors <= r.fired.badSignature,
+      `load ${r.options.transport}: forged`,
+    )
+    check(
+      r.heapAfter - r.heapBefore < 32 * MIB,
+      `load ${r.options.transport}: heap grew ${mib(r.heapAfter - r.heapBefore)}`,
+    )
+  }
+}
+
+section('Secrets scan')
+{
+  const sb = await startSandbox()
+  const forger = await startForger()
+  const r = await runSecretsScan(sb, forger)
+  await Promise.all([sb.close(), forger.close()])
+  check(r.hits.length === 0, `secrets: ${r.hits.join('; ')}`)
+  line(
+    "Needles: every 40-character slice of the merchant private key's base64 body, the whole PEM, the APIv2 key and an APIv3 key (passed as an unknown option: the core has no APIv3-key option). Haystacks: every error, response, client and node the run created, each as message, stack, String, util.inspect (showHidden, depth 10, and showProxy), util.format and JSON.stringify; every console line and warning during the run.",
+  )
+  line()
+  table(
+    [
+      'failure scenarios',
+      'errors by class',
+      'objects',
+      'renderings scanned',
+      'needles',
+      'console lines',
+      'hits (must be 0)',
+    ],
+    [
+      [
+        r.scenarios,
+        [...r.errors].map(([k, v]) => `${k}: ${v}`).join('; '),
+        r.objects,
+        r.renderings,
+        r.needles,
+        r.consoleLines,
+        r.hits.length,
+      ],
+    ],
+  )
+}
+
+section('Properties (fast-check)')
+{
+  const c = credentials()
+  const forger = await startForger()
+  const runs: Array<PropertyRun & { transport: string }> = [{ ...xmlRoundTrip(20261, 1000), transport: '—' }]
+  for (const transport of TRANSPORTS) {
+    const client = makeClient(transport, clientOptions(c, forger.url))
+    runs.push({ ...(await v2SignOrder(forger, client, c, 20262, 500)), transport })
+    runs.push({ ...(await uriExpansion(forger, client, 20263, 1000)), transport })
+  }
+  await forger.close()
+  table(
+    ['property', 'transport', 'runs (all passed)', 'seed', 'refused before I/O'],
+    runs.map((r) => [r.name, r.transport, r.runs, String(r.seed), r.refusedBeforeIo ?? '']),
+  )
+}
+
+section('Summary')
+table(
+  ['unhandled rejections (must be 0)', 'invariants failed', 'report time'],
+  [[unhandled.count(), failures.length, `${((performance.now() - started) / 1000).toFixed(1)} s`]],
+)
+check(unhandled.count() === 0, 'unhandled rejections')
+for (const f of failures) line(`- FAILED: ${f}`)
+
+const markdown = `${out.join('\n').trimEnd()}\n`
+process.stdout.write(`\n${markdown}`)
+writeFileSync(fileURLToPath(new URL('../../RELIABILITY.md', import.meta.url)), markdown)
+if (failures.length > 0) process.exitCode = 1
