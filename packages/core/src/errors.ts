@@ -70,6 +70,28 @@ export class WechatpayApiError extends WechatpayError {
 }
 
 /**
+ * The {@link WechatpayApiError} of a non-2xx reply: WeChat Pay's `{ code, message, detail }` when the
+ * body has that shape, else `HTTP_<status>` (a proxy's HTML page, say); always the `Request-ID`.
+ */
+export function apiErrorOf(reply: { status: number; headers: Record<string, string>; body: Uint8Array }) {
+  let parsed: { code?: unknown; message?: unknown; detail?: unknown } = {}
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(reply.body))
+    if (value && typeof value === 'object') parsed = value
+  } catch {
+    // not JSON: fall back to the status
+  }
+  return new WechatpayApiError({
+    status: reply.status,
+    code: typeof parsed.code === 'string' && parsed.code ? parsed.code : `HTTP_${reply.status}`,
+    message:
+      typeof parsed.message === 'string' && parsed.message ? parsed.message : `HTTP status ${reply.status}`,
+    detail: parsed.detail,
+    requestId: reply.headers['request-id'],
+  })
+}
+
+/**
  * An APIv2 reply with `return_code` or `result_code` FAIL. `code` is `err_code` when present,
  * else `return_code`; `data` is the decoded (and, when signed, verified) reply.
  */

@@ -421,6 +421,11 @@ describe('bad input is refused before any I/O', () => {
       'xml.detail',
     ],
     [
+      'v2 out_trade_no with a slash',
+      (w) => w.v2.pay.closeorder.post({ xml: { appid, mch_id: mchid, out_trade_no: 'a/b' } }),
+      'xml.out_trade_no',
+    ],
+    [
       'carriage return in a v2 value',
       (w) => w.chain('v2/pay/closeorder' as string).post({ xml: { attach: 'a\r\nb' } }),
       'xml.attach',

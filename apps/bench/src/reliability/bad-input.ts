@@ -98,7 +98,7 @@ export function badInputCases(): BadInputCase[] {
   cases.push({
     group: 'path variable',
     name: 'v2 out_trade_no with a slash',
-    option: 'out_trade_no',
+    option: 'xml.out_trade_no',
     run: (sb, o) => v2(sb, o, { out_trade_no: 'T/1' }),
   })
 

@@ -1,0 +1,68 @@
+import type { Bytes } from '../encoding'
+import { WechatpayTransportError } from '../errors'
+import type { Transport, TransportResponse } from './types'
+
+/** One signed request, ready to go, with its limits. */
+export interface Exchange {
+  method: string
+  /** What goes on the request line (and was signed); joined to a base URL's origin. */
+  pathAndQuery: string
+  headers: Record<string, string>
+  body: Bytes | undefined
+  /** Milliseconds for the whole exchange, the backup attempt included. */
+  timeout: number
+  signal: AbortSignal | undefined
+  maxBytes: number
+}
+
+/**
+ * Sends the signed request to `baseUrl`; after a connection-level failure (refused, reset, DNS,
+ * connect timeout: `retryable`), sends the very same request once to `backupBaseUrl` (the
+ * signature does not cover the host). A reply of any status is a reply: never retried. Timeout and
+ * abort become `TIMEOUT` / `ABORTED`; the timer and the abort listener are always released.
+ */
+export async function exchange(
+  transport: Transport,
+  bases: { baseUrl: URL; backupBaseUrl: URL | undefined },
+  request: Exchange,
+): Promise<TransportResponse> {
+  const { signal, timeout } = request
+  if (signal?.aborted) throw new WechatpayTransportError('ABORTED', 'the call was aborted before it was sent')
+  const controller = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    controller.abort()
+  }, timeout)
+  const onAbort = () => controller.abort()
+  signal?.addEventListener('abort', onAbort, { once: true })
+  const attempt = (base: URL) =>
+    transport({
+      url: base.origin + request.pathAndQuery,
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal: controller.signal,
+      maxBytes: request.maxBytes,
+    })
+  try {
+    try {
+      return await attempt(bases.baseUrl)
+    } catch (err) {
+      const retryable = err instanceof WechatpayTransportError && err.retryable
+      if (!retryable || !bases.backupBaseUrl || controller.signal.aborted) throw err
+      return await attempt(bases.backupBaseUrl)
+    }
+  } catch (err) {
+    if (timedOut)
+      throw new WechatpayTransportError('TIMEOUT', `no reply within ${timeout} ms`, { cause: err })
+    if (controller.signal.aborted) {
+      throw new WechatpayTransportError('ABORTED', 'the call was aborted', { cause: err })
+    }
+    if (err instanceof WechatpayTransportError) throw err
+    throw new WechatpayTransportError('NETWORK', 'the request failed', { cause: err })
+  } finally {
+    clearTimeout(timer)
+    signal?.removeEventListener('abort', onAbort)
+  }
+}
