@@ -36,11 +36,13 @@ function errorCode(err: unknown): string | undefined {
 /** The Node.js transport: undici's pooled `request`, faster than `fetch` and with typed errors. */
 export function undiciTransport(dispatcher?: Agent): Transport {
   return async (request: TransportRequest) => {
-    const url = new URL(request.url)
+    // The client builds `url` as origin + path: split it without a URL parse on every call.
+    const slash = request.url.indexOf('/', request.url.indexOf('//') + 2)
+    const origin = request.url.slice(0, slash)
     try {
       const response = await (dispatcher ?? agent()).request({
-        origin: url.origin,
-        path: url.pathname + url.search,
+        origin,
+        path: request.url.slice(slash),
         method: request.method as 'GET',
         headers: request.headers,
         body: request.body ?? null,
@@ -51,7 +53,12 @@ export function undiciTransport(dispatcher?: Agent): Transport {
         if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
       }
       try {
-        const body = await readLimited(response.body, request.maxBytes, headers['content-length'])
+        const declared = headers['content-length']
+        // A declared length within the limit is read in one go; anything else streams, counted.
+        const body =
+          declared !== undefined && /^\d+$/.test(declared) && Number(declared) <= request.maxBytes
+            ? new Uint8Array(await response.body.arrayBuffer())
+            : await readLimited(response.body, request.maxBytes, declared)
         return { status: response.statusCode, headers, body }
       } catch (err) {
         response.body.destroy()
@@ -62,7 +69,7 @@ export function undiciTransport(dispatcher?: Agent): Transport {
       const code = errorCode(err)
       throw new WechatpayTransportError(
         code ? 'CONNECTION' : 'NETWORK',
-        `${code ? `${code}: ` : ''}could not get a reply from ${url.host}`,
+        `${code ? `${code}: ` : ''}could not get a reply from ${origin.replace(/^https?:\/\//, '')}`,
         { cause: err, retryable: code !== undefined },
       )
     }
