@@ -51,7 +51,7 @@ function sextet(text: string, index: number): number {
   return code < 128 ? DECODE[code]! : -1
 }
 
-export function concatBytes(...parts: Bytes[]): Bytes {
+export function concatBytes(...parts: Uint8Array[]): Bytes {
   let length = 0
   for (const part of parts) length += part.length
   const out = new Uint8Array(length)
