@@ -21,20 +21,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     return { options: resolveOptions({}, env), appid: env.WECHATPAY_APPID ?? '', sandbox: undefined }
   }
   const sandbox = await startSandbox()
-  return { options: sandboxOptions(sandbox), appid: sandbox.merchant.appid, sandbox }
-}
-
-/** Client options for a running sandbox: its merchant credentials, its platform key, its two URLs. */
-export function sandboxOptions(sandbox: Sandbox): WechatpayOptions {
-  return {
-    mchid: sandbox.merchant.mchid,
-    serial: sandbox.merchant.serial,
-    privateKey: sandbox.merchant.privateKey,
-    certs: { [sandbox.platform.serial]: sandbox.platform.publicKey },
-    secret: sandbox.merchant.secret,
-    baseUrl: sandbox.url,
-    backupBaseUrl: sandbox.backupUrl,
-  }
+  return { options: sandbox.clientOptions(), appid: sandbox.merchant.appid, sandbox }
 }
 
 /** The same configuration as `WECHATPAY_*` variables: what a Worker gets as bindings. */

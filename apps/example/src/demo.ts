@@ -4,7 +4,7 @@
 // if any row is not what it should be. The demo always uses its own embedded sandbox (it seeds
 // state there); `pnpm start` is the one that honours WECHATPAY_* for a real integration.
 import { startSandbox } from '@wxpay/sandbox'
-import { type ExampleConfig, sandboxOptions } from './config'
+import type { ExampleConfig } from './config'
 import { measure, printTable, type Row, runDirect, SUB_MCHID } from './direct'
 import { startHono } from './hono/node'
 import { startWorker } from './hono/workerd'
@@ -33,7 +33,7 @@ async function post(url: string): Promise<{ status: number; result: string }> {
 async function main(): Promise<number> {
   const started = performance.now()
   const sandbox = await startSandbox()
-  const config: ExampleConfig = { options: sandboxOptions(sandbox), appid: sandbox.merchant.appid, sandbox }
+  const config: ExampleConfig = { options: sandbox.clientOptions(), appid: sandbox.merchant.appid, sandbox }
   const nest = await startNest(config)
   const hono = await startHono(config)
   const worker = await startWorker(config)

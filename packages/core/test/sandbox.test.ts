@@ -17,12 +17,7 @@ let appid: string
 const sub_mchid = '1900001121'
 
 const clientOptions = (extra: Record<string, unknown> = {}) => ({
-  mchid: sb.merchant.mchid,
-  serial: sb.merchant.serial,
-  privateKey: sb.merchant.privateKey,
-  secret: sb.merchant.secret,
-  certs: { [sb.platform.serial]: sb.platform.publicKey },
-  baseUrl: sb.url,
+  ...sb.clientOptions(),
   backupBaseUrl: false as const,
   ...extra,
 })

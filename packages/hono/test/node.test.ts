@@ -37,14 +37,7 @@ async function listen(app: Hono) {
 
 const merchant = () => ({ mchid: sb.merchant.mchid, appid: sb.merchant.appid })
 
-const sandboxOptions = (): WechatpayMiddlewareOptions => ({
-  mchid: sb.merchant.mchid,
-  serial: sb.merchant.serial,
-  privateKey: sb.merchant.privateKey,
-  certs: { [sb.platform.serial]: sb.platform.publicKey },
-  secret: sb.merchant.secret,
-  baseUrl: sb.url,
-})
+const sandboxOptions = (): WechatpayMiddlewareOptions => ({ ...sb.clientOptions(), backupBaseUrl: false })
 
 type Post = Awaited<ReturnType<typeof listen>>
 

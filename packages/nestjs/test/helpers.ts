@@ -6,16 +6,7 @@ import { InjectWechatpay } from '../src'
 
 /** Client options for a sandbox, as the README of the core shows them. */
 export function sandboxOptions(sb: Sandbox, extra: Partial<WechatpayOptions> = {}): WechatpayOptions {
-  return {
-    mchid: sb.merchant.mchid,
-    serial: sb.merchant.serial,
-    privateKey: sb.merchant.privateKey,
-    secret: sb.merchant.secret,
-    certs: { [sb.platform.serial]: sb.platform.publicKey },
-    baseUrl: sb.url,
-    backupBaseUrl: false,
-    ...extra,
-  }
+  return { ...sb.clientOptions(), backupBaseUrl: false, ...extra }
 }
 
 /** Token of the merchant ids the controller sends: `{ mchid, appid }`. */

@@ -10,7 +10,7 @@ export { envLines } from './env-lines.js'
 export type { FaultKind, FaultRule, FaultSpec, SandboxFaults } from './faults.js'
 export { FaultSpecError } from './faults.js'
 export type { MerchantCredentials, PlatformCredentials, PlatformKeys } from './keys.js'
-export { type Sandbox, type SandboxOptions, startSandbox } from './start.js'
+export { type Sandbox, type SandboxClientOptions, type SandboxOptions, startSandbox } from './start.js'
 export type {
   OrderInput,
   OrderRecord,

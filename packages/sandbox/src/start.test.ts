@@ -32,6 +32,23 @@ describe('startSandbox', () => {
     expect(other.platform.publicKey).not.toBe(sb.platform.publicKey)
   })
 
+  it('clientOptions() holds exactly what a client needs, the platform key under its serial', async () => {
+    const sb = await track(startSandbox())
+    expect(sb.clientOptions()).toEqual({
+      mchid: sb.merchant.mchid,
+      serial: sb.merchant.serial,
+      privateKey: sb.merchant.privateKey,
+      secret: sb.merchant.secret,
+      certs: { [sb.platform.serial]: sb.platform.publicKey },
+      baseUrl: sb.url,
+      backupBaseUrl: sb.backupUrl,
+    })
+    // the public key in certs is the one the replies are signed with
+    const spki = createPublicKey(sb.clientOptions().certs[sb.platform.serial]!)
+    expect(spki.asymmetricKeyDetails?.modulusLength).toBe(2048)
+    expect(sb.clientOptions()).not.toBe(sb.clientOptions())
+  })
+
   it('uses fixed credentials, converting a PKCS#1 key to PKCS#8', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
     const pkcs1 = privateKey.export({ type: 'pkcs1', format: 'pem' }) as string

@@ -47,8 +47,30 @@ export interface Sandbox {
   clock: SandboxClock
   /** Every request seen on a business path, oldest first. */
   requests: RequestLog
+  /**
+   * Options for a client pointed at this sandbox, named as `new Wechatpay()` of `@wxpay/core`
+   * takes them: the merchant's credentials, `certs` holding the platform key, `baseUrl`, and the
+   * backup listener as `backupBaseUrl`.
+   * @example
+   * ```ts
+   * const wxpay = new Wechatpay(sb.clientOptions())
+   * const noFailover = new Wechatpay({ ...sb.clientOptions(), backupBaseUrl: false })
+   * ```
+   */
+  clientOptions(): SandboxClientOptions
   /** Stops both listeners, dropping open connections. */
   close(): Promise<void>
+}
+
+/** What {@link Sandbox.clientOptions} returns: plain data, so this package needs no client. */
+export interface SandboxClientOptions {
+  mchid: string
+  serial: string
+  privateKey: string
+  secret: string
+  certs: Record<string, string>
+  baseUrl: string
+  backupBaseUrl: string
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -82,7 +104,7 @@ function urlOf(host: string, port: number): string {
  * import { startSandbox } from '@wxpay/sandbox'
  * const sb = await startSandbox()
  * sb.orders.create({ out_trade_no: 'T1' })
- * // … point a client at sb.url with sb.merchant and { [sb.platform.serial]: sb.platform.publicKey }
+ * const wxpay = new Wechatpay(sb.clientOptions()) // from @wxpay/core
  * await sb.close()
  * ```
  */
@@ -151,6 +173,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults,
     clock,
     requests: ctx.requests,
+    clientOptions: () => ({
+      mchid: keys.merchant.mchid,
+      serial: keys.merchant.serial,
+      privateKey: keys.merchant.privateKey,
+      secret: keys.merchant.secret,
+      certs: { [keys.platform.serial]: keys.platform.publicKey },
+      baseUrl: ctx.urls.url,
+      backupBaseUrl: ctx.urls.backupUrl,
+    }),
     async close() {
       closing.abort()
       await transition

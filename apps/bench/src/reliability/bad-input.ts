@@ -16,16 +16,7 @@ export interface BadInputCase {
 
 /** Client options for the sandbox (undici transport, no backup). */
 export function sandboxOptions(sb: Sandbox, extra: Partial<WechatpayOptions> = {}): WechatpayOptions {
-  return {
-    mchid: sb.merchant.mchid,
-    serial: sb.merchant.serial,
-    privateKey: sb.merchant.privateKey,
-    certs: { [sb.platform.serial]: sb.platform.publicKey },
-    secret: sb.merchant.secret,
-    baseUrl: sb.url,
-    backupBaseUrl: false,
-    ...extra,
-  }
+  return { ...sb.clientOptions(), backupBaseUrl: false, ...extra }
 }
 
 const close = (options: WechatpayOptions, out_trade_no: unknown, extra: Record<string, unknown> = {}) =>
