@@ -7,13 +7,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Wechatpay as FetchWechatpay } from '../src/index'
 import { Wechatpay } from '../src/node'
 import { normalizePath, segment } from '../src/segment'
+import { mchid, merchantSerial, platformSerial, secret } from './fixtures'
 import { signReply } from './gateway'
 import { generateKeys, type TestKeys } from './keys'
-
-const mchid = '1900000109'
-const merchantSerial = '3775B6A45ACD588826D15E583A95F5DD00000001'
-const platformSerial = 'PUB_KEY_ID_0119000001092026112200000000000001'
-const secret = 'Z8fH2kP4sQ9wX1cV7bN3mL6jT0rY5uE2'
 
 interface Recorded {
   url: string

@@ -7,12 +7,9 @@ import { importRsaKey } from '../src/crypto/keys'
 import { PemError, parsePrivateKey, parsePublicKey } from '../src/crypto/pem'
 import { Wechatpay, WechatpayTransportError, WechatpayValidationError } from '../src/node'
 import { DEFAULT_BACKUP_BASE_URL, validateOptions } from '../src/options'
+import { mchid, merchantSerial, platformSerial, secret } from './fixtures'
 import { generateKeys, type TestKeys } from './keys'
 
-const mchid = '1900000109'
-const merchantSerial = '3775B6A45ACD588826D15E583A95F5DD00000001'
-const platformSerial = 'PUB_KEY_ID_0119000001092026112200000000000001'
-const secret = 'Z8fH2kP4sQ9wX1cV7bN3mL6jT0rY5uE2'
 // Fixed by test/keys.ts (`-set_serial`); needed here before the keys exist, to name test cases.
 const certificateSerial = '5B1F6A0D3C2E4F8091A2B3C4D5E6F708'
 

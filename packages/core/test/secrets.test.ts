@@ -11,14 +11,11 @@ import {
   WechatpayTransportError,
   WechatpayValidationError,
 } from '../src/node'
+import { appid, mchid, merchantSerial, platformSerial } from './fixtures'
 import { signReply, v2Sign, v2Xml } from './gateway'
 import { generateKeys, type TestKeys } from './keys'
 
-const mchid = '1900000109'
-const merchantSerial = '3775B6A45ACD588826D15E583A95F5DD00000001'
-const platformSerial = 'PUB_KEY_ID_0119000001092026112200000000000001'
 const secret = 'Q7wE9rT1yU3iO5pA7sD9fG1hJ3kL5zX7'
-const appid = 'wxd930ea5d5a258f4f'
 
 let keys: TestKeys
 

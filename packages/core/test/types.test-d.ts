@@ -6,13 +6,11 @@ import type {
   Wechatpay,
   WechatpayResponse,
 } from '../src/node'
+import { appid, mchid, sub_mchid } from './fixtures'
 
 declare const wxpay: Wechatpay
-const mchid = '1900000109'
 const out_trade_no = 'T1'
 const out_recharge_no = 'cz1'
-const sub_mchid = '1900001121'
-const appid = 'wxd930ea5d5a258f4f'
 
 describe('v3 close order is typed in all three styles', () => {
   test('property chain', () => {

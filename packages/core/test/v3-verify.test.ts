@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { WechatpaySignatureError } from '../src/errors'
 import { validateOptions } from '../src/options'
 import { verifyReply } from '../src/v3/verify'
+import { platformSerial } from './fixtures'
 import { generateKeys, opensslSign, type TestKeys } from './keys'
 
-const platformSerial = 'PUB_KEY_ID_0119000001092026112200000000000001'
 const NOW_S = 1_790_000_000
 const NOW = NOW_S * 1000
 

@@ -10,15 +10,9 @@ import {
   WechatpayTransportError,
   WechatpayValidationError,
 } from '../src/node'
+import { appid, mchid, merchantSerial, platformSerial, secret, sub_mchid } from './fixtures'
 import { type Gateway, signReply, startGateway, v2Sign, v2Xml } from './gateway'
 import { generateKeys, type TestKeys } from './keys'
-
-const mchid = '1900000109'
-const appid = 'wxd930ea5d5a258f4f'
-const merchantSerial = '3775B6A45ACD588826D15E583A95F5DD00000001'
-const platformSerial = 'PUB_KEY_ID_0119000001092026112200000000000001'
-const secret = 'Z8fH2kP4sQ9wX1cV7bN3mL6jT0rY5uE2'
-const sub_mchid = '1900001121'
 
 let keys: TestKeys
 let gateway: Gateway

@@ -1,0 +1,8 @@
+// The merchant ids the core's tests share. Keys are generated per run (keys.ts), never stored.
+export const mchid = '1900000109'
+export const appid = 'wxd930ea5d5a258f4f'
+export const merchantSerial = '3775B6A45ACD588826D15E583A95F5DD00000001'
+export const platformSerial = 'PUB_KEY_ID_0119000001092026112200000000000001'
+/** An APIv2 key of the right length; secrets.test.ts uses its own, to scan for it. */
+export const secret = 'Z8fH2kP4sQ9wX1cV7bN3mL6jT0rY5uE2'
+export const sub_mchid = '1900001121'
