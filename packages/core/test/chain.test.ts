@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Wechatpay as FetchWechatpay } from '../src/index'
 import { Wechatpay } from '../src/node'
 import { normalizePath, segment } from '../src/segment'
-import { mchid, merchantSerial, platformSerial, secret } from './fixtures'
+import { clientOptions, mchid, merchantSerial, platformSerial, secret } from './fixtures'
 import { signReply } from './gateway'
 import { generateKeys, type TestKeys } from './keys'
 
@@ -41,15 +41,7 @@ function recordingFetch(seen: Recorded[]): typeof fetch {
 }
 
 function client(seen: Recorded[], extra: Record<string, unknown> = {}): Wechatpay {
-  return new Wechatpay({
-    mchid,
-    serial: merchantSerial,
-    privateKey: keys.merchantKey,
-    certs: { [platformSerial]: keys.platformPublicKey },
-    secret,
-    fetch: recordingFetch(seen),
-    ...extra,
-  })
+  return new Wechatpay({ ...clientOptions(keys), fetch: recordingFetch(seen), ...extra })
 }
 
 /** Checks the Authorization header with node:crypto over the request exactly as recorded. */

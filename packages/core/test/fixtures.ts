@@ -6,3 +6,14 @@ export const platformSerial = 'PUB_KEY_ID_0119000001092026112200000000000001'
 /** An APIv2 key of the right length; secrets.test.ts uses its own, to scan for it. */
 export const secret = 'Z8fH2kP4sQ9wX1cV7bN3mL6jT0rY5uE2'
 export const sub_mchid = '1900001121'
+
+/** Valid options of a client with the run's generated keys (no baseUrl: the default host). */
+export function clientOptions(keys: { merchantKey: string; platformPublicKey: string }) {
+  return {
+    mchid,
+    serial: merchantSerial,
+    privateKey: keys.merchantKey,
+    certs: { [platformSerial]: keys.platformPublicKey } as Record<string, string>,
+    secret,
+  }
+}

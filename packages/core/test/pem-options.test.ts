@@ -7,7 +7,7 @@ import { importRsaKey } from '../src/crypto/keys'
 import { PemError, parsePrivateKey, parsePublicKey } from '../src/crypto/pem'
 import { Wechatpay, WechatpayTransportError, WechatpayValidationError } from '../src/node'
 import { DEFAULT_BACKUP_BASE_URL, validateOptions } from '../src/options'
-import { mchid, merchantSerial, platformSerial, secret } from './fixtures'
+import { clientOptions, mchid, merchantSerial, platformSerial, secret } from './fixtures'
 import { generateKeys, type TestKeys } from './keys'
 
 // Fixed by test/keys.ts (`-set_serial`); needed here before the keys exist, to name test cases.
@@ -221,13 +221,7 @@ describe('parsePublicKey', () => {
 })
 
 describe('new Wechatpay(options) validation', () => {
-  const good = () => ({
-    mchid,
-    serial: merchantSerial,
-    privateKey: keys.merchantKey,
-    certs: { [platformSerial]: keys.platformPublicKey } as Record<string, string>,
-    secret,
-  })
+  const good = () => clientOptions(keys)
 
   test('good options construct, in every key form', () => {
     expect(() => new Wechatpay(good())).not.toThrow()
@@ -444,12 +438,7 @@ describe('the default backup host', () => {
   const close = (client: Wechatpay) =>
     client.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ out_trade_no: 'B1', json: { mchid } })
 
-  const options = () => ({
-    mchid,
-    serial: merchantSerial,
-    privateKey: keys.merchantKey,
-    certs: { [platformSerial]: keys.platformPublicKey },
-  })
+  const options = () => clientOptions(keys)
 
   test('a connection failure on the default host is re-sent once to api2', async () => {
     const urls: string[] = []

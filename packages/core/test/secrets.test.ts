@@ -11,7 +11,7 @@ import {
   WechatpayTransportError,
   WechatpayValidationError,
 } from '../src/node'
-import { appid, mchid, merchantSerial, platformSerial } from './fixtures'
+import { appid, clientOptions, mchid, platformSerial } from './fixtures'
 import { signReply, v2Sign, v2Xml } from './gateway'
 import { generateKeys, type TestKeys } from './keys'
 
@@ -63,18 +63,11 @@ function renderings(err: unknown): Record<string, string> {
 }
 
 function options(extra: Record<string, unknown> = {}) {
-  return {
-    mchid,
-    serial: merchantSerial,
-    privateKey: keys.merchantKey,
-    certs: { [platformSerial]: keys.platformPublicKey },
-    secret,
-    ...extra,
-  }
+  return { ...clientOptions(keys), secret, ...extra }
 }
 
 /** A `fetch` that answers with `reply` (or throws/hangs), never touching the network. */
-function stub(reply: (init: RequestInit | undefined) => Promise<Response> | Response): typeof fetch {
+function stub(reply: Reply): typeof fetch {
   return (async (_input: RequestInfo | URL, init?: RequestInit) => reply(init)) as typeof fetch
 }
 
@@ -85,6 +78,18 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
     },
     (err: unknown) => err,
   )
+}
+
+type Reply = (init: RequestInit | undefined) => Promise<Response> | Response
+
+/** The error of a v3 close order whose reply is `reply`. */
+function v3Failure(reply: Reply, extra: Record<string, unknown> = {}): Promise<unknown> {
+  return rejection(closeOrder(new Wechatpay(options({ fetch: stub(reply), ...extra }))))
+}
+
+/** The error of a v2 close order whose reply is `reply`. */
+function v2Failure(reply: Reply): Promise<unknown> {
+  return rejection(closeV2(new Wechatpay(options({ fetch: stub(reply) }))))
 }
 
 function construction(extra: Record<string, unknown>): unknown {
@@ -227,17 +232,8 @@ const scenarios: Array<[string, Function, string | RegExp, () => unknown]> = [
     WechatpaySignatureError,
     'SIGNATURE_INVALID',
     () =>
-      rejection(
-        closeOrder(
-          new Wechatpay(
-            options({
-              fetch: stub(
-                () =>
-                  new Response(null, { status: 204, headers: signReply(keys.otherKey, platformSerial, '') }),
-              ),
-            }),
-          ),
-        ),
+      v3Failure(
+        () => new Response(null, { status: 204, headers: signReply(keys.otherKey, platformSerial, '') }),
       ),
   ],
   [
@@ -252,7 +248,7 @@ const scenarios: Array<[string, Function, string | RegExp, () => unknown]> = [
         result_code: 'SUCCESS',
         sign: 'BAD',
       }
-      return rejection(closeV2(new Wechatpay(options({ fetch: stub(() => new Response(v2Xml(reply))) }))))
+      return v2Failure(() => new Response(v2Xml(reply)))
     },
   ],
   [
@@ -260,23 +256,15 @@ const scenarios: Array<[string, Function, string | RegExp, () => unknown]> = [
     WechatpayApiError,
     'SIGN_ERROR',
     () =>
-      rejection(
-        closeOrder(
-          new Wechatpay(
-            options({
-              fetch: stub(
-                () =>
-                  new Response(
-                    JSON.stringify({ code: 'SIGN_ERROR', message: '签名错误', detail: { issue: 'sign' } }),
-                    {
-                      status: 401,
-                      headers: { 'request-id': 'rid-401' },
-                    },
-                  ),
-              ),
-            }),
+      v3Failure(
+        () =>
+          new Response(
+            JSON.stringify({ code: 'SIGN_ERROR', message: '签名错误', detail: { issue: 'sign' } }),
+            {
+              status: 401,
+              headers: { 'request-id': 'rid-401' },
+            },
           ),
-        ),
       ),
   ],
   [
@@ -294,43 +282,26 @@ const scenarios: Array<[string, Function, string | RegExp, () => unknown]> = [
         err_code_des: 'order paid',
       }
       reply.sign = v2Sign(reply, secret, 'MD5')
-      return rejection(closeV2(new Wechatpay(options({ fetch: stub(() => new Response(v2Xml(reply))) }))))
+      return v2Failure(() => new Response(v2Xml(reply)))
     },
   ],
   [
     'a v2 return_code FAIL',
     WechatpayBusinessError,
     'FAIL',
-    () =>
-      rejection(
-        closeV2(
-          new Wechatpay(
-            options({
-              fetch: stub(() => new Response(v2Xml({ return_code: 'FAIL', return_msg: '签名错误' }))),
-            }),
-          ),
-        ),
-      ),
+    () => v2Failure(() => new Response(v2Xml({ return_code: 'FAIL', return_msg: '签名错误' }))),
   ],
   [
     'a transport timeout',
     WechatpayTransportError,
     'TIMEOUT',
     () =>
-      rejection(
-        closeOrder(
-          new Wechatpay(
-            options({
-              timeout: 50,
-              fetch: stub(
-                (init) =>
-                  new Promise<Response>((_, reject) =>
-                    init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
-                  ),
-              ),
-            }),
+      v3Failure(
+        (init) =>
+          new Promise<Response>((_, reject) =>
+            init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)),
           ),
-        ),
+        { timeout: 50 },
       ),
   ],
   [
@@ -338,17 +309,9 @@ const scenarios: Array<[string, Function, string | RegExp, () => unknown]> = [
     WechatpayTransportError,
     'CONNECTION',
     () =>
-      rejection(
-        closeOrder(
-          new Wechatpay(
-            options({
-              fetch: stub(() => {
-                throw new TypeError('fetch failed')
-              }),
-            }),
-          ),
-        ),
-      ),
+      v3Failure(() => {
+        throw new TypeError('fetch failed')
+      }),
   ],
   [
     'an aborted call',
@@ -367,18 +330,7 @@ const scenarios: Array<[string, Function, string | RegExp, () => unknown]> = [
     'an oversized reply',
     WechatpayTransportError,
     'RESPONSE_TOO_LARGE',
-    () =>
-      rejection(
-        closeOrder(
-          new Wechatpay(
-            options({
-              fetch: stub(
-                () => new Response('{}', { status: 200, headers: { 'content-length': '99999999999' } }),
-              ),
-            }),
-          ),
-        ),
-      ),
+    () => v3Failure(() => new Response('{}', { status: 200, headers: { 'content-length': '99999999999' } })),
   ],
 ]
 

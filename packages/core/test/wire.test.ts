@@ -10,7 +10,7 @@ import {
   WechatpayTransportError,
   WechatpayValidationError,
 } from '../src/node'
-import { appid, mchid, merchantSerial, platformSerial, secret, sub_mchid } from './fixtures'
+import { appid, clientOptions, mchid, merchantSerial, platformSerial, secret, sub_mchid } from './fixtures'
 import { type Gateway, signReply, startGateway, v2Sign, v2Xml } from './gateway'
 import { generateKeys, type TestKeys } from './keys'
 
@@ -19,15 +19,7 @@ let gateway: Gateway
 let clients: Array<[string, Wechatpay]>
 
 function options(extra: Record<string, unknown> = {}) {
-  return {
-    mchid,
-    serial: merchantSerial,
-    privateKey: keys.merchantKey,
-    certs: { [platformSerial]: keys.platformPublicKey },
-    secret,
-    baseUrl: gateway.url,
-    ...extra,
-  }
+  return { ...clientOptions(keys), baseUrl: gateway.url, ...extra }
 }
 
 /** A loopback port with nothing listening: connecting to it is refused. */
