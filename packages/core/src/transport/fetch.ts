@@ -3,7 +3,7 @@ import { WechatpayTransportError } from '../errors'
 import type { Transport, TransportRequest } from './types'
 
 /** Reads a body stream into one buffer, refusing more than `maxBytes`. */
-export async function readLimited(
+async function readLimited(
   chunks: AsyncIterable<Bytes>,
   maxBytes: number,
   declaredLength: string | undefined,
@@ -21,7 +21,8 @@ export async function readLimited(
   return parts.length === 1 ? parts[0]! : concatBytes(...parts)
 }
 
-function tooLarge(maxBytes: number) {
+/** The error of a reply over `maxBytes`, shared by the transports. */
+export function tooLarge(maxBytes: number): WechatpayTransportError {
   return new WechatpayTransportError('RESPONSE_TOO_LARGE', `reply is larger than ${maxBytes} bytes`)
 }
 

@@ -1,6 +1,7 @@
 import { Agent, type Dispatcher } from 'undici'
 import { concatBytes } from '../encoding'
 import { WechatpayTransportError } from '../errors'
+import { tooLarge } from './fetch'
 import type { Transport, TransportRequest, TransportResponse } from './types'
 
 /** Error codes that mean the request never got a reply because the connection failed. */
@@ -31,10 +32,6 @@ function errorCode(err: unknown): string | undefined {
     if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return e.code
   }
   return undefined
-}
-
-function tooLarge(maxBytes: number) {
-  return new WechatpayTransportError('RESPONSE_TOO_LARGE', `reply is larger than ${maxBytes} bytes`)
 }
 
 /**
