@@ -8,6 +8,8 @@ export default defineConfig({
       include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'],
       tsconfig: './tsconfig.json',
     },
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 20_000,
+    hookTimeout: 60_000,
   },
 })

@@ -3,13 +3,13 @@
 // node:crypto verifying the Authorization header against the merchant public key.
 import { verify } from 'node:crypto'
 import { inspect } from 'node:util'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { Wechatpay as FetchWechatpay } from '../src/index'
 import { Wechatpay } from '../src/node'
 import { normalizePath, segment } from '../src/segment'
 import { clientOptions, mchid, merchantSerial, platformSerial, secret } from './fixtures'
 import { signReply } from './gateway'
-import { generateKeys, type TestKeys } from './keys'
+import { type TestKeys, testKeys } from './keys'
 
 interface Recorded {
   url: string
@@ -21,10 +21,8 @@ interface Recorded {
 let keys: TestKeys
 
 beforeAll(() => {
-  keys = generateKeys()
+  keys = testKeys()
 })
-
-afterAll(() => keys.cleanup())
 
 /** A `fetch` that records the request and answers a 204 signed with the platform key (node:crypto). */
 function recordingFetch(seen: Recorded[]): typeof fetch {

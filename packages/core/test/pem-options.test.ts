@@ -2,13 +2,13 @@
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { importRsaKey } from '../src/crypto/keys'
 import { PemError, parsePrivateKey, parsePublicKey } from '../src/crypto/pem'
 import { Wechatpay, WechatpayTransportError, WechatpayValidationError } from '../src/node'
 import { DEFAULT_BACKUP_BASE_URL, validateOptions } from '../src/options'
 import { clientOptions, mchid, merchantSerial, platformSerial, secret } from './fixtures'
-import { generateKeys, type TestKeys } from './keys'
+import { type TestKeys, testKeys } from './keys'
 
 // Fixed by test/keys.ts (`-set_serial`); needed here before the keys exist, to name test cases.
 const certificateSerial = '5B1F6A0D3C2E4F8091A2B3C4D5E6F708'
@@ -36,7 +36,7 @@ function pem(label: string, der: Uint8Array): string {
 }
 
 beforeAll(() => {
-  keys = generateKeys()
+  keys = testKeys()
   expect(keys.certificateSerial).toBe(certificateSerial)
   const merchantPath = join(keys.dir, 'merchant.pem')
   encryptedPkcs8 = openssl([
@@ -65,8 +65,6 @@ beforeAll(() => {
   certificateSpkiDer = pemDer(openssl(['x509', '-in', certPath, '-pubkey', '-noout']))
   merchantDer = pemDer(keys.merchantKey)
 })
-
-afterAll(() => keys.cleanup())
 
 function pemError(parse: () => unknown): PemError {
   let error: unknown

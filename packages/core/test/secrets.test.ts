@@ -1,7 +1,7 @@
 // No secret in any error or printed client: every error class the SDK throws in practice, built
 // through the public API with secret-bearing inputs, then shown every way Node shows things.
 import { inspect } from 'node:util'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import {
   Wechatpay,
   WechatpayApiError,
@@ -13,17 +13,15 @@ import {
 } from '../src/node'
 import { appid, clientOptions, mchid, platformSerial } from './fixtures'
 import { signReply, v2Sign, v2Xml } from './gateway'
-import { generateKeys, type TestKeys } from './keys'
+import { type TestKeys, testKeys } from './keys'
 
 const secret = 'Q7wE9rT1yU3iO5pA7sD9fG1hJ3kL5zX7'
 
 let keys: TestKeys
 
 beforeAll(() => {
-  keys = generateKeys()
+  keys = testKeys()
 })
-
-afterAll(() => keys.cleanup())
 
 const base64Body = (pem: string) => pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')
 const derOf = (pem: string) => Buffer.from(base64Body(pem), 'base64')

@@ -1,14 +1,14 @@
 // APIv3 request signatures, byte for byte against `openssl dgst -sha256 -sign` (the oracle) and
 // wechatpay-axios-plugin's `Rsa.sign` (a peer SDK), for the same key and string.
 import { verify } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { Formatter, Rsa } from 'wechatpay-axios-plugin'
 import { importRsaKey } from '../src/crypto/keys'
 import { parsePrivateKey } from '../src/crypto/pem'
 import { nonce } from '../src/encoding'
 import { authorization, requestMessage, SCHEME } from '../src/v3/authorization'
 import { mchid } from './fixtures'
-import { generateKeys, opensslSign, type TestKeys } from './keys'
+import { opensslSign, type TestKeys, testKeys } from './keys'
 
 const serial = '3775B6A45ACD588826D15E583A95F5DD00000001'
 const timestamp = '1700000000'
@@ -19,12 +19,10 @@ let pkcs8Key: CryptoKey
 let pkcs1Key: CryptoKey
 
 beforeAll(async () => {
-  keys = generateKeys()
+  keys = testKeys()
   pkcs8Key = await importRsaKey(parsePrivateKey(keys.merchantKey))
   pkcs1Key = await importRsaKey(parsePrivateKey(keys.merchantKeyPkcs1))
 })
-
-afterAll(() => keys.cleanup())
 
 /** Parses `SCHEME k="v",k="v"` strictly: the scheme, one space, quoted pairs separated by commas. */
 function parseHeader(header: string): Record<string, string> {

@@ -1,12 +1,12 @@
 // Every outcome of APIv3 reply verification, with replies signed by node:crypto or openssl
 // (independently of the SDK's Web Crypto code). Every failure must be a WechatpaySignatureError.
 import { randomBytes, sign } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { WechatpaySignatureError } from '../src/errors'
 import { validateOptions } from '../src/options'
 import { verifyReply } from '../src/v3/verify'
 import { platformSerial } from './fixtures'
-import { generateKeys, opensslSign, type TestKeys } from './keys'
+import { opensslSign, type TestKeys, testKeys } from './keys'
 
 const NOW_S = 1_790_000_000
 const NOW = NOW_S * 1000
@@ -15,15 +15,13 @@ let keys: TestKeys
 let certs: ReadonlyMap<string, Promise<CryptoKey>>
 
 beforeAll(() => {
-  keys = generateKeys()
+  keys = testKeys()
   // The same path as the client: options → validated config → serial → imported key.
   certs = validateOptions({
     mchid: '1900000109',
     certs: { [platformSerial]: keys.platformPublicKey, [keys.certificateSerial]: keys.certificate },
   }).certs
 })
-
-afterAll(() => keys.cleanup())
 
 const encode = (text: string) => new TextEncoder().encode(text)
 

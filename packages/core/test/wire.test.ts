@@ -12,7 +12,7 @@ import {
 } from '../src/node'
 import { appid, clientOptions, mchid, merchantSerial, platformSerial, secret, sub_mchid } from './fixtures'
 import { type Gateway, signReply, startGateway, v2Sign, v2Xml } from './gateway'
-import { generateKeys, type TestKeys } from './keys'
+import { type TestKeys, testKeys } from './keys'
 
 let keys: TestKeys
 let gateway: Gateway
@@ -32,7 +32,7 @@ async function closedPort(): Promise<string> {
 }
 
 beforeAll(async () => {
-  keys = generateKeys()
+  keys = testKeys()
   gateway = await startGateway({
     mchid,
     merchantSerial,
@@ -49,7 +49,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway.close()
-  keys.cleanup()
 })
 
 afterEach(() => {
