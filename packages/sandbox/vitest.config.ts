@@ -9,5 +9,6 @@ export default defineConfig({
       tsconfig: './tsconfig.json',
     },
     testTimeout: 20_000,
+    hookTimeout: 60_000,
   },
 })
