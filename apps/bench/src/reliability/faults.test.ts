@@ -1,25 +1,16 @@
 // Faults in CI, on both transports: the typed outcome, the requests the sandbox saw (no retry
 // storm, one failover), the order's state, and loose time bounds for timeouts and aborts.
-import { type Sandbox, startSandbox } from '@wxpay/sandbox'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { startSandbox } from '@wxpay/sandbox'
+import { describe, expect, test } from 'vitest'
 import { TRANSPORTS } from './clients'
 import { faultScenarios, runFault } from './faults'
-import { watchUnhandled } from './guard'
+import { serverForFile } from './suite'
 
-const unhandled = watchUnhandled()
-let sb: Sandbox
-
-beforeAll(async () => {
-  sb = await startSandbox()
-})
-afterAll(async () => {
-  await sb.close()
-  expect(unhandled.count()).toBe(0)
-})
+const sb = serverForFile(startSandbox)
 
 describe.each(TRANSPORTS)('%s transport', (transport) => {
   test.each(faultScenarios().map((s) => [s.name, s] as const))('%s', async (_, scenario) => {
-    const result = await runFault(sb, transport, scenario)
+    const result = await runFault(sb(), transport, scenario)
     expect(result.outcome).toEqual(scenario.expected)
     expect(result.listeners).toEqual(scenario.listeners)
     expect(result.after).toBe(scenario.after)

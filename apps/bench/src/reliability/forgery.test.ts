@@ -1,29 +1,20 @@
 // The forgery matrix in CI: every case, on both transports, reaches exactly its expected outcome.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { clientOptions, makeClient, TRANSPORTS } from './clients'
-import { type Forger, startForger } from './forger'
+import { startForger } from './forger'
 import { forgeryCases, rechargeBody } from './forgery'
 import { runForgeryCase } from './forgery-run'
-import { watchUnhandled } from './guard'
 import { credentials } from './keys'
+import { serverForFile } from './suite'
 
-const unhandled = watchUnhandled()
 const c = credentials()
 const cases = forgeryCases(c)
-let forger: Forger
-
-beforeAll(async () => {
-  forger = await startForger()
-})
-afterAll(async () => {
-  await forger.close()
-  expect(unhandled.count()).toBe(0)
-})
+const forger = serverForFile(startForger)
 
 describe.each(TRANSPORTS)('%s transport', (transport) => {
   test.each(cases.map((kase) => [`${kase.group}: ${kase.name}`, kase] as const))('%s', async (_, kase) => {
-    const client = makeClient(transport, clientOptions(c, forger.url))
-    const { outcome, value } = await runForgeryCase(forger, client, c, kase)
+    const client = makeClient(transport, clientOptions(c, forger().url))
+    const { outcome, value } = await runForgeryCase(forger(), client, c, kase)
     expect(outcome).toEqual(kase.expected)
     if (kase.name === '200 JSON, genuinely signed') {
       expect(value).toMatchObject({ status: 200, data: JSON.parse(rechargeBody(c)) })

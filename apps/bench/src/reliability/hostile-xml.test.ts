@@ -1,27 +1,18 @@
 // Hostile XML replies in CI: the typed outcome, a loose time bound (2 s), no 10 MiB read.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { clientOptions, makeClient, TRANSPORTS } from './clients'
-import { type Forger, startForger } from './forger'
-import { watchUnhandled } from './guard'
+import { startForger } from './forger'
 import { hostileCases, MIB, runHostile } from './hostile-xml'
 import { credentials } from './keys'
+import { serverForFile } from './suite'
 
-const unhandled = watchUnhandled()
 const c = credentials()
-let forger: Forger
-
-beforeAll(async () => {
-  forger = await startForger()
-})
-afterAll(async () => {
-  await forger.close()
-  expect(unhandled.count()).toBe(0)
-})
+const forger = serverForFile(startForger)
 
 describe.each(TRANSPORTS)('%s transport', (transport) => {
   test.each(hostileCases().map((k) => [k.name, k] as const))('%s', async (_, kase) => {
-    const client = makeClient(transport, clientOptions(c, forger.url))
-    const result = await runHostile(forger, client, c, kase)
+    const client = makeClient(transport, clientOptions(c, forger().url))
+    const result = await runHostile(forger(), client, c, kase)
     expect(result.outcome).toEqual(kase.expected)
     expect(result.ms).toBeLessThan(2_000)
     if (kase.field) {

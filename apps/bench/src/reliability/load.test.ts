@@ -1,20 +1,11 @@
 // The load-with-faults code at a small count (the report runs 20,000 calls): every call settles
 // with success or a typed error, and no forged reply is accepted.
-import { type Sandbox, startSandbox } from '@wxpay/sandbox'
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { watchUnhandled } from './guard'
+import { startSandbox } from '@wxpay/sandbox'
+import { expect, test } from 'vitest'
 import { LOAD_FAULTS, runLoad } from './load'
+import { serverForFile } from './suite'
 
-const unhandled = watchUnhandled()
-let sb: Sandbox
-
-beforeAll(async () => {
-  sb = await startSandbox({ seed: 3 })
-})
-afterAll(async () => {
-  await sb.close()
-  expect(unhandled.count()).toBe(0)
-})
+const sb = serverForFile(() => startSandbox({ seed: 3 }))
 
 const TYPED =
   /^(204|WechatpayApiError SERVICE_UNAVAILABLE|WechatpaySignatureError SIGNATURE_INVALID|WechatpayTransportError (TIMEOUT|CONNECTION))$/
@@ -23,7 +14,7 @@ test.each(['fetch+oracle', 'undici'] as const)(
   '500 closes at concurrency 64 with 20 percent faults (%s)',
   async (transport) => {
     // A higher fault rate than the report's 5 % so that every kind fires at this small count.
-    const result = await runLoad(sb, {
+    const result = await runLoad(sb(), {
       calls: 500,
       concurrency: 64,
       faultRate: 0.2,

@@ -1,22 +1,13 @@
 // The properties in CI, with fixed seeds (the report runs the same with the same seeds).
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { clientOptions, makeClient } from './clients'
-import { type Forger, startForger } from './forger'
-import { watchUnhandled } from './guard'
+import { startForger } from './forger'
 import { credentials } from './keys'
 import { uriExpansion, v2SignOrder, xmlRoundTrip } from './properties'
+import { serverForFile } from './suite'
 
-const unhandled = watchUnhandled()
 const c = credentials()
-let forger: Forger
-
-beforeAll(async () => {
-  forger = await startForger()
-})
-afterAll(async () => {
-  await forger.close()
-  expect(unhandled.count()).toBe(0)
-})
+const forger = serverForFile(startForger)
 
 test('buildXml/parseXml round-trip (1000 runs)', () => {
   expect(xmlRoundTrip(20261, 1000).runs).toBe(1000)
@@ -25,16 +16,16 @@ test('buildXml/parseXml round-trip (1000 runs)', () => {
 test.each(['undici', 'fetch'] as const)(
   'v2 sign independent of key order, on the wire (%s, 200 runs)',
   async (transport) => {
-    const client = makeClient(transport, clientOptions(c, forger.url))
-    expect((await v2SignOrder(forger, client, c, 20262, 200)).runs).toBe(200)
+    const client = makeClient(transport, clientOptions(c, forger().url))
+    expect((await v2SignOrder(forger(), client, c, 20262, 200)).runs).toBe(200)
   },
 )
 
 test.each(['undici', 'fetch'] as const)(
   'URI expansion stays one segment (%s, 500 runs)',
   async (transport) => {
-    const client = makeClient(transport, clientOptions(c, forger.url))
-    const run = await uriExpansion(forger, client, 20263, 500)
+    const client = makeClient(transport, clientOptions(c, forger().url))
+    const run = await uriExpansion(forger(), client, 20263, 500)
     expect(run.runs).toBe(500)
     // Both branches are exercised: some values are sent, some refused before I/O.
     expect(run.refusedBeforeIo).toBeGreaterThan(0)
