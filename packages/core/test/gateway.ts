@@ -61,6 +61,11 @@ export function v2Xml(fields: Record<string, string>): string {
   return xmlBuilder.build({ xml }) as string
 }
 
+/** A v2 reply's XML: `fields` followed by their `sign` (MD5 unless `type` says otherwise). */
+export function signedV2Xml(fields: Record<string, string>, secret: string, type = 'MD5'): string {
+  return v2Xml({ ...fields, sign: v2Sign(fields, secret, type) })
+}
+
 function parseAuthorization(header: string | undefined): Record<string, string> | undefined {
   const match = /^WECHATPAY2-SHA256-RSA2048 (.+)$/.exec(header ?? '')
   if (!match) return undefined

@@ -11,8 +11,8 @@ import {
   WechatpayTransportError,
   WechatpayValidationError,
 } from '../src/node'
-import { appid, clientOptions, mchid, platformSerial } from './fixtures'
-import { signReply, v2Sign, v2Xml } from './gateway'
+import { appid, clientOptions, mchid, platformSerial, v2OrderPaidReply } from './fixtures'
+import { signedV2Xml, signReply, v2Xml } from './gateway'
 import { type TestKeys, testKeys } from './keys'
 
 const secret = 'Q7wE9rT1yU3iO5pA7sD9fG1hJ3kL5zX7'
@@ -269,19 +269,7 @@ const scenarios: Array<[string, Function, string | RegExp, () => unknown]> = [
     'a v2 result_code FAIL',
     WechatpayBusinessError,
     'ORDERPAID',
-    () => {
-      const reply: Record<string, string> = {
-        return_code: 'SUCCESS',
-        appid,
-        mch_id: mchid,
-        nonce_str: 'n',
-        result_code: 'FAIL',
-        err_code: 'ORDERPAID',
-        err_code_des: 'order paid',
-      }
-      reply.sign = v2Sign(reply, secret, 'MD5')
-      return v2Failure(() => new Response(v2Xml(reply)))
-    },
+    () => v2Failure(() => new Response(signedV2Xml(v2OrderPaidReply, secret))),
   ],
   [
     'a v2 return_code FAIL',

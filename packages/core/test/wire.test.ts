@@ -10,8 +10,17 @@ import {
   WechatpayTransportError,
   WechatpayValidationError,
 } from '../src/node'
-import { appid, clientOptions, mchid, merchantSerial, platformSerial, secret, sub_mchid } from './fixtures'
-import { type Gateway, signReply, startGateway, v2Sign, v2Xml } from './gateway'
+import {
+  appid,
+  clientOptions,
+  mchid,
+  merchantSerial,
+  platformSerial,
+  secret,
+  sub_mchid,
+  v2OrderPaidReply,
+} from './fixtures'
+import { type Gateway, signedV2Xml, signReply, startGateway, v2Sign, v2Xml } from './gateway'
 import { type TestKeys, testKeys } from './keys'
 
 let keys: TestKeys
@@ -139,8 +148,7 @@ describe.each([0, 1])('the three endpoints, transport %i', (index) => {
         result_code: 'SUCCESS',
         unknown_extra: 'accepted',
       }
-      fields.sign = v2Sign(fields, secret, req.fields?.sign_type ?? 'MD5')
-      return { status: 200, body: v2Xml(fields) }
+      return { status: 200, body: signedV2Xml(fields, secret, req.fields?.sign_type) }
     }
     const xml = {
       appid,
@@ -176,19 +184,7 @@ describe.each([0, 1])('the three endpoints, transport %i', (index) => {
   })
 
   test('v2 result_code FAIL → WechatpayBusinessError with err_code and the decoded reply', async () => {
-    gateway.handler = () => {
-      const fields: Record<string, string> = {
-        return_code: 'SUCCESS',
-        appid,
-        mch_id: mchid,
-        nonce_str: 'n',
-        result_code: 'FAIL',
-        err_code: 'ORDERPAID',
-        err_code_des: 'order paid',
-      }
-      fields.sign = v2Sign(fields, secret, 'MD5')
-      return { status: 200, body: v2Xml(fields) }
-    }
+    gateway.handler = () => ({ status: 200, body: signedV2Xml(v2OrderPaidReply, secret) })
     const error = await client()
       .v2.pay.closeorder.post({ xml: { appid, mch_id: mchid, out_trade_no: 'T2' } })
       .catch((e: unknown) => e)
