@@ -4,12 +4,12 @@
 import { verify } from 'node:crypto'
 import { inspect } from 'node:util'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { Wechatpay as FetchWechatpay } from '../src/index'
-import { Wechatpay } from '../src/node'
-import { normalizePath, segment } from '../src/segment'
-import { clientOptions, mchid, merchantSerial, platformSerial, secret } from './fixtures'
-import { signReply } from './gateway'
-import { type TestKeys, testKeys } from './keys'
+import { clientOptions, mchid, merchantSerial, platformSerial, secret } from '../test/fixtures'
+import { signReply } from '../test/gateway'
+import { type TestKeys, testKeys } from '../test/keys'
+import { Wechatpay as FetchWechatpay } from './index'
+import { Wechatpay } from './node'
+import { normalizePath, segment } from './segment'
 
 interface Recorded {
   url: string

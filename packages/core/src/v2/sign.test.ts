@@ -3,8 +3,8 @@
 import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
 import { Hash } from 'wechatpay-axios-plugin'
-import { importHmacKey } from '../src/crypto/keys'
-import { type SignType, signString, signV2, verifyV2 } from '../src/v2/sign'
+import { importHmacKey } from '../crypto/keys'
+import { type SignType, signString, signV2, verifyV2 } from './sign'
 
 // The official sample (pay.weixin.qq.com, "签名算法"), as checked in PROTOCOL.md.
 const KEY = '192006250b4c09247ec02edce69f6a2d'

@@ -2,11 +2,11 @@
 // (independently of the SDK's Web Crypto code). Every failure must be a WechatpaySignatureError.
 import { randomBytes, sign } from 'node:crypto'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { WechatpaySignatureError } from '../src/errors'
-import { validateOptions } from '../src/options'
-import { verifyReply } from '../src/v3/verify'
-import { platformSerial } from './fixtures'
-import { opensslSign, type TestKeys, testKeys } from './keys'
+import { platformSerial } from '../../test/fixtures'
+import { opensslSign, type TestKeys, testKeys } from '../../test/keys'
+import { WechatpaySignatureError } from '../errors'
+import { validateOptions } from '../options'
+import { verifyReply } from './verify'
 
 const NOW_S = 1_790_000_000
 const NOW = NOW_S * 1000

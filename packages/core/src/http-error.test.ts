@@ -7,7 +7,7 @@ import {
   WechatpaySignatureError,
   WechatpayTransportError,
   WechatpayValidationError,
-} from '../src/node'
+} from './node'
 
 describe('toHttpError: the answer an application gives for a failed call', () => {
   test.each([

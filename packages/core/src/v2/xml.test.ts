@@ -1,6 +1,6 @@
 // APIv2 XML: exact bytes out, every value back as the same string, and the attack surface closed.
 import { describe, expect, test } from 'vitest'
-import { buildXml, parseXml, XmlError } from '../src/v2/xml'
+import { buildXml, parseXml, XmlError } from './xml'
 
 function refused(text: string): XmlError {
   let error: unknown

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
-import { fromBase64, nonce, timingSafeEqual, toBase64, toHexUpper } from '../src/encoding'
+import { fromBase64, nonce, timingSafeEqual, toBase64, toHexUpper } from './encoding'
 
 describe('base64 (oracle: Node Buffer)', () => {
   test.each([0, 1, 2, 3, 4, 5, 31, 32, 255, 256, 257, 100_000])('round trip of %i random bytes', (length) => {
@@ -29,17 +29,35 @@ describe('base64 (oracle: Node Buffer)', () => {
 })
 
 describe('nonce', () => {
-  test('32 characters of [0-9A-Za-z], all different, every character reachable', () => {
+  test('32 characters of [0-9A-Za-z], different on every call', () => {
     const seen = new Set<string>()
-    const chars = new Set<string>()
-    for (let i = 0; i < 2000; i++) {
-      const n = nonce()
-      expect(n).toMatch(/^[0-9A-Za-z]{32}$/)
-      seen.add(n)
-      for (const c of n) chars.add(c)
+    for (let i = 0; i < 2_000; i++) {
+      const value = nonce()
+      expect(value).toMatch(/^[0-9A-Za-z]{32}$/)
+      seen.add(value)
     }
-    expect(seen.size).toBe(2000)
-    expect(chars.size).toBe(62)
+    expect(seen.size).toBe(2_000)
+  })
+
+  test('other lengths', () => {
+    expect(nonce(16)).toMatch(/^[0-9A-Za-z]{16}$/)
+    expect(nonce(1)).toMatch(/^[0-9A-Za-z]$/)
+    expect(nonce(100)).toMatch(/^[0-9A-Za-z]{100}$/)
+  })
+
+  test('all 62 characters occur, roughly uniformly (no modulo bias toward the first ones)', () => {
+    const counts = new Map<string, number>()
+    const total = 62 * 4_000
+    let text = ''
+    while (text.length < total) text += nonce()
+    for (const c of text.slice(0, total)) counts.set(c, (counts.get(c) ?? 0) + 1)
+    expect(counts.size).toBe(62)
+    // Expected 4000 each, σ ≈ 63. A biased generator (byte % 62 without rejection) gives the first
+    // 8 characters 5/256 instead of 1/62, ~4840 each; the bounds are > 6σ from 4000 and far from 4840.
+    for (const count of counts.values()) {
+      expect(count).toBeGreaterThan(3_600)
+      expect(count).toBeLessThan(4_400)
+    }
   })
 })
 

@@ -3,12 +3,11 @@
 import { verify } from 'node:crypto'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { Formatter, Rsa } from 'wechatpay-axios-plugin'
-import { importRsaKey } from '../src/crypto/keys'
-import { parsePrivateKey } from '../src/crypto/pem'
-import { nonce } from '../src/encoding'
-import { authorization, requestMessage, SCHEME } from '../src/v3/authorization'
-import { mchid } from './fixtures'
-import { opensslSign, type TestKeys, testKeys } from './keys'
+import { mchid } from '../../test/fixtures'
+import { opensslSign, type TestKeys, testKeys } from '../../test/keys'
+import { importRsaKey } from '../crypto/keys'
+import { parsePrivateKey } from '../crypto/pem'
+import { authorization, requestMessage, SCHEME } from './authorization'
 
 const serial = '3775B6A45ACD588826D15E583A95F5DD00000001'
 const timestamp = '1700000000'
@@ -177,38 +176,5 @@ describe('authorization() with a fixed timestamp and nonce', () => {
     expect(a.signature).toBe(
       opensslSign(keys.merchantKey, requestMessage('GET', '/v3/x', a.timestamp!, a.nonce_str!, ''), keys.dir),
     )
-  })
-})
-
-describe('encoding.nonce()', () => {
-  test('32 characters of [0-9A-Za-z], different on every call', () => {
-    const seen = new Set<string>()
-    for (let i = 0; i < 2_000; i++) {
-      const value = nonce()
-      expect(value).toMatch(/^[0-9A-Za-z]{32}$/)
-      seen.add(value)
-    }
-    expect(seen.size).toBe(2_000)
-  })
-
-  test('other lengths', () => {
-    expect(nonce(16)).toMatch(/^[0-9A-Za-z]{16}$/)
-    expect(nonce(1)).toMatch(/^[0-9A-Za-z]$/)
-    expect(nonce(100)).toMatch(/^[0-9A-Za-z]{100}$/)
-  })
-
-  test('all 62 characters occur, roughly uniformly (no modulo bias toward the first ones)', () => {
-    const counts = new Map<string, number>()
-    const total = 62 * 4_000
-    let text = ''
-    while (text.length < total) text += nonce()
-    for (const c of text.slice(0, total)) counts.set(c, (counts.get(c) ?? 0) + 1)
-    expect(counts.size).toBe(62)
-    // Expected 4000 each, σ ≈ 63. A biased generator (byte % 62 without rejection) gives the first
-    // 8 characters 5/256 instead of 1/62, ~4840 each; the bounds are > 6σ from 4000 and far from 4840.
-    for (const count of counts.values()) {
-      expect(count).toBeGreaterThan(3_600)
-      expect(count).toBeLessThan(4_400)
-    }
   })
 })
