@@ -1,0 +1,198 @@
+// PEM and DER parsing, checked against openssl's own DER output (an independent oracle).
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { type TestKeys, testKeys } from '../../test/keys'
+import { openssl, pemOf as pem, pemDer } from '../../test/openssl'
+import { importRsaKey } from './keys'
+import { PemError, parsePrivateKey, parsePublicKey } from './pem'
+
+let keys: TestKeys
+let encryptedPkcs8: string
+let encryptedTraditional: string
+let ecKey: string
+let ecPublicKey: string
+let certificateSpkiDer: Buffer
+let merchantDer: Buffer
+
+beforeAll(() => {
+  keys = testKeys()
+  const merchantPath = join(keys.dir, 'merchant.pem')
+  encryptedPkcs8 = openssl([
+    'pkcs8',
+    '-topk8',
+    '-v2',
+    'aes-256-cbc',
+    '-in',
+    merchantPath,
+    '-passout',
+    'pass:x',
+  ])
+  encryptedTraditional = openssl([
+    'rsa',
+    '-in',
+    merchantPath,
+    '-aes256',
+    '-passout',
+    'pass:x',
+    '-traditional',
+  ])
+  ecKey = openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'])
+  ecPublicKey = openssl(['pkey', '-pubout'], ecKey)
+  const certPath = join(keys.dir, 'certificate.pem')
+  writeFileSync(certPath, keys.certificate)
+  certificateSpkiDer = pemDer(openssl(['x509', '-in', certPath, '-pubkey', '-noout']))
+  merchantDer = pemDer(keys.merchantKey)
+})
+
+function pemError(parse: () => unknown): PemError {
+  let error: unknown
+  try {
+    parse()
+  } catch (err) {
+    error = err
+  }
+  expect(error).toBeInstanceOf(PemError)
+  return error as PemError
+}
+
+describe('parsePrivateKey', () => {
+  test('PKCS#8: the DER as openssl wrote it', () => {
+    const material = parsePrivateKey(keys.merchantKey)
+    expect(material.format).toBe('pkcs8')
+    expect(Buffer.from(material.der).equals(merchantDer)).toBe(true)
+  })
+
+  test('PKCS#1 is re-wrapped into exactly the PKCS#8 DER openssl produces for the same key', () => {
+    expect(keys.merchantKeyPkcs1).toContain('-----BEGIN RSA PRIVATE KEY-----')
+    const material = parsePrivateKey(keys.merchantKeyPkcs1)
+    expect(material.format).toBe('pkcs8')
+    const opensslPkcs8 = pemDer(openssl(['pkcs8', '-topk8', '-nocrypt'], keys.merchantKeyPkcs1))
+    expect(Buffer.from(material.der).equals(opensslPkcs8)).toBe(true)
+    expect(Buffer.from(material.der).equals(merchantDer)).toBe(true)
+  })
+
+  test('CRLF line endings, surrounding text and a missing final newline are accepted', () => {
+    const variants = [
+      keys.merchantKey.replace(/\n/g, '\r\n'),
+      `Bag Attributes\n    friendlyName: merchant\n${keys.merchantKey}`,
+      keys.merchantKey.trimEnd(),
+      `\n\n  ${keys.merchantKey}\n\n`,
+    ]
+    for (const variant of variants) {
+      expect(Buffer.from(parsePrivateKey(variant).der).equals(merchantDer)).toBe(true)
+    }
+  })
+
+  test('the parsed keys import into Web Crypto', async () => {
+    await expect(importRsaKey(parsePrivateKey(keys.merchantKey))).resolves.toMatchObject({ type: 'private' })
+    await expect(importRsaKey(parsePrivateKey(keys.merchantKeyPkcs1))).resolves.toMatchObject({
+      type: 'private',
+    })
+  })
+
+  test('an encrypted PKCS#8 key is refused, saying how to decrypt it', () => {
+    expect(encryptedPkcs8).toContain('-----BEGIN ENCRYPTED PRIVATE KEY-----')
+    expect(pemError(() => parsePrivateKey(encryptedPkcs8)).message).toMatch(/encrypted.*openssl pkey/)
+  })
+
+  test('a traditional encrypted key (Proc-Type: 4,ENCRYPTED) is refused', () => {
+    expect(encryptedTraditional).toContain('Proc-Type: 4,ENCRYPTED')
+    expect(pemError(() => parsePrivateKey(encryptedTraditional)).message).toMatch(/encrypted/)
+  })
+
+  test('an EC key is refused as not RSA', () => {
+    expect(pemError(() => parsePrivateKey(ecKey)).message).toMatch(/not an RSA key/)
+  })
+
+  test('a public key where a private key is expected', () => {
+    expect(pemError(() => parsePrivateKey(keys.merchantPublicKey)).message).toMatch(
+      /"PUBLIC KEY" PEM; expected "PRIVATE KEY"/,
+    )
+    expect(pemError(() => parsePrivateKey(keys.certificate)).message).toMatch(/"CERTIFICATE" PEM/)
+  })
+
+  test('garbage base64', () => {
+    const error = pemError(() =>
+      parsePrivateKey('-----BEGIN PRIVATE KEY-----\n!!!not*base64!!!\n-----END PRIVATE KEY-----'),
+    )
+    expect(error.message).toMatch(/not valid base64/)
+  })
+
+  test('not a PEM at all', () => {
+    for (const text of ['', 'hello', merchantDer.toString('base64'), '-----BEGIN PRIVATE KEY-----\nMIIE\n']) {
+      expect(pemError(() => parsePrivateKey(text)).message).toMatch(/not a PEM|base64/)
+    }
+  })
+
+  test('mismatched BEGIN/END labels', () => {
+    const text = keys.merchantKey.replace('-----END PRIVATE KEY-----', '-----END PUBLIC KEY-----')
+    pemError(() => parsePrivateKey(text))
+  })
+
+  test('truncated DER (PKCS#8 and PKCS#1), at several lengths', () => {
+    const pkcs1Der = pemDer(keys.merchantKeyPkcs1)
+    for (const [label, der, what] of [
+      ['PRIVATE KEY', merchantDer, /PKCS#8/],
+      ['RSA PRIVATE KEY', pkcs1Der, /PKCS#1/],
+    ] as const) {
+      for (const length of [der.length - 1, der.length - 10, der.length - 200, 4]) {
+        expect(pemError(() => parsePrivateKey(pem(label, der.subarray(0, length)))).message).toMatch(what)
+      }
+    }
+  })
+
+  test('trailing bytes after the DER value', () => {
+    const extended = Buffer.concat([merchantDer, Buffer.from([0, 0])])
+    expect(pemError(() => parsePrivateKey(pem('PRIVATE KEY', extended))).message).toMatch(/trailing/)
+  })
+})
+
+describe('parsePublicKey', () => {
+  test('SPKI: the DER as openssl wrote it', () => {
+    const material = parsePublicKey(keys.platformPublicKey)
+    expect(material.format).toBe('spki')
+    expect(Buffer.from(material.der).equals(pemDer(keys.platformPublicKey))).toBe(true)
+  })
+
+  test('X.509: the extracted SPKI equals `openssl x509 -pubkey -noout`, byte for byte', () => {
+    const material = parsePublicKey(keys.certificate)
+    expect(material.format).toBe('spki')
+    expect(certificateSpkiDer.length).toBeGreaterThan(290)
+    expect(Buffer.from(material.der).equals(certificateSpkiDer)).toBe(true)
+  })
+
+  test('the parsed keys import into Web Crypto', async () => {
+    await expect(importRsaKey(parsePublicKey(keys.platformPublicKey))).resolves.toMatchObject({
+      type: 'public',
+    })
+    await expect(importRsaKey(parsePublicKey(keys.certificate))).resolves.toMatchObject({ type: 'public' })
+  })
+
+  test('a private key where a public key is expected', () => {
+    expect(pemError(() => parsePublicKey(keys.platformKey)).message).toMatch(
+      /"PRIVATE KEY" PEM; expected "PUBLIC KEY"/,
+    )
+    expect(pemError(() => parsePublicKey(keys.merchantKeyPkcs1)).message).toMatch(/"RSA PRIVATE KEY" PEM/)
+  })
+
+  test('an EC public key is refused as not RSA', () => {
+    expect(pemError(() => parsePublicKey(ecPublicKey)).message).toMatch(/not an RSA key/)
+  })
+
+  test('a PKCS#1 "RSA PUBLIC KEY" is refused, naming the label', () => {
+    const pkcs1Public = openssl(['rsa', '-pubin', '-RSAPublicKey_out'], keys.platformPublicKey)
+    expect(pemError(() => parsePublicKey(pkcs1Public)).message).toMatch(/"RSA PUBLIC KEY"/)
+  })
+
+  test('garbage base64 and truncated DER', () => {
+    pemError(() => parsePublicKey('-----BEGIN PUBLIC KEY-----\n%%%%\n-----END PUBLIC KEY-----'))
+    const spki = pemDer(keys.platformPublicKey)
+    expect(pemError(() => parsePublicKey(pem('PUBLIC KEY', spki.subarray(0, -20)))).message).toMatch(/SPKI/)
+    const cert = pemDer(keys.certificate)
+    expect(pemError(() => parsePublicKey(pem('CERTIFICATE', cert.subarray(0, -20)))).message).toMatch(
+      /X\.509/,
+    )
+    expect(pemError(() => parsePublicKey(pem('CERTIFICATE', spki))).message).toMatch(/X\.509/)
+  })
+})
