@@ -2,14 +2,14 @@
 // (node:crypto) code, keeps real state, signs its replies and injects faults.
 import { type Sandbox, startSandbox } from '@wxpay/sandbox'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { Wechatpay as FetchWechatpay } from '../src/index'
+import { Wechatpay as FetchWechatpay } from './index'
 import {
   Wechatpay,
   WechatpayApiError,
   WechatpayBusinessError,
   WechatpaySignatureError,
   WechatpayTransportError,
-} from '../src/node'
+} from './node'
 
 let sb: Sandbox
 let mchid: string

@@ -2,6 +2,9 @@
 // through the public API with secret-bearing inputs, then shown every way Node shows things.
 import { inspect } from 'node:util'
 import { beforeAll, describe, expect, test } from 'vitest'
+import { appid, clientOptions, mchid, platformSerial, v2OrderPaidReply } from '../test/fixtures'
+import { signedV2Xml, signReply, v2Xml } from '../test/gateway'
+import { type TestKeys, testKeys } from '../test/keys'
 import {
   Wechatpay,
   WechatpayApiError,
@@ -10,10 +13,7 @@ import {
   WechatpaySignatureError,
   WechatpayTransportError,
   WechatpayValidationError,
-} from '../src/node'
-import { appid, clientOptions, mchid, platformSerial, v2OrderPaidReply } from './fixtures'
-import { signedV2Xml, signReply, v2Xml } from './gateway'
-import { type TestKeys, testKeys } from './keys'
+} from './node'
 
 const secret = 'Q7wE9rT1yU3iO5pA7sD9fG1hJ3kL5zX7'
 
