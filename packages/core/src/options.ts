@@ -33,6 +33,8 @@ export interface WechatpayOptions {
 export const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com/'
 export const DEFAULT_BACKUP_BASE_URL = 'https://api2.mch.weixin.qq.com/'
 export const DEFAULT_TIMEOUT = 10_000
+/** The largest delay a timer takes (2^31 − 1 ms, about 24.8 days); a larger one fires at once. */
+export const MAX_TIMEOUT = 2_147_483_647
 
 /** Validated configuration. Secrets live here and nowhere else; this object is never exposed. */
 export interface Config {
@@ -154,8 +156,8 @@ export function validateOptions(options: WechatpayOptions): Config {
   }
 
   const timeout = options.timeout ?? DEFAULT_TIMEOUT
-  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0 || timeout > 2_147_483_647) {
-    fail('timeout', 'must be a positive number of milliseconds')
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0 || timeout > MAX_TIMEOUT) {
+    fail('timeout', `must be a positive number of milliseconds, at most ${MAX_TIMEOUT}`)
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') fail('fetch', 'must be a function')
 

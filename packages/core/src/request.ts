@@ -1,6 +1,6 @@
 import { importHmacKey } from './crypto/keys'
 import { WechatpayValidationError } from './errors'
-import type { Config } from './options'
+import { type Config, MAX_TIMEOUT } from './options'
 import { exchange } from './transport/exchange'
 import type { Transport } from './transport/types'
 import type { LooseRequestOptions, Verb, WechatpayResponse } from './types'
@@ -80,8 +80,12 @@ export async function send(
   const path = expandPath(isV2 ? template.slice(3) : template, variables)
   const query = queryString(options.query)
   const timeout = options.timeout ?? config.timeout
-  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
-    throw new WechatpayValidationError('timeout', 'must be a positive number of milliseconds')
+  // The client option's bounds: a timer above MAX_TIMEOUT would fire at once.
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0 || timeout > MAX_TIMEOUT) {
+    throw new WechatpayValidationError(
+      'timeout',
+      `must be a positive number of milliseconds, at most ${MAX_TIMEOUT}`,
+    )
   }
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new WechatpayValidationError('signal', 'must be an AbortSignal')
