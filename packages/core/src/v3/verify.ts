@@ -6,7 +6,10 @@ import { WechatpaySignatureError } from '../errors'
 export const MAX_SKEW_SECONDS = 300
 
 export interface VerifyInput {
-  status: number
+  /** The reply's HTTP status; none for a notification. */
+  status?: number
+  /** What is verified, as error messages name it. Default `reply`. */
+  subject?: 'reply' | 'notification'
   headers: Record<string, string>
   body: Bytes
   /** Serial → imported platform key. */
@@ -22,9 +25,10 @@ export interface VerifyInput {
  * failure, including WeChat Pay's deliberate `WECHATPAY/SIGNTEST/` probes, throws.
  */
 export async function verifyReply(input: VerifyInput): Promise<void> {
-  const { headers, status } = input
+  const { headers, status, subject = 'reply' } = input
   const requestId = headers['request-id']
-  const fail = (message: string) => new WechatpaySignatureError(message, { status, requestId })
+  const fail = (message: string) =>
+    new WechatpaySignatureError(message, status === undefined ? { requestId } : { status, requestId })
   const timestamp = headers['wechatpay-timestamp']
   const nonce = headers['wechatpay-nonce']
   const signature = headers['wechatpay-signature']
@@ -38,7 +42,7 @@ export async function verifyReply(input: VerifyInput): Promise<void> {
     ]
       .filter(([, value]) => !value)
       .map(([name]) => name)
-    throw fail(`reply is missing ${missing.join(', ')}`)
+    throw fail(`${subject} is missing ${missing.join(', ')}`)
   }
   if (!/^\d{1,12}$/.test(timestamp)) throw fail('Wechatpay-Timestamp is not a Unix time in seconds')
   // Whole seconds, as the official SDKs compare: a reply stamped 300 s away is refused.
@@ -47,7 +51,7 @@ export async function verifyReply(input: VerifyInput): Promise<void> {
   const key = input.keys.get(serial)
   if (!key) throw fail(`Wechatpay-Serial ${JSON.stringify(serial)} is not among the configured certs`)
   if (signature.startsWith('WECHATPAY/SIGNTEST/'))
-    throw fail('reply carries a WECHATPAY/SIGNTEST/ probe signature')
+    throw fail(`${subject} carries a WECHATPAY/SIGNTEST/ probe signature`)
   const signatureBytes = fromBase64(signature)
   if (!signatureBytes) throw fail('Wechatpay-Signature is not base64')
   const message = concatBytes(utf8.encode(`${timestamp}\n${nonce}\n`), input.body, NEWLINE)
