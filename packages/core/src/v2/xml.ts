@@ -27,9 +27,10 @@ const DECLARATION = /<!\s*(?:DOCTYPE|ENTITY)/i
 
 /**
  * Parses an APIv2 XML document (`<xml><k>v</k>…</xml>`) into a flat object of strings.
- * Refuses DOCTYPE/ENTITY declarations, nested elements and repeated fields.
+ * Refuses DOCTYPE/ENTITY declarations, nested elements and repeated fields. `root` names the root
+ * element (`root` for the decrypted `req_info` of a refund notification).
  */
-export function parseXml(text: string): Record<string, string> {
+export function parseXml(text: string, root: 'xml' | 'root' = 'xml'): Record<string, string> {
   if (DECLARATION.test(text)) throw new XmlError('XML with a DOCTYPE or ENTITY declaration is refused')
   let document: unknown
   try {
@@ -37,15 +38,15 @@ export function parseXml(text: string): Record<string, string> {
   } catch (err) {
     throw new XmlError(`malformed XML: ${(err as Error).message}`)
   }
-  const root = (document as { xml?: unknown } | undefined)?.xml
-  if (root === '') return {}
-  if (!root || typeof root !== 'object' || Array.isArray(root))
-    throw new XmlError('expected a single <xml> root')
+  const element = (document as Record<string, unknown> | undefined)?.[root]
+  if (element === '') return {}
+  if (!element || typeof element !== 'object' || Array.isArray(element))
+    throw new XmlError(`expected a single <${root}> root`)
   const out: Record<string, string> = Object.create(null)
-  for (const [key, value] of Object.entries(root)) {
+  for (const [key, value] of Object.entries(element)) {
     if (key === '#text') {
       if (typeof value === 'string' && value.trim() === '') continue
-      throw new XmlError('unexpected text directly inside <xml>')
+      throw new XmlError(`unexpected text directly inside <${root}>`)
     }
     // fast-xml-parser renames a <__proto__> field to `#__proto__`: no WeChat Pay field looks like that.
     if (!FIELD_NAME.test(key) || key === '__proto__')
