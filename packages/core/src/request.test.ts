@@ -66,3 +66,72 @@ describe.each([0, 1])('per-call options, transport %i', (index) => {
     expect(gateway.seen).toHaveLength(1)
   })
 })
+
+describe.each([0, 1])('headers, query and bodies a transport cannot send, transport %i', (index) => {
+  const client = () => clients[index]![1]
+
+  test.each([
+    ['a string', 'x-a: 1'],
+    ['an array', [['x-a', '1']]],
+    ['a Headers', new Headers({ 'x-a': '1' })],
+    ['a Map', new Map([['x-a', '1']])],
+    ['null', null],
+  ])('headers as %s → refused naming headers', async (_, headers) => {
+    // Before: a string or an array was read character by character (header "0", "1", …).
+    const error = await refused(client().chain('v3/x').get({ headers: headers as never }))
+    expect(error.option).toBe('headers')
+  })
+
+  test.each([
+    ['a string', 'sub_mchid=1'],
+    ['an array', ['a', 'b']],
+  ])('query as %s → refused naming query', async (_, query) => {
+    const error = await refused(client().chain('v3/x').get({ query: query as never }))
+    expect(error.option).toBe('query')
+  })
+
+  test.each(['Host', 'Transfer-Encoding', 'Connection', 'Upgrade', 'Expect', 'Keep-Alive', 'TE'])(
+    'the connection header %s → refused naming it',
+    async (name) => {
+      // Before: undici refused some of these (a NETWORK error, mapped to 504); fetch dropped others.
+      const value = name === 'Expect' ? '100-continue' : name === 'TE' ? 'trailers' : 'x'
+      const error = await refused(client().chain('v3/x').get({ headers: { [name]: value } }))
+      expect(error.option).toBe(`headers.${name}`)
+    },
+  )
+
+  test.each([
+    ['outside Latin-1', '商户'],
+    ['CR LF', 'a\r\nb'],
+    ['a lone LF', 'a\nb'],
+    ['NUL', 'a\u0000b'],
+    ['another control character', 'a\u0001b'],
+  ])('a header value %s → refused naming the header', async (_, value) => {
+    // Before: fetch threw a TypeError (a retryable CONNECTION error, 504 in the adapters).
+    const error = await refused(client().chain('v3/x').get({ headers: { 'X-Note': value } }))
+    expect(error.option).toBe('headers.X-Note')
+  })
+
+  test('a Latin-1 header value with tabs is sent as given', async () => {
+    gateway.handler = () => ({ status: 404, body: '{"code":"NOT_FOUND","message":"no"}' })
+    await client()
+      .chain('v3/x')
+      .get({ headers: { 'X-Note': 'caf\u00e9\tok' } })
+      .catch(() => {})
+    expect(gateway.seen).toHaveLength(1)
+    expect(Buffer.from(gateway.seen[0]!.headers['x-note'] as string, 'latin1')).toEqual(
+      Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x09, 0x6f, 0x6b]),
+    )
+  })
+
+  test.each([
+    ['get', 'json', 'v3/x'],
+    ['delete', 'json', 'v3/x'],
+    ['get', 'xml', 'v2/pay/orderquery'],
+  ] as const)('a body on %s (%s) → refused naming it', async (verb, body, path) => {
+    // Before: fetch refused a GET body with a TypeError, a retryable CONNECTION error.
+    const payload = body === 'json' ? { json: { mchid } } : { xml: { mch_id: mchid, out_trade_no: 'T' } }
+    const error = await refused(client().chain(path)[verb](payload))
+    expect(error.option).toBe(body)
+  })
+})

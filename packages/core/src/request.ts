@@ -3,8 +3,8 @@ import { WechatpayValidationError } from './errors'
 import { type Config, MAX_TIMEOUT } from './options'
 import { exchange } from './transport/exchange'
 import type { Transport } from './transport/types'
-import type { LooseRequestOptions, Verb, WechatpayResponse } from './types'
-import { expandPath, queryString } from './uri-template'
+import type { LooseRequestOptions, Verb, WechatpayResponse } from './types/call'
+import { expandPath, isPlainObject, queryString } from './uri-template'
 import { decodeV2, MAX_XML_BYTES, prepareV2 } from './v2/call'
 import { decodeV3, MAX_JSON_BYTES, prepareV3 } from './v3/call'
 import { VERSION } from './version'
@@ -39,21 +39,51 @@ export function createContext(config: Config, transport: Transport): Context {
   }
 }
 
+/** RFC 9110 `token`: what a header name may hold. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+/** Outside tab, visible ASCII and Latin-1: fetch cannot send it (a ByteString), nor CR/LF/NUL. */
+const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/
+/** Headers the SDK sets from what it signs and sends. */
+const SDK_HEADERS: ReadonlySet<string> = new Set(['authorization', 'content-length'])
+/** Connection-level headers: the transport owns them (undici refuses some, fetch drops others). */
+const TRANSPORT_HEADERS: ReadonlySet<string> = new Set([
+  'host',
+  'transfer-encoding',
+  'connection',
+  'upgrade',
+  'expect',
+  'keep-alive',
+  'te',
+  'trailer',
+  'proxy-connection',
+])
+
+/**
+ * Checks the `headers` option (a plain object of strings) and returns them with lower-case names.
+ * Everything a transport could not send, or would send differently, is refused here, before I/O,
+ * rather than surfacing as a network error.
+ */
 function checkHeaders(headers: unknown): Record<string, string> {
-  if (headers === undefined) return {}
-  if (!headers || typeof headers !== 'object')
-    throw new WechatpayValidationError('headers', 'must be an object')
   const out: Record<string, string> = {}
-  for (const [name, value] of Object.entries(headers)) {
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+  if (headers === undefined) return out
+  if (!isPlainObject(headers))
+    throw new WechatpayValidationError('headers', 'must be a plain object of name → value')
+  for (const name in headers) {
+    if (!Object.hasOwn(headers, name)) continue
+    const value = headers[name]
+    if (!HEADER_NAME.test(name)) {
       throw new WechatpayValidationError('headers', `bad header name ${JSON.stringify(name)}`)
     }
-    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) {
-      throw new WechatpayValidationError(`headers.${name}`, 'must be a string without line breaks')
+    if (typeof value !== 'string' || BAD_HEADER_VALUE.test(value)) {
+      throw new WechatpayValidationError(
+        `headers.${name}`,
+        'must be a string of Latin-1 characters without line breaks or other control characters',
+      )
     }
     const lower = name.toLowerCase()
-    if (lower === 'authorization' || lower === 'host' || lower === 'content-length') {
-      throw new WechatpayValidationError(`headers.${name}`, 'is set by the SDK')
+    if (SDK_HEADERS.has(lower)) throw new WechatpayValidationError(`headers.${name}`, 'is set by the SDK')
+    if (TRANSPORT_HEADERS.has(lower)) {
+      throw new WechatpayValidationError(`headers.${name}`, 'is a connection header, set by the transport')
     }
     out[lower] = value
   }
@@ -93,6 +123,15 @@ export async function send(
   const headers = checkHeaders(options.headers)
   headers['user-agent'] ??= USER_AGENT
   const method = verb.toUpperCase()
+  // fetch refuses a GET body; a DELETE body is not something WeChat Pay reads.
+  if (method === 'GET' || method === 'DELETE') {
+    const body = isV2 ? 'xml' : 'json'
+    if (options[body] !== undefined)
+      throw new WechatpayValidationError(
+        body,
+        `a ${method} request has no body: send it with post, put or patch`,
+      )
+  }
   const pathAndQuery = `${config.baseUrl.pathname}${path}${query}`
   const request = { method, pathAndQuery, headers, timeout, signal: options.signal }
 

@@ -97,7 +97,8 @@ function encodeStrict(text: string): string {
   return encoded.replace(SUB_DELIMS, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** An object literal (or a null-prototype object): not a string, array, Map, Headers, …. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (!value || typeof value !== 'object') return false
   const prototype = Object.getPrototypeOf(value)
   return prototype === Object.prototype || prototype === null
