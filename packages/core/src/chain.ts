@@ -1,6 +1,6 @@
 import { type Context, send } from './request'
 import { normalizePath, segment } from './segment'
-import type { LooseRequestOptions, Verb } from './types'
+import type { LooseRequestOptions, Verb } from './types/call'
 
 const VERBS: ReadonlySet<string> = new Set<Verb>(['get', 'post', 'put', 'patch', 'delete'])
 const INSPECT = Symbol.for('nodejs.util.inspect.custom')

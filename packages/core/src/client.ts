@@ -3,7 +3,7 @@ import { validateOptions, type WechatpayOptions } from './options'
 import { createContext } from './request'
 import { fetchTransport } from './transport/fetch'
 import type { Transport } from './transport/types'
-import type { EndpointTree } from './types'
+import type { EndpointTree } from './types/chain'
 
 /**
  * The client: reach any endpoint by its URL, in three styles that build the same request.

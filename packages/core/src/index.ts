@@ -6,9 +6,38 @@
 import { createWechatpayClass } from './client'
 import { fetchTransport } from './transport/fetch'
 
-export type { Wechatpay as WechatpayClient } from './client'
-export * from './common'
+// The public surface, name by name (node.ts exports the same names; src/exports.test.ts pins both).
+/** The client's type: the chain from the root. See {@link Wechatpay}. */
+export type { Wechatpay as WechatpayClient, WechatpayConstructor } from './client'
+export type { Endpoints } from './endpoints'
+export type {
+  CloseOrderRequest,
+  CloseOrderResponse,
+  CloseOrderV2Reply,
+  CloseOrderV2Request,
+  EcommerceRecharge,
+  RechargeChannel,
+  RechargeCloseRequest,
+  RechargeState,
+} from './endpoints/seeds'
+export {
+  type TransportFailure,
+  WechatpayApiError,
+  WechatpayBusinessError,
+  WechatpayError,
+  WechatpaySignatureError,
+  WechatpayTransportError,
+  WechatpayValidationError,
+} from './errors'
+export { toHttpError, type WechatpayErrorBody } from './http-error'
+export { DEFAULT_BACKUP_BASE_URL, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, type WechatpayOptions } from './options'
+export type { CallOptions, LooseRequestOptions, Verb, WechatpayResponse } from './types/call'
+export type { LooseNode, LooseVerb } from './types/chain'
+export type { QueryValue } from './uri-template'
+export type { SignType } from './v2/sign'
+export { buildXml, parseXml } from './v2/xml'
+export { VERSION } from './version'
 
-/** The WeChat Pay client (transport: global `fetch`). See {@link WechatpayClient}. */
+/** The WeChat Pay client (transport: global `fetch`, or the `fetch` option). See {@link WechatpayClient}. */
 export const Wechatpay = createWechatpayClass(() => fetchTransport())
 export type Wechatpay = import('./client').Wechatpay

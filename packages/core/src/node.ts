@@ -5,10 +5,38 @@
 import { createWechatpayClass } from './client'
 import { undiciTransport } from './transport/undici'
 
-export type { Wechatpay as WechatpayClient } from './client'
-export * from './common'
-export { undiciTransport } from './transport/undici'
+// The public surface, name by name (index.ts exports the same names; src/exports.test.ts pins both).
+/** The client's type: the chain from the root. See {@link Wechatpay}. */
+export type { Wechatpay as WechatpayClient, WechatpayConstructor } from './client'
+export type { Endpoints } from './endpoints'
+export type {
+  CloseOrderRequest,
+  CloseOrderResponse,
+  CloseOrderV2Reply,
+  CloseOrderV2Request,
+  EcommerceRecharge,
+  RechargeChannel,
+  RechargeCloseRequest,
+  RechargeState,
+} from './endpoints/seeds'
+export {
+  type TransportFailure,
+  WechatpayApiError,
+  WechatpayBusinessError,
+  WechatpayError,
+  WechatpaySignatureError,
+  WechatpayTransportError,
+  WechatpayValidationError,
+} from './errors'
+export { toHttpError, type WechatpayErrorBody } from './http-error'
+export { DEFAULT_BACKUP_BASE_URL, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, type WechatpayOptions } from './options'
+export type { CallOptions, LooseRequestOptions, Verb, WechatpayResponse } from './types/call'
+export type { LooseNode, LooseVerb } from './types/chain'
+export type { QueryValue } from './uri-template'
+export type { SignType } from './v2/sign'
+export { buildXml, parseXml } from './v2/xml'
+export { VERSION } from './version'
 
-/** The WeChat Pay client (transport: undici). See {@link WechatpayClient}. */
+/** The WeChat Pay client (transport: undici, or the `fetch` option). See {@link WechatpayClient}. */
 export const Wechatpay = createWechatpayClass(() => undiciTransport())
 export type Wechatpay = import('./client').Wechatpay

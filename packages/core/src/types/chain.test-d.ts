@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, test } from 'vitest'
-import { appid, mchid, sub_mchid } from '../test/fixtures'
-import type { CloseOrderV2Reply, EcommerceRecharge, LooseNode, Wechatpay, WechatpayResponse } from './node'
+import { appid, mchid, sub_mchid } from '../../test/fixtures'
+import type { CloseOrderV2Reply, EcommerceRecharge, LooseNode, Wechatpay, WechatpayResponse } from '../node'
 
 declare const wxpay: Wechatpay
 const out_trade_no = 'T1'

@@ -7,7 +7,7 @@ import {
 } from '../errors'
 import type { Config } from '../options'
 import type { TransportResponse } from '../transport/types'
-import type { WechatpayResponse } from '../types'
+import type { WechatpayResponse } from '../types/call'
 import { checkFormat } from '../uri-template'
 import { type SignType, signV2, verifyV2 } from './sign'
 import { buildXml, MAX_XML_BYTES, parseXml, XmlError } from './xml'

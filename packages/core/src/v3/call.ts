@@ -2,7 +2,7 @@ import { type Bytes, utf8, utf8Decoder } from '../encoding'
 import { apiErrorOf, WechatpaySignatureError, WechatpayValidationError } from '../errors'
 import type { Config } from '../options'
 import type { TransportResponse } from '../transport/types'
-import type { WechatpayResponse } from '../types'
+import type { WechatpayResponse } from '../types/call'
 import { authorization } from './authorization'
 import { verifyReply } from './verify'
 
