@@ -2,6 +2,7 @@ import type { HttpBindings } from '@hono/node-server'
 import type { SandboxClock } from './clock.js'
 import type { FaultEngine } from './faults.js'
 import type { SandboxKeys } from './keys.js'
+import type { Notifier } from './notify.js'
 import type { OrderRecord, OrderStore, RechargeRecord, RechargeStore } from './state.js'
 
 /** Which listener a request arrived on. */
@@ -38,6 +39,8 @@ export interface SandboxContext {
   closing: AbortSignal
   /** Public URLs, once listening. */
   urls: { url: string; backupUrl: string }
+  /** Delivers notifications to `notify_url`s and logs every attempt. */
+  notifier: Notifier
 }
 
 export function createRequestLog(): RequestLog {

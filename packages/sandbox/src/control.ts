@@ -2,7 +2,8 @@ import { isIP } from 'node:net'
 import { Hono } from 'hono'
 import type { AppEnv, SandboxContext } from './context.js'
 import { type FaultSpec, FaultSpecError } from './faults.js'
-import { type OrderInput, type RechargeInput, SandboxInputError } from './state.js'
+import { payAndNotify } from './notify-events.js'
+import { type OrderInput, type PayInput, type RechargeInput, SandboxInputError } from './state.js'
 
 function isLoopback(address: string | undefined): boolean {
   if (!address) return false
@@ -55,6 +56,9 @@ export function controlRoutes(ctx: SandboxContext): Hono<AppEnv> {
     const order = ctx.orders.get(c.req.param('no'))
     return order ? c.json(order) : problem(404, 'ORDER_NOT_EXIST', 'No such order')
   })
+  app.post('/orders/:no/pay', async (c) =>
+    c.json(await payAndNotify(ctx, c.req.param('no'), (await jsonBody(c.req.raw)) as PayInput)),
+  )
   app.post('/recharges', async (c) =>
     c.json(ctx.recharges.create((await jsonBody(c.req.raw)) as unknown as RechargeInput), 201),
   )
@@ -96,6 +100,17 @@ export function controlRoutes(ctx: SandboxContext): Hono<AppEnv> {
   app.get('/requests', (c) => c.json([...ctx.requests]))
   app.delete('/requests', (c) => {
     ctx.requests.clear()
+    return c.body(null, 204)
+  })
+
+  app.get('/notifications', (c) => c.json([...ctx.notifier.log]))
+  // long-polls until no notification is pending, then answers the log
+  app.get('/notifications/settled', async (c) => {
+    await ctx.notifier.settled()
+    return c.json([...ctx.notifier.log])
+  })
+  app.delete('/notifications', (c) => {
+    ctx.notifier.log.clear()
     return c.body(null, 204)
   })
 

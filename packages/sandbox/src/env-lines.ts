@@ -13,6 +13,7 @@ export function envLines(sb: Pick<Sandbox, 'url' | 'backupUrl' | 'merchant' | 'p
     `WECHATPAY_PRIVATE_KEY="${sb.merchant.privateKey.replaceAll('\r', '').replaceAll('\n', '\\n')}"`,
     `WECHATPAY_CERTS='${JSON.stringify({ [sb.platform.serial]: sb.platform.publicKey })}'`,
     `WECHATPAY_SECRET=${sb.merchant.secret}`,
+    `WECHATPAY_APIV3_KEY=${sb.merchant.apiv3Key}`,
     `WECHATPAY_BASE_URL=${sb.url}`,
     `WECHATPAY_BACKUP_BASE_URL=${sb.backupUrl}`,
   ]

@@ -27,6 +27,16 @@ export interface FaultSpec {
    * until cleared. With `count`/`probability`: accepted connections are destroyed at once.
    */
   primaryDown?: FaultRule<boolean>
+  /**
+   * Before a notification's first delivery, send it once with a `WECHATPAY/SIGNTEST/…` signature
+   * (same body), as WeChat's probes do. Drawn once per notification.
+   */
+  notifyProbe?: FaultRule<boolean>
+  /**
+   * Deliver a notification once more (same id, same body, fresh signature) after it has been
+   * acknowledged, as WeChat may. Drawn once per notification.
+   */
+  notifyDuplicate?: FaultRule<boolean>
 }
 
 /** The kinds of faults, i.e. the keys of {@link FaultSpec}. */
@@ -43,7 +53,7 @@ interface ActiveFault {
 /** What a listener does about `primaryDown`. */
 export type PrimaryMode = 'up' | 'down' | 'flaky'
 
-/** Controls fault injection; every fault applies to the three business routes only. */
+/** Controls fault injection: on the business routes, and (the `notify…` kinds) on notification deliveries. */
 export interface SandboxFaults {
   /**
    * Sets the given kinds of faults (kinds not mentioned are kept). Resolves once the change is
@@ -71,8 +81,17 @@ const KINDS: readonly FaultKind[] = [
   'signtestProbe',
   'clockSkewSeconds',
   'primaryDown',
+  'notifyProbe',
+  'notifyDuplicate',
 ]
-const BOOLEAN_KINDS = new Set<FaultKind>(['resetConnection', 'badSignature', 'signtestProbe', 'primaryDown'])
+const BOOLEAN_KINDS = new Set<FaultKind>([
+  'resetConnection',
+  'badSignature',
+  'signtestProbe',
+  'primaryDown',
+  'notifyProbe',
+  'notifyDuplicate',
+])
 
 /** Thrown by `faults.set()` for a spec it cannot apply. */
 export class FaultSpecError extends TypeError {

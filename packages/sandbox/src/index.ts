@@ -10,16 +10,20 @@ export { envLines } from './env-lines.js'
 export type { FaultKind, FaultRule, FaultSpec, SandboxFaults } from './faults.js'
 export { FaultSpecError } from './faults.js'
 export type { MerchantCredentials, PlatformCredentials, PlatformKeys } from './keys.js'
+export { type NotificationAttempt, type NotificationLog, RETRY_SCHEDULE_SECONDS } from './notify.js'
 export { type Sandbox, type SandboxClientOptions, type SandboxOptions, startSandbox } from './start.js'
 export type {
   OrderInput,
   OrderRecord,
   OrderState,
   OrderStore,
+  PayInput,
   RechargeInput,
   RechargeRecord,
   RechargeState,
   RechargeStore,
+  SandboxOrders,
+  TradeType,
 } from './state.js'
 export { SandboxInputError } from './state.js'
 export { v2Sign } from './v2-sign.js'

@@ -16,6 +16,8 @@ export interface MerchantCredentials {
   privateKey: string
   /** APIv2 key: 32 characters. */
   secret: string
+  /** APIv3 key: 32 ASCII characters, the AES-256-GCM key of notification resources. */
+  apiv3Key: string
 }
 
 /** The platform ("WeChat Pay public key") side: what a client needs to verify replies. */
@@ -71,6 +73,10 @@ export async function createKeys(
   platform: Partial<PlatformKeys> = {},
 ): Promise<SandboxKeys> {
   const mchid = merchant.mchid ?? DEFAULT_MCHID
+  // AES-256 needs exactly 32 bytes; WeChat's APIv3 keys are 32 ASCII characters
+  if (merchant.apiv3Key !== undefined && !/^[\x21-\x7e]{32}$/.test(merchant.apiv3Key)) {
+    throw new TypeError('merchant.apiv3Key must be 32 printable ASCII characters')
+  }
   if (platform.publicKey && !platform.privateKey) {
     throw new TypeError(
       'platform.publicKey was given without platform.privateKey: the sandbox signs replies, give both',
@@ -96,6 +102,7 @@ export async function createKeys(
       serial: merchant.serial ?? hexUpper(20),
       privateKey: merchantPrivate,
       secret: merchant.secret ?? alnum(32),
+      apiv3Key: merchant.apiv3Key ?? alnum(32),
     },
     merchantPublicKey,
     platform: {

@@ -7,7 +7,10 @@ import { createClock, type SandboxClock } from './clock.js'
 import { createRequestLog, type RequestLog, type SandboxContext } from './context.js'
 import { FaultEngine, type PrimaryMode, type SandboxFaults } from './faults.js'
 import { createKeys, type MerchantCredentials, type PlatformCredentials, type PlatformKeys } from './keys.js'
-import { createOrderStore, createRechargeStore, type OrderStore, type RechargeStore } from './state.js'
+import { type KeysFromFile, loadOrCreateKeys } from './keys-file.js'
+import { ANSWER_DEADLINE_MS, type NotificationLog, Notifier } from './notify.js'
+import { payAndNotify } from './notify-events.js'
+import { createOrderStore, createRechargeStore, type RechargeStore, type SandboxOrders } from './state.js'
 
 /** Options of {@link startSandbox}; everything is optional. */
 export interface SandboxOptions {
@@ -25,6 +28,24 @@ export interface SandboxOptions {
   minCloseAgeSeconds?: number
   /** Seed of the PRNG behind fault probabilities (default 1). */
   seed?: number
+  /**
+   * Keep the credentials in this JSON file across restarts: read them when it exists, else
+   * generate them and create it (mode 0600). It holds private keys: keep it out of version
+   * control. Not combinable with `merchant` / `platform`.
+   */
+  keysFile?: string
+  /**
+   * Multiplies every delay of the notification retry schedule (15 s … 6 h) and, unless
+   * `notifyTimeoutMs` is given, the 5 s answer deadline: `0.001` turns the 24 h schedule into
+   * 87 s. Default 1 (real time).
+   */
+  notifyTimeScale?: number
+  /**
+   * Real milliseconds a `notify_url` has to answer before the attempt counts as failed.
+   * Default 5000 × `notifyTimeScale`; give it when scaling far down, so that a loaded machine
+   * is not mistaken for a slow receiver.
+   */
+  notifyTimeoutMs?: number
 }
 
 /** A running sandbox: its URLs, credentials and the handles to drive it. */
@@ -37,8 +58,8 @@ export interface Sandbox {
   merchant: MerchantCredentials
   /** Platform serial and public key to verify replies with. */
   platform: PlatformCredentials
-  /** Seed and read orders. */
-  orders: OrderStore
+  /** Seed, read and pay orders. */
+  orders: SandboxOrders
   /** Seed and read recharges. */
   recharges: RechargeStore
   /** Inject faults. */
@@ -47,6 +68,16 @@ export interface Sandbox {
   clock: SandboxClock
   /** Every request seen on a business path, oldest first. */
   requests: RequestLog
+  /**
+   * Every notification delivery attempt, oldest first; `settled()` waits until none is pending.
+   * @example
+   * ```ts
+   * await sb.orders.pay('T1')
+   * await sb.notifications.settled()
+   * sb.notifications.filter((a) => a.ok) // the acknowledged deliveries
+   * ```
+   */
+  notifications: NotificationLog
   /**
    * Options for a client pointed at this sandbox, named as `new Wechatpay()` of `@wxpay/core`
    * takes them: the merchant's credentials, `certs` holding the platform key, `baseUrl`, and the
@@ -60,6 +91,8 @@ export interface Sandbox {
   clientOptions(): SandboxClientOptions
   /** Stops both listeners, dropping open connections. */
   close(): Promise<void>
+  /** With the `keysFile` option: where the credentials came from, and whether this start created the file. */
+  keysFile?: { path: string; created: boolean; warning?: string }
 }
 
 /** What {@link Sandbox.clientOptions} returns: plain data, so this package needs no client. */
@@ -68,6 +101,8 @@ export interface SandboxClientOptions {
   serial: string
   privateKey: string
   secret: string
+  /** The APIv3 key, which decrypts notification resources. */
+  apiv3Key: string
   certs: Record<string, string>
   baseUrl: string
   backupBaseUrl: string
@@ -114,7 +149,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (!(Number.isFinite(minCloseAgeSeconds) && minCloseAgeSeconds >= 0)) {
     throw new TypeError('minCloseAgeSeconds must be a non-negative number of seconds')
   }
-  const keys = await createKeys(options.merchant, options.platform)
+  const notifyTimeScale = options.notifyTimeScale ?? 1
+  if (!(Number.isFinite(notifyTimeScale) && notifyTimeScale >= 0)) {
+    throw new TypeError('notifyTimeScale must be a non-negative finite number')
+  }
+  const notifyTimeoutMs = options.notifyTimeoutMs ?? ANSWER_DEADLINE_MS * notifyTimeScale
+  if (!(Number.isFinite(notifyTimeoutMs) && notifyTimeoutMs > 0)) {
+    throw new TypeError('notifyTimeoutMs must be a positive number of milliseconds')
+  }
+  let fromFile: KeysFromFile | undefined
+  if (options.keysFile !== undefined) {
+    if (options.merchant || options.platform) {
+      throw new TypeError(
+        'keysFile holds the merchant and platform credentials: give keysFile or merchant/platform, not both',
+      )
+    }
+    fromFile = await loadOrCreateKeys(options.keysFile)
+  }
+  const keys = fromFile?.keys ?? (await createKeys(options.merchant, options.platform))
   const clock = createClock()
   const closing = new AbortController()
   // Every request delayed by latencyMs listens on this signal: more than 10 at once is normal.
@@ -136,6 +188,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return transition
   }
   const faults = new FaultEngine(options.seed ?? 1, onPrimary)
+  const notifier = new Notifier({
+    clock,
+    faults,
+    closing: closing.signal,
+    timeScale: notifyTimeScale,
+    timeoutMs: notifyTimeoutMs,
+  })
   const ctx: SandboxContext = {
     keys,
     clock,
@@ -146,6 +205,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     minCloseAgeSeconds,
     closing: closing.signal,
     urls: { url: '', backupUrl: '' },
+    notifier,
   }
   primary = createAdaptorServer({ fetch: createApp(ctx, 'primary').fetch }) as Server
   const backup = createAdaptorServer({ fetch: createApp(ctx, 'backup').fetch }) as Server
@@ -164,26 +224,43 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   ctx.urls.backupUrl = urlOf(host, backupPort)
   const server = primary
   return {
+    ...(fromFile && options.keysFile !== undefined
+      ? {
+          keysFile: {
+            path: options.keysFile,
+            created: fromFile.created,
+            ...(fromFile.warning ? { warning: fromFile.warning } : {}),
+          },
+        }
+      : {}),
     url: ctx.urls.url,
     backupUrl: ctx.urls.backupUrl,
     merchant: { ...keys.merchant },
     platform: { serial: keys.platform.serial, publicKey: keys.platform.publicKey },
-    orders: { create: (input) => ctx.orders.create(input), get: (no) => ctx.orders.get(no) },
+    orders: {
+      create: (input) => ctx.orders.create(input),
+      get: (no) => ctx.orders.get(no),
+      pay: (no, input) => payAndNotify(ctx, no, input),
+    },
     recharges: { create: (input) => ctx.recharges.create(input), get: (no) => ctx.recharges.get(no) },
     faults,
     clock,
     requests: ctx.requests,
+    notifications: notifier.log,
     clientOptions: () => ({
       mchid: keys.merchant.mchid,
       serial: keys.merchant.serial,
       privateKey: keys.merchant.privateKey,
       secret: keys.merchant.secret,
+      apiv3Key: keys.merchant.apiv3Key,
       certs: { [keys.platform.serial]: keys.platform.publicKey },
       baseUrl: ctx.urls.url,
       backupBaseUrl: ctx.urls.backupUrl,
     }),
     async close() {
       closing.abort()
+      // retries stop and requests in flight are dropped: nothing of the sandbox outlives close()
+      await notifier.settled()
       await transition
       await Promise.all([shut(server), shut(backup)])
     },

@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono'
 import { rfc3339Cst, unixSeconds } from './clock.js'
 import type { AppEnv, SandboxContext } from './context.js'
+import { rechargeClosed } from './notify-events.js'
 import type { RechargeRecord } from './state.js'
 import { checkV3Request } from './v3-auth.js'
 import { rawTarget, v3Error, v3Signed } from './v3-respond.js'
@@ -124,6 +125,11 @@ export function mountV3Routes(app: Hono<AppEnv>, ctx: SandboxContext): void {
     if (recharge.state === 'RECHARGING') {
       recharge.state = 'CLOSED'
       recharge.closed_at = ctx.clock.now()
+      // only the transition notifies: closing a closed recharge again changes nothing
+      if (recharge.notify_url !== undefined) {
+        const url = recharge.notify_url
+        void ctx.notifier.send(rechargeClosed(ctx, { ...recharge, notify_url: url }, rechargeReply(ctx, recharge)))
+      }
     }
     return v3Signed(ctx, 200, rechargeReply(ctx, recharge))
   })

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto'
+import { rfc3339Cst, unixSeconds } from './clock.js'
+import type { SandboxContext } from './context.js'
+import type { Outgoing } from './notify.js'
+import { alnum } from './random.js'
+import { copyOrder, type OrderRecord, type PayInput, payOrder, type RechargeRecord } from './state.js'
+import { signV3Notification } from './testing/notification.js'
+import { v2Sign } from './v2-sign.js'
+import { newRequestId } from './v3-respond.js'
+import { signedReplyHeaders } from './v3-reply.js'
+import { buildV2Xml, parseV2Xml } from './xml.js'
+
+type NotifyContext = Pick<SandboxContext, 'keys' | 'clock'>
+
+interface V3Event {
+  url: string
+  event_type: string
+  summary: string
+  original_type: string
+  resource: Record<string, unknown>
+}
+
+/**
+ * A v3 notification: the envelope is built and its `resource` encrypted once (so every retry
+ * carries the same bytes and the same `id`); each attempt is signed anew with the platform key,
+ * exactly like a reply, at the sandbox clock's time.
+ */
+function v3Outgoing(ctx: NotifyContext, event: V3Event): Outgoing {
+  const { keys, clock } = ctx
+  const id = randomUUID()
+  const signer = { serial: keys.platform.serial, privateKey: keys.platformPrivateKey }
+  const { body } = signV3Notification({
+    ...signer,
+    apiv3Key: keys.merchant.apiv3Key,
+    resource: event.resource,
+    id,
+    create_time: rfc3339Cst(clock.now()),
+    event_type: event.event_type,
+    summary: event.summary,
+    original_type: event.original_type,
+  })
+  return {
+    id,
+    event_type: event.event_type,
+    protocol: 'v3',
+    url: event.url,
+    body,
+    headers: (probe) => ({
+      ...signedReplyHeaders(body, unixSeconds(clock.now()), signer, probe ? 'signtest' : 'none'),
+      'Content-Type': 'application/json',
+      'Request-ID': newRequestId(),
+    }),
+    acknowledges: (status) => status >= 200 && status < 300,
+  }
+}
+
+/** `TRANSACTION.SUCCESS` for a paid order, its resource shaped as PROTOCOL-2 §1.5 (merchant mode). */
+export function transactionSuccess(ctx: NotifyContext, order: OrderRecord & { notify_url: string }): Outgoing {
+  const { merchant } = ctx.keys
+  return v3Outgoing(ctx, {
+    url: order.notify_url,
+    event_type: 'TRANSACTION.SUCCESS',
+    summary: '支付成功',
+    original_type: 'transaction',
+    // key order of WeChat's own samples
+    resource: {
+      mchid: merchant.mchid,
+      appid: merchant.appid,
+      out_trade_no: order.out_trade_no,
+      transaction_id: order.transaction_id,
+      trade_type: order.trade_type,
+      trade_state: 'SUCCESS',
+      trade_state_desc: '支付成功',
+      bank_type: 'OTHERS',
+      attach: '',
+      success_time: rfc3339Cst(order.success_time ?? ctx.clock.now()),
+      payer: { openid: order.payer?.openid },
+      amount: { total: order.amount, payer_total: order.amount, currency: 'CNY', payer_currency: 'CNY' },
+    },
+  })
+}
+
+/** `RECHARGE.CLOSED`; the resource is the recharge as the query/close reply shows it. */
+export function rechargeClosed(
+  ctx: NotifyContext,
+  recharge: RechargeRecord & { notify_url: string },
+  resource: Record<string, unknown>,
+): Outgoing {
+  return v3Outgoing(ctx, {
+    url: recharge.notify_url,
+    event_type: 'RECHARGE.CLOSED',
+    summary: '充值关闭',
+    original_type: 'recharge',
+    resource,
+  })
+}
+
+/** `yyyyMMddHHmmss` in China Standard Time, v2's `time_end`. */
+function v2Time(ms: number): string {
+  return rfc3339Cst(ms).slice(0, 19).replace(/\D/g, '')
+}
+
+/**
+ * The v2 pay result notification (PROTOCOL-2 §2.1): flat `<xml>` in CDATA, signed with the APIv2
+ * key (MD5, or HMAC-SHA256 with `sign_type` when the order asked for it). Acknowledged by a 2xx whose
+ * XML says `return_code` SUCCESS (§2.2).
+ */
+export function v2PayResult(ctx: NotifyContext, order: OrderRecord & { notify_url: string }): Outgoing {
+  const { merchant } = ctx.keys
+  const fee = String(order.amount)
+  const fields: Record<string, string> = {
+    return_code: 'SUCCESS',
+    return_msg: 'OK',
+    appid: merchant.appid,
+    mch_id: merchant.mchid,
+    nonce_str: alnum(32),
+    result_code: 'SUCCESS',
+    openid: order.payer?.openid ?? '',
+    is_subscribe: 'N',
+    trade_type: order.trade_type,
+    bank_type: 'OTHERS',
+    total_fee: fee,
+    fee_type: 'CNY',
+    cash_fee: fee,
+    transaction_id: order.transaction_id ?? '',
+    out_trade_no: order.out_trade_no,
+    attach: '',
+    time_end: v2Time(order.success_time ?? ctx.clock.now()),
+  }
+  const signType = order.sign_type ?? 'MD5'
+  if (signType === 'HMAC-SHA256') fields.sign_type = signType
+  fields.sign = v2Sign(fields, merchant.secret, signType)
+  const body = buildV2Xml(fields)
+  return {
+    id: randomUUID(),
+    event_type: 'TRANSACTION.SUCCESS',
+    protocol: 'v2',
+    url: order.notify_url,
+    body,
+    headers: () => ({ 'Content-Type': 'text/xml', 'Request-ID': newRequestId() }),
+    acknowledges: (status, text) =>
+      status >= 200 && status < 300 && parseV2Xml(text)?.return_code === 'SUCCESS',
+  }
+}
+
+/** The notification a paid order gets, by the API that placed it; `undefined` without a `notify_url`. */
+export function paidNotification(ctx: NotifyContext, order: OrderRecord): Outgoing | undefined {
+  if (order.notify_url === undefined) return undefined
+  const withUrl = { ...order, notify_url: order.notify_url }
+  return order.protocol === 'v2' ? v2PayResult(ctx, withUrl) : transactionSuccess(ctx, withUrl)
+}
+
+/**
+ * `orders.pay()`: the state change happens at once (or throws); the promise waits for the first
+ * delivery attempt of the order's notification, if it has a `notify_url`.
+ */
+export async function payAndNotify(
+  ctx: SandboxContext,
+  outTradeNo: string,
+  input?: PayInput,
+): Promise<OrderRecord> {
+  const order = payOrder(ctx.orders.map, outTradeNo, ctx.clock, input)
+  const paid = copyOrder(order)
+  const notification = paidNotification(ctx, order)
+  if (notification) await ctx.notifier.send(notification)
+  return paid
+}
