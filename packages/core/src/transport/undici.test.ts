@@ -4,8 +4,8 @@ import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Agent } from 'undici'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { WechatpayTransportError } from '../src/errors'
-import { undiciTransport } from '../src/transport/undici'
+import { WechatpayTransportError } from '../errors'
+import { undiciTransport } from './undici'
 
 let server: Server
 let url: string
