@@ -115,7 +115,10 @@ export type TransportFailure = 'TIMEOUT' | 'ABORTED' | 'CONNECTION' | 'RESPONSE_
 /** The request did not complete: connection failure, timeout, abort or an oversized reply. */
 export class WechatpayTransportError extends WechatpayError {
   override name = 'WechatpayTransportError'
-  /** True when the request may be re-sent (a connection-level failure: refused, reset, DNS). */
+  /**
+   * True when the request may be re-sent: a connection-level failure before any byte of a reply
+   * (refused, reset, DNS, connect timeout). False once a reply has started: the server has the request.
+   */
   readonly retryable: boolean
 
   constructor(

@@ -16,10 +16,11 @@ export interface Exchange {
 }
 
 /**
- * Sends the signed request to `baseUrl`; after a connection-level failure (refused, reset, DNS,
- * connect timeout: `retryable`), sends the very same request once to `backupBaseUrl` (the
- * signature does not cover the host). A reply of any status is a reply: never retried. Timeout and
- * abort become `TIMEOUT` / `ABORTED`; the timer and the abort listener are always released.
+ * Sends the signed request to `baseUrl`; after a connection-level failure before any reply
+ * arrived (refused, reset, DNS, connect timeout: `retryable`), sends the very same request once to
+ * `backupBaseUrl` (the signature does not cover the host). A reply of any status is a reply, and a
+ * connection that breaks once a reply has started is a transport error: neither is ever re-sent.
+ * Timeout and abort become `TIMEOUT` / `ABORTED`; the timer and the abort listener are always released.
  */
 export async function exchange(
   transport: Transport,

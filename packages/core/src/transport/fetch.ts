@@ -42,7 +42,8 @@ async function* iterate(body: ReadableStream<Bytes> | null): AsyncIterable<Bytes
 
 /**
  * A transport on the global (or a given) `fetch`: what edge runtimes, browsers, Deno and Bun use.
- * A `TypeError` from `fetch` is a network failure and is marked retryable.
+ * A rejected `fetch` (no reply: refused, reset, DNS) is marked retryable; a failure while reading
+ * the body of a reply that has started is not (the server has the request).
  */
 export function fetchTransport(fetchImpl: typeof fetch = globalThis.fetch): Transport {
   if (typeof fetchImpl !== 'function') {
@@ -72,9 +73,9 @@ export function fetchTransport(fetchImpl: typeof fetch = globalThis.fetch): Tran
     const body = await readLimited(iterate(response.body), request.maxBytes, headers['content-length']).catch(
       (err) => {
         if (err instanceof WechatpayTransportError || request.signal.aborted) throw err
-        throw new WechatpayTransportError('NETWORK', 'connection failed while reading the reply', {
+        // The status line is in: the server has the request, so it is never re-sent.
+        throw new WechatpayTransportError('NETWORK', 'the connection broke while reading the reply', {
           cause: err,
-          retryable: true,
         })
       },
     )

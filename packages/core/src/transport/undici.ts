@@ -4,7 +4,10 @@ import { WechatpayTransportError } from '../errors'
 import { tooLarge } from './fetch'
 import type { Transport, TransportRequest, TransportResponse } from './types'
 
-/** Error codes that mean the request never got a reply because the connection failed. */
+/**
+ * Error codes that mean the connection failed; before any reply arrived (see `finish`), the request
+ * may then be re-sent to the backup host.
+ */
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -62,6 +65,17 @@ export function undiciTransport(dispatcher?: Dispatcher): Transport {
         signal.removeEventListener('abort', onAbort)
         if (response) return resolve(response)
         if (error instanceof WechatpayTransportError || signal.aborted) return reject(error)
+        // Once the status line and headers are in, the server has the request: re-sending it
+        // elsewhere could act twice (a POST whose reply was cut off), so it is never retryable.
+        if (status !== 0) {
+          return reject(
+            new WechatpayTransportError(
+              'NETWORK',
+              `the connection to ${origin.replace(/^https?:\/\//, '')} broke while reading the reply`,
+              { cause: error },
+            ),
+          )
+        }
         const code = errorCode(error)
         reject(
           new WechatpayTransportError(
