@@ -30,9 +30,15 @@ function extend(path: string, property: string): string {
 /**
  * The chainable node for `path`: every string property is one more segment; `get post put patch
  * delete` send; `chain()` appends a path. A node is never thenable (`then` is `undefined`), so
- * `await wxpay.v3` does not send anything.
+ * `await wxpay.v3` does not send anything. `members` (the root's `notifications`, …) are returned
+ * as they are, never turned into a URL segment.
  */
-export function chainNode(context: Context, path: string, target: object = Object.create(NODE)): unknown {
+export function chainNode(
+  context: Context,
+  path: string,
+  target: object = Object.create(NODE),
+  members?: ReadonlyMap<string, unknown>,
+): unknown {
   const label = () => `[Wechatpay ${path || '/'}]`
   // util.inspect formats a proxy's target without its traps: the label must be on the target.
   ;(target as { [PATH]: string })[PATH] = path
@@ -45,6 +51,7 @@ export function chainNode(context: Context, path: string, target: object = Objec
         return undefined
       }
       if (property === 'then') return undefined
+      if (members?.has(property)) return members.get(property)
       if (property === 'toString' || property === 'toJSON') return label
       if (property === 'chain')
         return (more: string) => chainNode(context, join(path, normalizePath(String(more))))

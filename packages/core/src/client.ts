@@ -1,4 +1,5 @@
 import { chainNode, NODE } from './chain'
+import { createNotifications, type Notifications } from './notifications'
 import { validateOptions, type WechatpayOptions } from './options'
 import { createContext } from './request'
 import { fetchTransport } from './transport/fetch'
@@ -17,7 +18,16 @@ import type { EndpointTree } from './types/chain'
  * await wxpay['v3/pay/transactions/out-trade-no/{out_trade_no}/close'].post({ out_trade_no: 'T1', json: { mchid } })
  * ```
  */
-export type Wechatpay = EndpointTree
+export type Wechatpay = EndpointTree & RootMembers
+
+/** The client's own members: never URL segments. */
+export interface RootMembers {
+  /**
+   * Verifies and decodes what WeChat Pay POSTs to your `notify_url` (`parse` for APIv3 JSON,
+   * `parseV2` for APIv2 XML); answer with `acknowledge`.
+   */
+  readonly notifications: Notifications
+}
 
 export interface WechatpayConstructor {
   /** Validates the options (a bad one throws `WechatpayValidationError` naming it) and imports the keys. */
@@ -33,7 +43,9 @@ export function createWechatpayClass(defaultTransport: () => Transport): Wechatp
     if (!new.target) throw new TypeError("Class constructor Wechatpay cannot be invoked without 'new'")
     const config = validateOptions(options)
     const transport = config.fetch ? fetchTransport(config.fetch) : defaultTransport()
-    return chainNode(createContext(config, transport), '', Object.create(new.target.prototype))
+    const context = createContext(config, transport)
+    const members = new Map([['notifications', createNotifications(config, context.hmacKey)]])
+    return chainNode(context, '', Object.create(new.target.prototype), members)
   }
   Wechatpay.prototype = Object.create(NODE)
   return Wechatpay as unknown as WechatpayConstructor

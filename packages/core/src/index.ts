@@ -30,6 +30,27 @@ export {
   WechatpayValidationError,
 } from './errors'
 export { toHttpError, type WechatpayErrorBody } from './http-error'
+export { acknowledge, type NotificationReply, type Notifications } from './notifications'
+export type {
+  NotificationBody,
+  NotificationEvent,
+  NotificationHeaders,
+  NotificationRequest,
+  OtherEventType,
+  OtherNotification,
+  RechargeNotification,
+  RechargeResource,
+  RefundNotification,
+  RefundResource,
+  TransactionResource,
+  TransactionSuccessNotification,
+  TypedResources,
+  V2Fields,
+  V2Notification,
+  V2RefundNotification,
+  V2SignedNotification,
+  WechatpayNotification,
+} from './notifications/types'
 export { DEFAULT_BACKUP_BASE_URL, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, type WechatpayOptions } from './options'
 export type { CallOptions, LooseRequestOptions, Verb, WechatpayResponse } from './types/call'
 export type { LooseNode, LooseVerb } from './types/chain'

@@ -17,6 +17,11 @@ export interface WechatpayOptions {
   certs?: Record<string, string>
   /** The APIv2 key (32 characters), for v2 signs. */
   secret?: string
+  /**
+   * The APIv3 key (APIv3密钥, 32 characters), for `notifications.parse` (AES-256-GCM). Checked at
+   * construction; without it `parse` refuses with a `WechatpayValidationError` naming `apiv3Key`.
+   */
+  apiv3Key?: string
   /** Default `https://api.mch.weixin.qq.com/`. A path prefix is kept and signed. */
   baseUrl?: string
   /**
@@ -46,6 +51,8 @@ export interface Config {
   /** Serial sent as `Wechatpay-Serial`: the first `PUB_KEY_ID_` entry, else the first entry. */
   platformSerial: string | undefined
   secret: string | undefined
+  /** The APIv3 key's 32 bytes. */
+  apiv3Key: Uint8Array<ArrayBuffer> | undefined
   baseUrl: URL
   backupBaseUrl: URL | undefined
   timeout: number
@@ -138,6 +145,17 @@ export function validateOptions(options: WechatpayOptions): Config {
     }
   }
 
+  let apiv3Key: Uint8Array<ArrayBuffer> | undefined
+  if (options.apiv3Key !== undefined) {
+    checkString('apiv3Key', options.apiv3Key)
+    const { length } = options.apiv3Key
+    // 32 printable ASCII characters are 32 bytes: the AES-256 key. The value is never echoed.
+    if (length !== 32) fail('apiv3Key', `the APIv3 key has 32 characters, this one has ${length}`)
+    if (!/^[\x20-\x7e]{32}$/.test(options.apiv3Key))
+      fail('apiv3Key', 'the APIv3 key is 32 printable ASCII characters (letters and digits)')
+    apiv3Key = new TextEncoder().encode(options.apiv3Key)
+  }
+
   if (secret !== undefined) {
     checkString('secret', secret)
     if (secret.length !== 32) fail('secret', `the APIv2 key has 32 characters, this one has ${secret.length}`)
@@ -168,6 +186,7 @@ export function validateOptions(options: WechatpayOptions): Config {
     certs: keys,
     platformSerial,
     secret,
+    apiv3Key,
     baseUrl,
     backupBaseUrl,
     timeout,

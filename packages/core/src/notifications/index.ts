@@ -1,0 +1,102 @@
+import { importAesGcmKey } from '../crypto/aes-gcm'
+import { WechatpayValidationError } from '../errors'
+import type { Config } from '../options'
+import type { NotificationBody, NotificationRequest, V2Notification, WechatpayNotification } from './types'
+import { parseNotificationV2 } from './v2'
+import { parseNotification } from './v3'
+
+export { acknowledge, type NotificationReply } from './acknowledge'
+export { MAX_NOTIFICATION_BYTES } from './input'
+
+/**
+ * `wxpay.notifications`: verifies and decodes what WeChat Pay POSTs to your `notify_url`.
+ * Answer with {@link acknowledge}.
+ */
+export interface Notifications {
+  /**
+   * Verifies an APIv3 notification, then decrypts its `resource`. Pass the headers and the body
+   * exactly as received (raw bytes, or their text), never a parsed object: the signature covers the
+   * exact bytes. Verification is the replies' own: the four `Wechatpay-*` headers, a timestamp
+   * within 300 s of now, the serial among `certs`, the signature (a `WECHATPAY/SIGNTEST/` probe
+   * fails). Only then is `resource` decrypted (AEAD_AES_256_GCM with `apiv3Key`).
+   *
+   * Rejects with `WechatpaySignatureError` for anything that does not verify, decrypt or parse,
+   * a body over 1 MiB included; with `WechatpayValidationError` when the client has no `apiv3Key`
+   * or no `certs`, or `body` is not raw bytes or text.
+   *
+   * @example
+   * ```ts
+   * const event = await wxpay.notifications.parse({ headers: req.headers, body: req.rawBody })
+   * if (event.event_type === 'TRANSACTION.SUCCESS') {
+   *   await orders.markPaid(event.resource.out_trade_no, event.resource.amount.total) // idempotent: WeChat Pay re-sends
+   * }
+   * ```
+   */
+  parse(request: NotificationRequest): Promise<WechatpayNotification>
+
+  /**
+   * Verifies an APIv2 (XML) notification with the APIv2 key (`secret`): a pay result's `sign`
+   * (its `sign_type`, else 64 hex characters mean HMAC-SHA256 and 32 mean MD5; constant time), or
+   * a refund notification's `req_info` (no `sign`: decrypted with AES-256-ECB under the MD5 of the
+   * APIv2 key; the decrypted fields come back as `refund`, beside the envelope as `data`).
+   *
+   * Rejects with `WechatpaySignatureError` when the sign does not verify, `req_info` does not
+   * decrypt, the XML is malformed or over 1 MiB, or it carries neither; with
+   * `WechatpayValidationError` when the client has no `secret`.
+   *
+   * @example
+   * ```ts
+   * const n = await wxpay.notifications.parseV2(rawXml)
+   * if (n.kind === 'signed' && n.data.result_code === 'SUCCESS') await orders.markPaid(n.data.out_trade_no)
+   * if (n.kind === 'refund') await refunds.settle(n.refund.out_refund_no, n.refund.refund_status)
+   * ```
+   */
+  parseV2(body: NotificationBody): Promise<V2Notification>
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom')
+
+/**
+ * The client's `notifications` member. The keys stay in this closure: the object itself holds two
+ * functions and prints as `[Wechatpay notifications]`.
+ */
+export function createNotifications(config: Config, hmacKey: () => Promise<CryptoKey>): Notifications {
+  let aesKey: Promise<CryptoKey> | undefined
+  const apiv3Key = () => {
+    // Imported on first use; a failed import is retried next time rather than cached.
+    aesKey ??= importAesGcmKey(config.apiv3Key!).catch((err: unknown) => {
+      aesKey = undefined
+      throw err
+    })
+    return aesKey
+  }
+  const label = () => '[Wechatpay notifications]'
+  return Object.freeze({
+    async parse(request: NotificationRequest): Promise<WechatpayNotification> {
+      if (!config.apiv3Key)
+        throw new WechatpayValidationError(
+          'apiv3Key',
+          'notifications.parse needs the APIv3 key (32 characters)',
+        )
+      if (config.certs.size === 0)
+        throw new WechatpayValidationError(
+          'certs',
+          'notifications.parse needs the platform keys that sign notifications',
+        )
+      if (!request || typeof request !== 'object')
+        throw new WechatpayValidationError('request', 'must be { headers, body }')
+      return parseNotification({ certs: config.certs, apiv3Key }, request)
+    },
+    async parseV2(body: NotificationBody): Promise<V2Notification> {
+      if (!config.secret)
+        throw new WechatpayValidationError(
+          'secret',
+          'notifications.parseV2 needs the APIv2 key (32 characters)',
+        )
+      return parseNotificationV2(config.secret, hmacKey, body)
+    },
+    [INSPECT]: label,
+    toString: label,
+    [Symbol.toStringTag]: 'Wechatpay notifications',
+  })
+}
