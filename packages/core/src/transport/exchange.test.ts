@@ -1,6 +1,7 @@
 // exchange(): one failover, and only before a reply has started; the caller's AbortSignal. The
 // primary host here is a raw `net` server that writes exactly the bytes each test asks for; the
 // backup is the recording gateway (test/gateway.ts), whose `seen` shows whether anything was re-sent.
+import { getEventListeners } from 'node:events'
 import { createServer, type Server, type Socket } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { clientOptions, mchid, merchantSerial, platformSerial, secret } from '../../test/fixtures'
@@ -90,5 +91,69 @@ describe.each(transports)('failover only before a reply has started (%s)', (_, C
     expect(rawRequests).toBe(1)
     expect(backup.seen).toHaveLength(1)
     expect(backup.seen[0]!.valid).toBe(true)
+  })
+})
+
+describe.each(transports)('one AbortSignal shared by many calls (%s)', (_, Client) => {
+  const CALLS = 50
+  const client = () => new Client({ ...clientOptions(keys), baseUrl: rawUrl, backupBaseUrl: false })
+  const body = '{"code":"NOT_FOUND","message":"x"}'
+  const notFound = `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`
+
+  /** Holds every request until `CALLS` have arrived, so that all the calls are in flight at once. */
+  function holdUntilAll(then: (sockets: Socket[]) => void) {
+    const held: Socket[] = []
+    onRequest = (socket) => {
+      held.push(socket)
+      if (held.length === CALLS) then(held)
+    }
+  }
+
+  async function warningsDuring(run: () => Promise<void>): Promise<Error[]> {
+    const warnings: Error[] = []
+    const onWarning = (warning: Error) => warnings.push(warning)
+    process.on('warning', onWarning)
+    try {
+      await run()
+      // process warnings are emitted on a later tick
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    } finally {
+      process.off('warning', onWarning)
+    }
+    return warnings
+  }
+
+  test(`${CALLS} concurrent calls: no MaxListenersExceededWarning, no listener left behind`, async () => {
+    // Before: one listener per call on the shared signal; Node warned past 10.
+    const c = client()
+    const controller = new AbortController()
+    holdUntilAll((sockets) => {
+      for (const socket of sockets) socket.write(notFound)
+    })
+    const warnings = await warningsDuring(async () => {
+      const results = await Promise.allSettled(
+        Array.from({ length: CALLS }, () => c.chain('v3/x').get({ signal: controller.signal })),
+      )
+      for (const result of results)
+        expect(result).toMatchObject({ reason: { name: 'WechatpayApiError', status: 404 } })
+    })
+    expect(rawRequests).toBe(CALLS)
+    expect(warnings.map((w) => `${w.name}: ${w.message}`)).toEqual([])
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+  })
+
+  test(`aborting the shared signal aborts all ${CALLS} calls in flight`, async () => {
+    const c = client()
+    const controller = new AbortController()
+    holdUntilAll(() => controller.abort())
+    const warnings = await warningsDuring(async () => {
+      const results = await Promise.allSettled(
+        Array.from({ length: CALLS }, () => c.chain('v3/x').get({ signal: controller.signal })),
+      )
+      for (const result of results)
+        expect(result).toMatchObject({ reason: { name: 'WechatpayTransportError', code: 'ABORTED' } })
+    })
+    expect(warnings.map((w) => `${w.name}: ${w.message}`)).toEqual([])
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
   })
 })

@@ -15,6 +15,44 @@ export interface Exchange {
   maxBytes: number
 }
 
+/** The calls in flight on one caller's signal, and the one listener that aborts them all. */
+interface Watch {
+  calls: Set<AbortController>
+  listener: () => void
+}
+
+/**
+ * One `abort` listener per caller signal, however many calls share it: a listener per call would
+ * put 50 on a signal shared by 50 concurrent calls, and Node warns (MaxListenersExceededWarning)
+ * past 10. Each call leaves the set when it settles; the listener goes with the last one.
+ */
+const watches = new WeakMap<AbortSignal, Watch>()
+
+function watch(signal: AbortSignal, controller: AbortController): void {
+  let entry = watches.get(signal)
+  if (!entry) {
+    const calls = new Set<AbortController>()
+    const listener = () => {
+      watches.delete(signal)
+      for (const call of calls) call.abort()
+    }
+    entry = { calls, listener }
+    watches.set(signal, entry)
+    signal.addEventListener('abort', listener, { once: true })
+  }
+  entry.calls.add(controller)
+}
+
+function unwatch(signal: AbortSignal, controller: AbortController): void {
+  const entry = watches.get(signal)
+  if (!entry) return
+  entry.calls.delete(controller)
+  if (entry.calls.size === 0) {
+    watches.delete(signal)
+    signal.removeEventListener('abort', entry.listener)
+  }
+}
+
 /**
  * Sends the signed request to `baseUrl`; after a connection-level failure before any reply
  * arrived (refused, reset, DNS, connect timeout: `retryable`), sends the very same request once to
@@ -35,8 +73,7 @@ export async function exchange(
     timedOut = true
     controller.abort()
   }, timeout)
-  const onAbort = () => controller.abort()
-  signal?.addEventListener('abort', onAbort, { once: true })
+  if (signal) watch(signal, controller)
   const attempt = (base: URL) =>
     transport({
       url: base.origin + request.pathAndQuery,
@@ -64,6 +101,6 @@ export async function exchange(
     throw new WechatpayTransportError('NETWORK', 'the request failed', { cause: err })
   } finally {
     clearTimeout(timer)
-    signal?.removeEventListener('abort', onAbort)
+    if (signal) unwatch(signal, controller)
   }
 }
