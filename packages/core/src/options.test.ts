@@ -1,9 +1,11 @@
 // `new Wechatpay(options)` validation: every bad option is a WechatpayValidationError naming it.
+import { createPrivateKey } from 'node:crypto'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, test } from 'vitest'
+import { inspect } from 'node:util'
+import { beforeAll, describe, expect, test, vi } from 'vitest'
 import { clientOptions, mchid, merchantSerial, platformSerial, secret } from '../test/fixtures'
 import { type TestKeys, testKeys } from '../test/keys'
-import { openssl, pemOf as pem, pemDer } from '../test/openssl'
+import { certificate, openssl, pemOf as pem, pemDer, rsaKey } from '../test/openssl'
 import { Wechatpay, WechatpayTransportError, WechatpayValidationError } from './node'
 import { DEFAULT_BACKUP_BASE_URL, validateOptions } from './options'
 
@@ -137,29 +139,29 @@ describe('new Wechatpay(options) validation', () => {
       /encrypted/,
     ],
     [
-      'an unparsable certs.<serial>',
+      'an unparsable certs["<serial>"]',
       () => ({ ...good(), certs: { [platformSerial]: 'garbage' } }),
-      `certs.${platformSerial}`,
+      `certs["${platformSerial}"]`,
       /not a PEM/,
     ],
     [
-      'a private key in certs.<serial>',
+      'a private key in certs["<serial>"]',
       () => ({ ...good(), certs: { [platformSerial]: keys.platformKey } }),
-      `certs.${platformSerial}`,
+      `certs["${platformSerial}"]`,
       /PRIVATE KEY/,
     ],
     [
-      'an empty certs.<serial>',
+      'an empty certs["<serial>"]',
       () => ({ ...good(), certs: { [platformSerial]: '' } }),
-      `certs.${platformSerial}`,
+      `certs["${platformSerial}"]`,
     ],
     [
-      'a truncated certificate in certs.<serial>',
+      'a truncated certificate in certs["<serial>"]',
       () => ({
         ...good(),
         certs: { [certificateSerial]: pem('CERTIFICATE', pemDer(keys.certificate).subarray(0, 100)) },
       }),
-      `certs.${certificateSerial}`,
+      `certs["${certificateSerial}"]`,
       /X\.509/,
     ],
     ['a baseUrl that is not a URL', () => ({ ...good(), baseUrl: 'api.mch.weixin.qq.com' }), 'baseUrl'],
@@ -279,5 +281,252 @@ describe('the default backup host', () => {
       await close(new Wechatpay({ ...options(), ...extra, fetch: refusingFetch(urls) })).catch(() => {})
       expect(urls).toHaveLength(1)
     }
+  })
+})
+
+describe('keys are checked when the client is built', () => {
+  // Bad keys and certificates, written by openssl (the independent oracle) for this run only.
+  let small: { key: string; path: string; publicKey: string }
+  let smallPkcs1: string
+  let smallCertificate: string
+  let expired: string
+  let notYetValid: string
+  let highBitSerial: string
+  let inconsistentKey: string
+  let garbageSpki: string
+  const highSerial = 'C3E1A0D3C2E4F8091A2B3C4D5E6F7080'
+
+  beforeAll(() => {
+    const dir = keys.dir
+    const certPath = join(dir, 'cert.pem')
+    small = rsaKey(dir, 1024)
+    smallPkcs1 = openssl(['rsa', '-in', small.path, '-traditional'])
+    smallCertificate = certificate(dir, small.path, {
+      serial: '01AA',
+      start: '20240101000000Z',
+      end: '20491231235959Z',
+    })
+    expired = certificate(dir, certPath, { serial: '0102', start: '20200101000000Z', end: '20210101000000Z' })
+    // After 2049 X.509 writes GeneralizedTime instead of UTCTime: both forms are read.
+    notYetValid = certificate(dir, certPath, {
+      serial: '0103',
+      start: '20510101000000Z',
+      end: '20520101000000Z',
+    })
+    highBitSerial = certificate(dir, certPath, {
+      serial: highSerial,
+      start: '20240101000000Z',
+      end: '20491231235959Z',
+    })
+    // A key whose prime no longer divides its modulus (node:crypto rebuilds it from a JWK).
+    const jwk = createPrivateKey(keys.merchantKey).export({ format: 'jwk' })
+    const p = Buffer.from(jwk.p!, 'base64url')
+    p.writeUInt8(p.at(-1)! ^ 2, p.length - 1)
+    inconsistentKey = createPrivateKey({ key: { ...jwk, p: p.toString('base64url') }, format: 'jwk' })
+      .export({ type: 'pkcs8', format: 'pem' })
+      .toString()
+    // rsaEncryption, but the BIT STRING holds no RSAPublicKey.
+    garbageSpki = pem(
+      'PUBLIC KEY',
+      Buffer.concat([
+        Buffer.from('30820122300d06092a864886f70d01010105000382010f00', 'hex'),
+        Buffer.alloc(270, 0x41),
+      ]),
+    )
+  })
+
+  function validationError(options: Record<string, unknown>): WechatpayValidationError {
+    let error: unknown
+    try {
+      new Wechatpay(options as never)
+    } catch (err) {
+      error = err
+    }
+    expect(error).toBeInstanceOf(WechatpayValidationError)
+    return error as WechatpayValidationError
+  }
+
+  const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
+  const good = () => clientOptions(keys)
+  const refused = (options: Record<string, unknown>, option: string, message: RegExp) => {
+    const error = validationError(options)
+    expect(error.option).toBe(option)
+    expect(error.message).toMatch(message)
+    return error
+  }
+
+  test('an RSA key under 2048 bits is refused: privateKey (PKCS#8 and PKCS#1), certs public keys and certificates', () => {
+    expect(openssl(['pkey', '-in', small.path, '-noout', '-text'])).toMatch(/1024 bit/)
+    refused({ ...good(), privateKey: small.key }, 'privateKey', /1024-bit RSA key.*at least 2048 bits/)
+    refused({ ...good(), privateKey: smallPkcs1 }, 'privateKey', /1024-bit/)
+    refused(
+      { ...good(), certs: { [platformSerial]: small.publicKey } },
+      `certs["${platformSerial}"]`,
+      /1024-bit RSA key/,
+    )
+    refused({ ...good(), certs: { '01AA': smallCertificate } }, 'certs["01AA"]', /1024-bit RSA key/)
+  })
+
+  test('a certificate filed under another serial is refused, naming its own', () => {
+    const error = refused(
+      { ...good(), certs: { [platformSerial.replace('PUB_KEY_ID_', 'ABCDEF')]: keys.certificate } },
+      `certs["${platformSerial.replace('PUB_KEY_ID_', 'ABCDEF')}"]`,
+      new RegExp(`certificate with serial ${certificateSerial}; file it under that serial`),
+    )
+    expect(error.message).toContain(certificateSerial)
+    refused({ ...good(), certs: { '0103': expired } }, 'certs["0103"]', /serial 102;/)
+  })
+
+  test('the serial comparison ignores case and leading zeros (a high-bit serial has a 00 byte in DER)', () => {
+    // The DER INTEGER carries a 00 sign byte before C3 (02 11 00 C3…); openssl prints it without.
+    expect(pemDer(highBitSerial).includes(Buffer.from(`021100${highSerial}`, 'hex'))).toBe(true)
+    expect(openssl(['x509', '-noout', '-serial'], highBitSerial).trim()).toBe(`serial=${highSerial}`)
+    for (const id of [highSerial, highSerial.toLowerCase(), `00${highSerial}`, `0${highSerial}`]) {
+      expect(() => new Wechatpay({ ...good(), certs: { [id]: highBitSerial } })).not.toThrow()
+    }
+    for (const id of ['0102', '102', '00102']) {
+      refused({ ...good(), certs: { [id]: expired } }, `certs["${id}"]`, /expired/)
+    }
+  })
+
+  test('a certificate under a PUB_KEY_ID_… serial is refused: that entry is a WeChat Pay public key', () => {
+    refused(
+      { ...good(), certs: { [platformSerial]: keys.certificate } },
+      `certs["${platformSerial}"]`,
+      new RegExp(
+        `is a certificate \\(serial ${certificateSerial}\\), but a PUB_KEY_ID_… entry is a WeChat Pay public key`,
+      ),
+    )
+    // The reverse is fine: a bare public key under a certificate serial verifies the same replies.
+    expect(
+      () => new Wechatpay({ ...good(), certs: { [certificateSerial]: keys.platformPublicKey } }),
+    ).not.toThrow()
+  })
+
+  test('an expired or not yet valid certificate is refused with its date (ISO)', () => {
+    expect(openssl(['x509', '-noout', '-enddate'], expired)).toContain('notAfter=Jan  1 00:00:00 2021 GMT')
+    refused(
+      { ...good(), certs: { '0102': expired } },
+      'certs["0102"]',
+      /expired on 2021-01-01T00:00:00\.000Z \(notAfter\)/,
+    )
+    expect(openssl(['x509', '-noout', '-startdate'], notYetValid)).toContain(
+      'notBefore=Jan  1 00:00:00 2051 GMT',
+    )
+    refused(
+      { ...good(), certs: { '0103': notYetValid } },
+      'certs["0103"]',
+      /not valid before 2051-01-01T00:00:00\.000Z \(notBefore\)/,
+    )
+  })
+
+  test('a PEM value holding two keys or certificates where one is expected is refused', () => {
+    refused(
+      { ...good(), privateKey: `${keys.merchantKey}${keys.merchantKey}` },
+      'privateKey',
+      /holds 2 PEM blocks \(PRIVATE KEY, PRIVATE KEY\); expected exactly one/,
+    )
+    // apiclient_key.pem and apiclient_cert.pem pasted together
+    refused(
+      { ...good(), privateKey: `${keys.merchantKey}\n${keys.certificate}` },
+      'privateKey',
+      /holds 2 PEM blocks \(PRIVATE KEY, CERTIFICATE\)/,
+    )
+    refused(
+      { ...good(), certs: { [certificateSerial]: `${keys.certificate}${keys.certificate}` } },
+      `certs["${certificateSerial}"]`,
+      /holds 2 PEM blocks \(CERTIFICATE, CERTIFICATE\)/,
+    )
+    refused(
+      { ...good(), certs: { [platformSerial]: `${keys.platformPublicKey}${keys.otherPublicKey}` } },
+      `certs["${platformSerial}"]`,
+      /holds 2 PEM blocks/,
+    )
+  })
+
+  test('keys Web Crypto would refuse are refused at construction, naming the option', async () => {
+    // The oracle: Node's Web Crypto refuses this SPKI (so today every reply fails as a signature error).
+    await expect(
+      crypto.subtle.importKey('spki', pemDer(garbageSpki), RSA, false, ['verify']),
+    ).rejects.toThrow()
+    refused(
+      { ...good(), certs: { [platformSerial]: garbageSpki } },
+      `certs["${platformSerial}"]`,
+      /not a valid SPKI RSA public key/,
+    )
+    // Node imports a key whose numbers disagree (and signs garbage with it); BoringSSL (workerd) refuses it.
+    await expect(
+      crypto.subtle.importKey('pkcs8', pemDer(inconsistentKey), RSA, false, ['sign']),
+    ).resolves.toBeDefined()
+    refused({ ...good(), privateKey: inconsistentKey }, 'privateKey', /numbers do not agree/)
+  })
+
+  test('a PEM pasted with literal \\n (a one-line env value) is accepted, as the adapters accept it', () => {
+    const oneLine = (text: string, eol = '\\n') => text.trim().replaceAll('\n', eol)
+    expect(oneLine(keys.merchantKey)).not.toContain('\n')
+    const options = {
+      ...good(),
+      privateKey: oneLine(keys.merchantKey),
+      certs: {
+        [platformSerial]: oneLine(keys.platformPublicKey, '\\r\\n'),
+        [certificateSerial]: `"${oneLine(keys.certificate)}"\n`,
+      },
+    }
+    expect(() => new Wechatpay(options)).not.toThrow()
+    expect(() => new Wechatpay({ ...good(), privateKey: oneLine(keys.merchantKeyPkcs1) })).not.toThrow()
+  })
+
+  test('no refusal of a private key quotes any of it (message, String, JSON, inspect)', () => {
+    const secrets = [keys.merchantKey, small.key, smallPkcs1, inconsistentKey]
+      .flatMap((text) => text.split('\n'))
+      .filter((line) => line.length >= 16 && !line.startsWith('-----'))
+      .map((line) => line.slice(0, 16))
+    const privateKeys = [
+      small.key,
+      smallPkcs1,
+      inconsistentKey,
+      `${keys.merchantKey}${keys.merchantKey}`,
+      `${keys.merchantKey}\n${keys.certificate}`,
+      keys.merchantKey.replace(/[A-Za-z]{8}/, '!!!!!!!!'),
+      pem('PRIVATE KEY', pemDer(keys.merchantKey).subarray(0, 600)),
+      keys.merchantKey.replaceAll('\n', ' '),
+    ]
+    for (const privateKey of privateKeys) {
+      const error = validationError({ ...good(), privateKey })
+      expect(error.option).toBe('privateKey')
+      const views = [error.message, String(error), JSON.stringify(error), inspect(error), String(error.stack)]
+      for (const view of views) for (const secret of secrets) expect(view).not.toContain(secret)
+    }
+    // A private key filed in certs is named there, and not quoted either.
+    const error = validationError({ ...good(), certs: { [platformSerial]: keys.merchantKey } })
+    for (const secret of secrets) expect(inspect(error)).not.toContain(secret)
+  })
+
+  test('should a runtime refuse an import anyway, the first call rejects with the option named, before any I/O', async () => {
+    const original = crypto.subtle.importKey.bind(crypto.subtle)
+    const importKey = vi.spyOn(crypto.subtle, 'importKey')
+    for (const [format, option] of [
+      ['spki', `certs["${platformSerial}"]`],
+      ['pkcs8', 'privateKey'],
+    ] as const) {
+      importKey.mockImplementation(async (...args: Parameters<SubtleCrypto['importKey']>) => {
+        if (args[0] === format) throw new DOMException('refused', 'DataError')
+        return original(...args)
+      })
+      const calls: string[] = []
+      const fetch = (async (input: RequestInfo | URL) => {
+        calls.push(String(input))
+        throw new TypeError('fetch failed')
+      }) as typeof globalThis.fetch
+      const client = new Wechatpay({ ...good(), fetch })
+      const error = await client.v3.pay.transactions.outTradeNo._out_trade_no_.close
+        .post({ out_trade_no: 'K1', json: { mchid } })
+        .catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(WechatpayValidationError)
+      expect((error as WechatpayValidationError).option).toBe(option)
+      expect((error as Error).message).toMatch(/Web Crypto could not import this RSA key/)
+      expect(calls).toEqual([])
+    }
+    importKey.mockRestore()
   })
 })

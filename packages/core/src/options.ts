@@ -1,5 +1,6 @@
 import { importRsaKey } from './crypto/keys'
-import { PemError, parsePrivateKey, parsePublicKey } from './crypto/pem'
+import { type KeyMaterial, PemError, parsePrivateKey, parsePublicKey } from './crypto/pem'
+import { normalizeSerial } from './crypto/x509'
 import { WechatpayValidationError } from './errors'
 
 /** Options of `new Wechatpay()`. Only `mchid` is always required; v3 needs `serial`, `privateKey`, `certs`; v2 needs `secret`. */
@@ -89,6 +90,53 @@ function quietly<T>(promise: Promise<T>): Promise<T> {
   return promise
 }
 
+/** Parses a key PEM; what is wrong with it is reported under `option`, never quoting the PEM. */
+function parseKey(option: string, parse: () => KeyMaterial): KeyMaterial {
+  try {
+    return parse()
+  } catch (err) {
+    if (err instanceof PemError) fail(option, err.message)
+    throw err
+  }
+}
+
+/**
+ * Starts the Web Crypto import of a checked key. The synchronous checks (crypto/rsa.ts) are meant
+ * to let through only keys that import; should a runtime still refuse one, the promise rejects with
+ * a `WechatpayValidationError` naming `option`, which the first call that needs keys throws.
+ */
+function importKey(option: string, material: KeyMaterial): Promise<CryptoKey> {
+  return quietly(
+    importRsaKey(material).catch(() => {
+      throw new WechatpayValidationError(option, 'Web Crypto could not import this RSA key')
+    }),
+  )
+}
+
+/**
+ * A platform certificate must be filed under its own serial (replies name their key by serial)
+ * and be valid now; a `PUB_KEY_ID_…` entry is a WeChat Pay public key, never a certificate.
+ */
+function checkCertificate(option: string, id: string, material: KeyMaterial, now: number): void {
+  const certificate = material.certificate
+  if (!certificate) return
+  const { serial: own, notBefore, notAfter } = certificate
+  if (id.startsWith('PUB_KEY_ID_'))
+    fail(
+      option,
+      `is a certificate (serial ${own}), but a PUB_KEY_ID_… entry is a WeChat Pay public key ("PUBLIC KEY" PEM, pub_key.pem); file a platform certificate under its serial`,
+    )
+  if (normalizeSerial(id) !== own)
+    fail(option, `is the certificate with serial ${own}; file it under that serial, which replies name it by`)
+  if (notAfter.getTime() < now)
+    fail(
+      option,
+      `the certificate expired on ${notAfter.toISOString()} (notAfter); use the current platform certificate or the WeChat Pay public key`,
+    )
+  if (notBefore.getTime() > now)
+    fail(option, `the certificate is not valid before ${notBefore.toISOString()} (notBefore)`)
+}
+
 /** Validates options synchronously, so that a misconfiguration fails at construction. */
 export function validateOptions(options: WechatpayOptions): Config {
   if (!options || typeof options !== 'object') fail('options', 'must be an object')
@@ -104,16 +152,15 @@ export function validateOptions(options: WechatpayOptions): Config {
   let key: Promise<CryptoKey> | undefined
   if (privateKey !== undefined) {
     checkString('privateKey', privateKey)
-    try {
-      key = quietly(importRsaKey(parsePrivateKey(privateKey)))
-    } catch (err) {
-      if (err instanceof PemError) fail('privateKey', err.message)
-      throw err
-    }
+    key = importKey(
+      'privateKey',
+      parseKey('privateKey', () => parsePrivateKey(privateKey)),
+    )
   }
 
   const keys = new Map<string, Promise<CryptoKey>>()
   let platformSerial: string | undefined
+  const now = Date.now()
   if (certs !== undefined) {
     if (!certs || typeof certs !== 'object' || Array.isArray(certs))
       fail('certs', 'must be an object of serial → PEM')
@@ -129,13 +176,11 @@ export function validateOptions(options: WechatpayOptions): Config {
           `holds the merchant serial ${id}: certs are WeChat Pay's platform keys (PUB_KEY_ID_… or platform certificate serials), not your own`,
         )
       }
-      checkString(`certs.${id}`, pem)
-      try {
-        keys.set(id, quietly(importRsaKey(parsePublicKey(pem))))
-      } catch (err) {
-        if (err instanceof PemError) fail(`certs.${id}`, err.message)
-        throw err
-      }
+      const option = `certs[${JSON.stringify(id)}]`
+      checkString(option, pem)
+      const material = parseKey(option, () => parsePublicKey(pem))
+      checkCertificate(option, id, material, now)
+      keys.set(id, importKey(option, material))
       if (
         platformSerial === undefined ||
         (id.startsWith('PUB_KEY_ID_') && !platformSerial.startsWith('PUB_KEY_ID_'))

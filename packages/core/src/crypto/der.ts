@@ -30,6 +30,8 @@ export function readNode(der: Bytes, offset: number, limit = der.length): DerNod
       if (cursor >= limit) throw new DerError('truncated DER length')
       length = length * 256 + der[cursor++]!
     }
+    // DER (X.690 10.1) takes the shortest length form; BoringSSL (workerd's Web Crypto) refuses others.
+    if (length < 0x80 || der[offset + 2] === 0) throw new DerError('non-minimal DER length (BER, not DER)')
   }
   const end = cursor + length
   if (end > limit) throw new DerError('DER length runs past its container')
@@ -66,16 +68,82 @@ export const TAG = {
   OCTET_STRING: 0x04,
   NULL: 0x05,
   OID: 0x06,
+  UTC_TIME: 0x17,
+  GENERALIZED_TIME: 0x18,
   SEQUENCE: 0x30,
+  /** `[0]` EXPLICIT, e.g. the certificate version. */
+  CONTEXT_0: 0xa0,
+}
+
+/** The content bytes of an INTEGER, checked to be minimally encoded (X.690 8.3.2). */
+export function integerBytes(der: Bytes, node: DerNode | undefined, what: string): Bytes {
+  const { contentStart, end } = expectTag(node, TAG.INTEGER, what)
+  if (end === contentStart) throw new DerError(`empty ${what}`)
+  if (end - contentStart > 1) {
+    const first = der[contentStart]!
+    const next = der[contentStart + 1]!
+    if ((first === 0x00 && next < 0x80) || (first === 0xff && next >= 0x80))
+      throw new DerError(`non-minimal ${what}`)
+  }
+  return der.subarray(contentStart, end)
+}
+
+/** A non-negative INTEGER as a bigint (RSA numbers are never negative). */
+export function unsignedInteger(der: Bytes, node: DerNode | undefined, what: string): bigint {
+  const bytes = integerBytes(der, node, what)
+  if (bytes[0]! & 0x80) throw new DerError(`negative ${what}`)
+  let value = 0n
+  for (const byte of bytes) value = (value << 8n) | BigInt(byte)
+  return value
+}
+
+/**
+ * An X.509 Time (RFC 5280 4.1.2.5): UTCTime `YYMMDDHHMMSSZ` (years 1950–2049) or
+ * GeneralizedTime `YYYYMMDDHHMMSSZ`, always UTC with seconds.
+ */
+export function readTime(der: Bytes, node: DerNode | undefined, what: string): Date {
+  if (!node || (node.tag !== TAG.UTC_TIME && node.tag !== TAG.GENERALIZED_TIME))
+    throw new DerError(`expected ${what}`)
+  const text = String.fromCharCode(...der.subarray(node.contentStart, node.end))
+  const match =
+    node.tag === TAG.UTC_TIME
+      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text)
+      : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text)
+  if (!match) throw new DerError(`bad ${what}`)
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
+  const fullYear = node.tag === TAG.UTC_TIME ? (year < 50 ? 2000 + year : 1900 + year) : year
+  const time = Date.UTC(fullYear, month - 1, day, hour, minute, second)
+  const date = new Date(time)
+  // Date.UTC rolls 31 February over into March; a real certificate never says that.
+  if (
+    date.getUTCMonth() !== month - 1 ||
+    date.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  )
+    throw new DerError(`bad ${what}`)
+  return date
 }
 
 /** 1.2.840.113549.1.1.1 rsaEncryption, DER-encoded content bytes. */
 const RSA_OID = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01]
 
 export function isRsaAlgorithm(der: Bytes, algorithm: DerNode): boolean {
-  const [oid] = children(der, expectTag(algorithm, TAG.SEQUENCE, 'AlgorithmIdentifier'))
+  const [oid, parameters, ...rest] = children(der, expectTag(algorithm, TAG.SEQUENCE, 'AlgorithmIdentifier'))
   if (!oid || oid.tag !== TAG.OID || oid.end - oid.contentStart !== RSA_OID.length) return false
-  return RSA_OID.every((byte, i) => der[oid.contentStart + i] === byte)
+  if (!RSA_OID.every((byte, i) => der[oid.contentStart + i] === byte)) return false
+  // RFC 3279 2.3.1: the parameters are NULL; BoringSSL (workerd) refuses a key without them.
+  if (!parameters || parameters.tag !== TAG.NULL || parameters.end !== parameters.contentStart || rest.length)
+    throw new DerError('rsaEncryption parameters must be NULL')
+  return true
 }
 
 /** Encodes a DER length prefix. */

@@ -3,25 +3,50 @@ import { fromBase64 } from '../encoding'
 import {
   children,
   DerError,
+  type DerNode,
   encodeNode,
   expectTag,
   isRsaAlgorithm,
   RSA_ALGORITHM_IDENTIFIER,
   readRoot,
   TAG,
+  unsignedInteger,
 } from './der'
+import { checkRsaPrivateKey, checkRsaPublicKey, RsaKeyError } from './rsa'
+import { readCertificate } from './x509'
 
 /** A key ready for `crypto.subtle.importKey`: PKCS#8 for private keys, SPKI for public keys. */
 export interface KeyMaterial {
   format: 'pkcs8' | 'spki'
   der: Bytes
+  /** Modulus size in bits (at least 2048: smaller keys are refused). */
+  bits: number
+  /** Set when the PEM was an X.509 certificate. */
+  certificate?: { serial: string; notBefore: Date; notAfter: Date }
 }
 
+/** A PEM that is not one acceptable RSA key. The message describes it, never quotes it. */
 export class PemError extends Error {}
 
+const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----/g
 const PEM = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)\r?\n?-----END \1-----/
 
+/**
+ * A PEM kept in one line of a `.env` file, a JSON string or a dashboard field often has its line
+ * breaks written as the two characters `\n`. A backslash never occurs in PEM armour or base64, so
+ * every `\n` (and `\r\n`) is turned back into a line break. This is the one place that does it:
+ * the adapters hand their environment values over as they are.
+ */
+export function normalizePem(text: string): string {
+  return text.includes('\\') ? text.replace(/\\r\\n|\\n/g, '\n') : text
+}
+
 function decodePem(pem: string): { label: string; headers: string; der: Bytes } {
+  const labels = [...pem.matchAll(BLOCK)].map((m) => m[1])
+  if (labels.length > 1)
+    throw new PemError(
+      `holds ${labels.length} PEM blocks (${labels.join(', ')}); expected exactly one key or certificate`,
+    )
   const match = PEM.exec(pem)
   if (!match) throw new PemError('is not a PEM (expected -----BEGIN …----- / -----END …-----)')
   const label = match[1]!
@@ -40,6 +65,7 @@ function structure<T>(what: string, parse: () => T): T {
     return parse()
   } catch (err) {
     if (err instanceof DerError) throw new PemError(`is not a valid ${what} (${err.message})`)
+    if (err instanceof RsaKeyError) throw new PemError(err.message)
     throw err
   }
 }
@@ -55,17 +81,12 @@ function wrapPkcs1(pkcs1: Bytes): Bytes {
   return encodeNode(TAG.SEQUENCE, content)
 }
 
-/** RSAPrivateKey ::= SEQUENCE { version, n, e, d, p, q, dP, dQ, qInv } (RFC 8017 A.1.2): nine INTEGERs. */
-function checkRsaPrivateKey(der: Bytes): void {
-  const fields = children(der, expectTag(readRoot(der), TAG.SEQUENCE, 'RSAPrivateKey'))
-  if (fields.length < 9 || fields.some((f) => f.tag !== TAG.INTEGER)) throw new DerError('bad RSAPrivateKey')
-}
-
 /**
  * Parses a merchant private key PEM: PKCS#8 (`PRIVATE KEY`) or PKCS#1 (`RSA PRIVATE KEY`), RSA only.
  * Encrypted keys are refused: Web Crypto cannot decrypt them and WeChat Pay issues plain ones.
  */
-export function parsePrivateKey(pem: string): KeyMaterial {
+export function parsePrivateKey(text: string): KeyMaterial {
+  const pem = normalizePem(text)
   if (/-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(pem) || /Proc-Type:\s*4,ENCRYPTED/.test(pem)) {
     throw new PemError(
       'is an encrypted private key; decrypt it first (openssl pkey -in key.pem -out plain.pem)',
@@ -78,17 +99,18 @@ export function parsePrivateKey(pem: string): KeyMaterial {
         der,
         expectTag(readRoot(der), TAG.SEQUENCE, 'PrivateKeyInfo'),
       )
-      expectTag(version, TAG.INTEGER, 'version')
+      // OneAsymmetricKey (RFC 5958): version 0, or 1 with an optional public key after the attributes.
+      if (unsignedInteger(der, version, 'version') > 1n) throw new DerError('unknown PrivateKeyInfo version')
       if (!algorithm || !isRsaAlgorithm(der, algorithm)) throw new DerError('not an RSA key')
       const inner = expectTag(key, TAG.OCTET_STRING, 'privateKey')
-      checkRsaPrivateKey(der.subarray(inner.contentStart, inner.end))
-      return { format: 'pkcs8', der }
+      const bits = checkRsaPrivateKey(der.subarray(inner.contentStart, inner.end))
+      return { format: 'pkcs8', der, bits }
     })
   }
   if (label === 'RSA PRIVATE KEY') {
     return structure('PKCS#1 RSA private key', () => {
-      checkRsaPrivateKey(der)
-      return { format: 'pkcs8', der: wrapPkcs1(der) }
+      const bits = checkRsaPrivateKey(der)
+      return { format: 'pkcs8', der: wrapPkcs1(der), bits }
     })
   }
   throw new PemError(`is a "${label}" PEM; expected "PRIVATE KEY" (PKCS#8) or "RSA PRIVATE KEY" (PKCS#1)`)
@@ -98,28 +120,31 @@ export function parsePrivateKey(pem: string): KeyMaterial {
  * Parses a platform key: a SPKI public key PEM (`PUBLIC KEY`, WeChat Pay public key mode) or an
  * X.509 certificate PEM (platform certificate mode), whose SubjectPublicKeyInfo is extracted.
  */
-export function parsePublicKey(pem: string): KeyMaterial {
-  const { label, der } = decodePem(pem)
+export function parsePublicKey(text: string): KeyMaterial {
+  const { label, der } = decodePem(normalizePem(text))
   if (label === 'PUBLIC KEY') {
-    return structure('SPKI RSA public key', () => {
-      const [algorithm, key] = children(der, expectTag(readRoot(der), TAG.SEQUENCE, 'SubjectPublicKeyInfo'))
-      if (!algorithm || !isRsaAlgorithm(der, algorithm)) throw new DerError('not an RSA key')
-      expectTag(key, TAG.BIT_STRING, 'subjectPublicKey')
-      return { format: 'spki', der }
-    })
+    return structure('SPKI RSA public key', () => ({
+      format: 'spki',
+      der,
+      bits: checkSpki(der, readRoot(der)),
+    }))
   }
   if (label === 'CERTIFICATE') {
     return structure('X.509 certificate', () => {
-      // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature }
-      const [tbs] = children(der, expectTag(readRoot(der), TAG.SEQUENCE, 'Certificate'))
-      const fields = children(der, expectTag(tbs, TAG.SEQUENCE, 'TBSCertificate'))
-      // TBSCertificate ::= SEQUENCE { [0] version OPTIONAL, serial, signature, issuer, validity, subject, spki, … }
-      const offset = fields[0]?.tag === 0xa0 ? 1 : 0
-      const spki = expectTag(fields[offset + 5], TAG.SEQUENCE, 'subjectPublicKeyInfo')
-      const [algorithm] = children(der, spki)
-      if (!algorithm || !isRsaAlgorithm(der, algorithm)) throw new DerError('not an RSA key')
-      return { format: 'spki', der: der.slice(spki.start, spki.end) }
+      const { spki, ...certificate } = readCertificate(der)
+      const bits = checkSpki(der, spki)
+      return { format: 'spki', der: der.slice(spki.start, spki.end), bits, certificate }
     })
   }
   throw new PemError(`is a "${label}" PEM; expected "PUBLIC KEY" (SPKI) or "CERTIFICATE" (X.509)`)
+}
+
+/** SubjectPublicKeyInfo ::= SEQUENCE { algorithm rsaEncryption, subjectPublicKey BIT STRING (RSAPublicKey) }. */
+function checkSpki(der: Bytes, spki: DerNode): number {
+  const [algorithm, key, ...rest] = children(der, expectTag(spki, TAG.SEQUENCE, 'SubjectPublicKeyInfo'))
+  if (!algorithm || !isRsaAlgorithm(der, algorithm)) throw new DerError('not an RSA key')
+  const bits = expectTag(key, TAG.BIT_STRING, 'subjectPublicKey')
+  if (rest.length || bits.end === bits.contentStart || der[bits.contentStart] !== 0)
+    throw new DerError('bad subjectPublicKey')
+  return checkRsaPublicKey(der.subarray(bits.contentStart + 1, bits.end))
 }

@@ -46,12 +46,9 @@ export async function prepareV3(
     }
     if (text === undefined) throw new WechatpayValidationError('json', 'serialises to nothing')
   }
-  let key: CryptoKey
-  try {
-    key = await privateKey
-  } catch {
-    throw new WechatpayValidationError('privateKey', 'Web Crypto could not import the RSA private key')
-  }
+  // A key Web Crypto refused rejects with a WechatpayValidationError naming it (options.ts):
+  // thrown here, before any I/O, rather than as a signature error on every reply.
+  const [key] = await Promise.all([privateKey, ...config.certs.values()])
   const { headers } = request
   headers.accept ??= 'application/json'
   headers['wechatpay-serial'] ??= platformSerial
