@@ -1,6 +1,8 @@
 // Spawns the built CLI (turbo builds before it tests: `dist/cli.js` must exist).
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Wechatpay } from 'wechatpay-axios-plugin'
@@ -30,6 +32,7 @@ function run(args: string[], env: Record<string, string> = {}): Promise<Record<s
           if (m) vars[m[1]!] = m[2]!
         }
         vars.banner = out.split('\n')[0]!
+        vars.keys = out.split('\n')[1]!
         resolve(vars)
       }
     })
@@ -100,6 +103,145 @@ describe('CLI', () => {
     expect(await exited(first)).toBe(0)
     const vars = await run([BIN], { PORT: port })
     expect(vars.WECHATPAY_BASE_URL).toBe(`http://127.0.0.1:${port}/`)
+  })
+
+  /** The peer SDK configured from the printed lines, as someone who pasted them would. */
+  function clientOf(vars: Record<string, string>) {
+    return new Wechatpay({
+      mchid: vars.WECHATPAY_MCHID!,
+      serial: vars.WECHATPAY_SERIAL!,
+      privateKey: JSON.parse(vars.WECHATPAY_PRIVATE_KEY!) as string,
+      certs: JSON.parse(vars.WECHATPAY_CERTS!.slice(1, -1)) as Record<string, string>,
+      secret: vars.WECHATPAY_SECRET!,
+      merchant: {},
+      baseURL: vars.WECHATPAY_BASE_URL!,
+    })
+  }
+
+  async function stop(): Promise<void> {
+    const proc = child!
+    proc.kill('SIGTERM')
+    expect(await exited(proc)).toBe(0)
+  }
+
+  async function seed(vars: Record<string, string>, no: string): Promise<void> {
+    const res = await fetch(new URL('sandbox/orders', vars.WECHATPAY_BASE_URL), {
+      method: 'POST',
+      body: JSON.stringify({ out_trade_no: no }),
+    })
+    expect(res.status).toBe(201)
+  }
+
+  /** The error a call ends in (the peer SDK rejects with its axios error). */
+  async function failure(call: Promise<unknown>): Promise<{ response?: { status: number; data: unknown } }> {
+    try {
+      await call
+    } catch (err) {
+      return err as { response?: { status: number; data: unknown } }
+    }
+    throw new Error('the call succeeded')
+  }
+
+  it('tells a client still holding the credentials of an earlier start that they look stale (v3 and v2)', async () => {
+    const first = await run([CLI])
+    const port = new URL(first.WECHATPAY_BASE_URL!).port
+    expect(first.keys).toContain('new credentials (they change on every start; --keys-file keeps them)')
+    await stop()
+    const second = await run([CLI, '--port', port])
+    expect(second.WECHATPAY_SERIAL).not.toBe(first.WECHATPAY_SERIAL)
+    await seed(second, 'STALE1')
+    const stale = clientOf(first) // same URL, the previous run's keys
+
+    const v3 = await failure(
+      stale
+        .chain('v3/pay/transactions/out-trade-no/{out_trade_no}/close')
+        .post({ mchid: first.WECHATPAY_MCHID }, { out_trade_no: 'STALE1' }),
+    )
+    expect(v3.response?.status).toBe(401)
+    const body = v3.response?.data as { code: string; message: string }
+    expect(body.code).toBe('SIGN_ERROR')
+    expect(body.message).toMatch(/is not this sandbox's merchant API certificate serial: stale credentials\?/)
+    expect(body.message).toContain('re-export its env lines')
+    expect(body.message).toContain('--keys-file')
+
+    const v2 = await failure(
+      stale.chain('v2/pay/closeorder').post({
+        appid: first.WECHATPAY_APPID,
+        mch_id: first.WECHATPAY_MCHID,
+        out_trade_no: 'STALE1',
+      }),
+    )
+    expect(v2.response?.data).toMatchObject({
+      return_code: 'FAIL',
+      return_msg: expect.stringMatching(
+        /^SIGNERROR: the sign does not verify with this sandbox's APIv2 key: stale credentials\?.*--keys-file/,
+      ),
+    })
+    await stop()
+  })
+
+  it('keeps its credentials in --keys-file: created with mode 0600, reused after a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wxpay-sandbox-cli-'))
+    try {
+      const file = join(dir, '.wxpay-sandbox.json')
+      const first = await run([CLI, '--keys-file', file])
+      expect(first.keys).toBe(`# credentials created in ${file}`)
+      if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600)
+      const stored = JSON.parse(readFileSync(file, 'utf8')) as {
+        version: number
+        merchant: Record<string, string>
+        platform: Record<string, string>
+      }
+      expect(stored.version).toBe(1)
+      expect(stored.merchant.serial).toBe(first.WECHATPAY_SERIAL)
+      expect(stored.merchant.secret).toBe(first.WECHATPAY_SECRET)
+      expect(stored.merchant.privateKey).toBe(JSON.parse(first.WECHATPAY_PRIVATE_KEY!))
+      expect(stored.platform.privateKey).toMatch(/^-----BEGIN PRIVATE KEY-----\n/)
+      const port = new URL(first.WECHATPAY_BASE_URL!).port
+      await stop()
+
+      const second = await run([CLI, '--keys-file', file, '--port', port])
+      expect(second.keys).toBe(`# credentials reused from ${file}`)
+      for (const name of ['MCHID', 'APPID', 'SERIAL', 'PRIVATE_KEY', 'CERTS', 'SECRET', 'BASE_URL']) {
+        expect(second[`WECHATPAY_${name}`], name).toBe(first[`WECHATPAY_${name}`])
+      }
+      // what was pasted before the restart still works, v3 (the reply verified with the kept
+      // platform key) and v2
+      const client = clientOf(first)
+      await seed(second, 'KEPT1')
+      const res = await client
+        .chain('v3/pay/transactions/out-trade-no/{out_trade_no}/close')
+        .post({ mchid: first.WECHATPAY_MCHID }, { out_trade_no: 'KEPT1' })
+      expect(res.status).toBe(204)
+      await seed(second, 'KEPT2')
+      const v2 = await client.chain('v2/pay/closeorder').post({
+        appid: first.WECHATPAY_APPID,
+        mch_id: first.WECHATPAY_MCHID,
+        out_trade_no: 'KEPT2',
+      })
+      expect(v2.data).toMatchObject({ return_code: 'SUCCESS', result_code: 'SUCCESS' })
+      await stop()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('refuses a keys file that is not one, without printing its contents', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wxpay-sandbox-cli-'))
+    try {
+      const file = join(dir, 'keys.json')
+      writeFileSync(file, '{"version":1,"merchant":{"privateKey":"SECRET-LOOKING"', { mode: 0o600 })
+      child = spawn(process.execPath, [CLI, '--keys-file', file])
+      let err = ''
+      child.stderr.on('data', (c: Buffer) => {
+        err += c.toString()
+      })
+      expect(await exited(child)).toBe(1)
+      expect(err).toContain(`${file} is not JSON`)
+      expect(err).not.toContain('SECRET-LOOKING')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('fails with usage on a bad port', async () => {

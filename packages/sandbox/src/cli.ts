@@ -3,9 +3,14 @@ import { envLines } from './env-lines.js'
 import { startSandbox } from './start.js'
 
 const USAGE = `Usage: wxpay-sandbox [--port N] [--backup-port N] [--host ADDR] [--min-close-age SECONDS]
+                     [--keys-file PATH]
 
 Starts a local WeChat Pay gateway and prints its URL and merchant credentials as env lines.
-The port also comes from $PORT; 0 (default) picks a free one. Stop with Ctrl-C.`
+The port also comes from $PORT; 0 (default) picks a free one. Stop with Ctrl-C.
+New credentials are made on every start, unless --keys-file names a file to keep them in:
+created (mode 0600) on the first start, reused on later ones, e.g. --keys-file .wxpay-sandbox.json
+(it holds private keys: keep it out of version control). With a fixed --port as well, the env
+lines stay the same from one start to the next.`
 
 function port(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined
@@ -22,6 +27,7 @@ async function main(): Promise<void> {
       'backup-port': { type: 'string' },
       host: { type: 'string' },
       'min-close-age': { type: 'string' },
+      'keys-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -36,7 +42,12 @@ async function main(): Promise<void> {
   if (backup !== undefined) options.backupPort = backup
   if (values.host) options.host = values.host
   if (values['min-close-age'] !== undefined) options.minCloseAgeSeconds = Number(values['min-close-age'])
+  if (values['keys-file'] !== undefined) {
+    if (values['keys-file'] === '') throw new Error('--keys-file needs a path')
+    options.keysFile = values['keys-file']
+  }
   const sb = await startSandbox(options)
+  if (sb.keysFile?.warning) process.stderr.write(`wxpay-sandbox: ${sb.keysFile.warning}\n`)
   const stop = (signal: string) => {
     process.stdout.write(`${signal}: closing the sandbox\n`)
     sb.close().then(
@@ -55,6 +66,9 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       `wxpay sandbox listening on ${sb.url} (backup ${sb.backupUrl})`,
+      sb.keysFile
+        ? `# credentials ${sb.keysFile.created ? 'created in' : 'reused from'} ${sb.keysFile.path}`
+        : '# new credentials (they change on every start; --keys-file keeps them)',
       '# paste into your environment:',
       ...envLines(sb),
       '',

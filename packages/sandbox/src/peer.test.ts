@@ -142,7 +142,10 @@ describe('wechatpay-axios-plugin against the sandbox', () => {
             ...(type === 'MD5' ? {} : { sign_type: type }),
           }),
       )
-      expect(err.response?.data).toMatchObject({ return_code: 'FAIL', return_msg: 'SIGNERROR' })
+      expect(err.response?.data).toMatchObject({
+        return_code: 'FAIL',
+        return_msg: expect.stringMatching(/^SIGNERROR: .*stale credentials\?/),
+      })
       expect(sb.orders.get('peer-forged-v2')?.state).toBe('NOTPAY')
     },
   )

@@ -90,7 +90,11 @@ describe('v2 close order: request checks (return_code FAIL, unsigned)', () => {
 
   const refused = (res: { status: number; fields: Record<string, string> }, msg: string) => {
     expect(res.status).toBe(200)
-    expect(res.fields).toEqual({ return_code: 'FAIL', return_msg: msg })
+    // a sign that is well-formed but wrong also says why (`SIGNERROR: … stale credentials? …`)
+    expect(res.fields).toEqual({
+      return_code: 'FAIL',
+      return_msg: expect.stringMatching(new RegExp(`^${msg}(:|$)`)),
+    })
     expect(sb.orders.get('R1')?.state).toBe('NOTPAY')
   }
 
@@ -113,6 +117,16 @@ describe('v2 close order: request checks (return_code FAIL, unsigned)', () => {
       await v2(sb, {}, { raw: xmlOf({ ...hmac, sign: v2Sign(hmac, sb.merchant.secret, 'MD5') }) }),
       'SIGNERROR',
     )
+  })
+
+  it('says a sign made with another APIv2 key may come from stale credentials, without the key', async () => {
+    const res = await v2(sb, { out_trade_no: 'R1' }, { secret: 'B'.repeat(32) })
+    expect(res.fields.return_msg).toMatch(
+      /^SIGNERROR: the sign does not verify with this sandbox's APIv2 key/,
+    )
+    expect(res.fields.return_msg).toContain('stale credentials? The sandbox makes new keys on every start')
+    expect(res.fields.return_msg).toContain('--keys-file')
+    expect(res.fields.return_msg).not.toContain(sb.merchant.secret)
   })
 
   it('refuses a field changed after signing', async () => {

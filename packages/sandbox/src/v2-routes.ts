@@ -1,6 +1,7 @@
 import type { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { AppEnv, SandboxContext } from './context.js'
+import { STALE_CREDENTIALS_HINT } from './keys-file.js'
 import { alnum } from './random.js'
 import { isV2SignType, type V2SignType, v2Sign, v2SignEquals } from './v2-sign.js'
 import { buildV2Xml, MAX_XML_BYTES, parseV2Xml } from './xml.js'
@@ -27,7 +28,12 @@ export function mountV2Routes(app: Hono<AppEnv>, ctx: SandboxContext): void {
       if (fields.mch_id !== merchant.mchid) return v2Fail('MCH_NOT_EXISTS')
       const signType = fields.sign_type || 'MD5'
       if (!fields.sign || !isV2SignType(signType)) return v2Fail('SIGNERROR')
-      if (!v2SignEquals(fields.sign, v2Sign(fields, merchant.secret, signType))) return v2Fail('SIGNERROR')
+      if (!v2SignEquals(fields.sign, v2Sign(fields, merchant.secret, signType))) {
+        // the code first, so that it can still be matched; then why a well-formed sign fails here
+        return v2Fail(
+          `SIGNERROR: the sign does not verify with this sandbox's APIv2 key: ${STALE_CREDENTIALS_HINT}`,
+        )
+      }
       if (fields.appid !== merchant.appid) return v2Fail('APPID_MCHID_NOT_MATCH')
       const nonce = fields.nonce_str
       const outTradeNo = fields.out_trade_no

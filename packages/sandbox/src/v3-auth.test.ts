@@ -79,6 +79,18 @@ describe('checkV3Request', () => {
     expect(checkV3Request(signed(''), { ...expectation, publicKey: other })).toContain('signature')
   })
 
+  it('says an unknown serial or a key that does not verify may be stale credentials of an earlier run', () => {
+    const stale =
+      /stale credentials\? The sandbox makes new keys on every start: re-export its env lines .*--keys-file/
+    const serial = checkV3Request(signed(''), { ...expectation, serial: 'RESTARTED' })
+    expect(serial).toMatch(/^serial_no SERIAL is not this sandbox's merchant API certificate serial: /)
+    expect(serial).toMatch(stale)
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey
+    const key = checkV3Request(signed(''), { ...expectation, publicKey: other })
+    expect(key).toMatch(/^the signature does not verify with this sandbox's merchant key: /)
+    expect(key).toMatch(stale)
+  })
+
   it.each([
     [-301, false],
     [-300, false],

@@ -1,4 +1,5 @@
 import { type KeyObject, verify } from 'node:crypto'
+import { STALE_CREDENTIALS_HINT } from './keys-file.js'
 
 /** The only scheme APIv3 accepts (PROTOCOL.md, "APIv3 request"). */
 export const AUTH_SCHEME = 'WECHATPAY2-SHA256-RSA2048'
@@ -74,7 +75,7 @@ export function checkV3Request(req: V3RawRequest, expect: V3AuthExpectation): st
   if (typeof auth === 'string') return auth
   if (auth.mchid !== expect.mchid) return `mchid ${auth.mchid} is not this merchant`
   if (auth.serial_no !== expect.serial) {
-    return `serial_no ${auth.serial_no} is not the merchant API certificate serial`
+    return `serial_no ${auth.serial_no} is not this sandbox's merchant API certificate serial: ${STALE_CREDENTIALS_HINT}`
   }
   if (!/^\d{1,12}$/.test(auth.timestamp)) return 'timestamp must be Unix seconds'
   // Go/Java fail at exactly 300 s, so the gateway is taken to refuse |Δ| >= 300 (PROTOCOL.md)
@@ -92,5 +93,7 @@ export function checkV3Request(req: V3RawRequest, expect: V3AuthExpectation): st
   } catch {
     valid = false
   }
-  return valid ? undefined : 'the signature does not verify with the merchant public key'
+  return valid
+    ? undefined
+    : `the signature does not verify with this sandbox's merchant key: ${STALE_CREDENTIALS_HINT} (if not, the method, path, query or body changed after signing)`
 }
