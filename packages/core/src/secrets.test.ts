@@ -1,6 +1,7 @@
 // No secret in any error or printed client: every error class the SDK throws in practice, built
 // through the public API with secret-bearing inputs, then shown every way Node shows things.
 import { inspect } from 'node:util'
+import { signV3Notification } from '@wxpay/sandbox/testing'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { appid, clientOptions, mchid, platformSerial, v2OrderPaidReply } from '../test/fixtures'
 import { signedV2Xml, signReply, v2Xml } from '../test/gateway'
@@ -16,6 +17,7 @@ import {
 } from './node'
 
 const secret = 'Q7wE9rT1yU3iO5pA7sD9fG1hJ3kL5zX7'
+const apiv3Key = 'v3kM8nB2vC4xZ6lK8jH0gF2dS4aP6oI8'
 
 let keys: TestKeys
 
@@ -32,6 +34,7 @@ const toPem = (label: string, der: Uint8Array) =>
 function secretsIn(text: string): string[] {
   const found: string[] = []
   if (text.includes(secret)) found.push('the APIv2 secret')
+  if (text.includes(apiv3Key)) found.push('the APIv3 key')
   if (text.includes('-----BEGIN')) found.push('a PEM armour line')
   for (const [name, pem] of [
     ['merchantKey', keys.merchantKey],
@@ -61,7 +64,19 @@ function renderings(err: unknown): Record<string, string> {
 }
 
 function options(extra: Record<string, unknown> = {}) {
-  return { ...clientOptions(keys), secret, ...extra }
+  return { ...clientOptions(keys), secret, apiv3Key, ...extra }
+}
+
+/** The error of `notifications.parse` on a notification signed and encrypted as `extra` says. */
+function notificationFailure(extra: Partial<Parameters<typeof signV3Notification>[0]>): Promise<unknown> {
+  const { headers, body } = signV3Notification({
+    privateKey: keys.platformKey,
+    serial: platformSerial,
+    apiv3Key,
+    resource: { out_trade_no: 'S1' },
+    ...extra,
+  })
+  return rejection(new Wechatpay(options()).notifications.parse({ headers, body }))
 }
 
 /** A `fetch` that answers with `reply` (or throws/hangs), never touching the network. */
@@ -106,6 +121,59 @@ const closeV2 = (client: Wechatpay) =>
 
 /** [label, expected class, expected code, how to get the error in practice] */
 const scenarios: Array<[string, Function, string | RegExp, () => unknown]> = [
+  [
+    'apiv3Key of 31 characters',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => construction({ apiv3Key: apiv3Key.slice(1) }),
+  ],
+  [
+    'apiv3Key of 32 characters, one not ASCII',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => construction({ apiv3Key: `${apiv3Key.slice(1)}é` }),
+  ],
+  [
+    'apiv3Key passed as mchid',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => construction({ mchid: apiv3Key }),
+  ],
+  [
+    'apiv3Key passed as serial',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => construction({ serial: `${apiv3Key}!` }),
+  ],
+  [
+    'a notification encrypted under another APIv3 key',
+    WechatpaySignatureError,
+    'SIGNATURE_INVALID',
+    () => notificationFailure({ apiv3Key: apiv3Key.replace('v', 'V') }),
+  ],
+  [
+    'a notification signed by another key',
+    WechatpaySignatureError,
+    'SIGNATURE_INVALID',
+    () => notificationFailure({ privateKey: keys.otherKey }),
+  ],
+  [
+    'a notification whose plaintext is not JSON',
+    WechatpaySignatureError,
+    'SIGNATURE_INVALID',
+    () => notificationFailure({ resource: `not json ${apiv3Key}` }),
+  ],
+  [
+    'a v2 refund notification whose req_info does not decrypt',
+    WechatpaySignatureError,
+    'SIGNATURE_INVALID',
+    () =>
+      rejection(
+        new Wechatpay(options()).notifications.parseV2(
+          v2Xml({ return_code: 'SUCCESS', req_info: Buffer.from(secret.repeat(2)).toString('base64') }),
+        ),
+      ),
+  ],
   [
     'secret of 31 characters',
     WechatpayValidationError,
@@ -334,6 +402,7 @@ describe('errors thrown in practice carry no secret', () => {
 
   test('the leak detector itself finds each secret (it can fail)', () => {
     expect(secretsIn(`x${secret}x`)).toContain('the APIv2 secret')
+    expect(secretsIn(`x${apiv3Key}x`)).toContain('the APIv3 key')
     expect(secretsIn(keys.merchantKey).length).toBeGreaterThan(0)
     expect(secretsIn(base64Body(keys.merchantKeyPkcs1).slice(500, 541))).toEqual([
       'a 40-char slice of merchantKeyPkcs1 at 500',
@@ -359,7 +428,7 @@ describe('a printed client carries no secret', () => {
   ])('%s', (_, show) => {
     for (const extra of [{}, { privateKey: keys.merchantKeyPkcs1 }]) {
       const client = new Wechatpay(options(extra))
-      for (const node of [client, client.v3, client.v2.pay.closeorder])
+      for (const node of [client, client.v3, client.v2.pay.closeorder, client.notifications])
         expect(secretsIn(show(node))).toEqual([])
     }
   })
