@@ -1,4 +1,8 @@
-import { WechatpayValidationError } from '@wxpay/core'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Wechatpay, WechatpayValidationError } from '@wxpay/core'
 import { describe, expect, test } from 'vitest'
 import { resolveOptions } from './env-options'
 
@@ -45,16 +49,35 @@ describe('resolveOptions', () => {
     expect(resolveOptions({}, { WECHATPAY_MCHID: '', WECHATPAY_SECRET: '' })).toEqual({})
   })
 
-  test('`\\n`-escaped PEMs (one-line .env values) get their line breaks back', () => {
+  test('`\\n`-escaped PEMs (one-line .env values) are handed over as they are, and the core reads them', () => {
     const escaped = PEM.replaceAll('\n', '\\n')
     const options = resolveOptions(
       {},
       { WECHATPAY_PRIVATE_KEY: escaped, WECHATPAY_CERTS: JSON.stringify({ A: escaped }) },
     )
-    expect(options.privateKey).toBe(PEM)
-    expect(options.certs).toEqual({ A: PEM })
-    // a PEM with real line breaks is left alone, even if it contains a backslash-n
-    expect(resolveOptions({}, { WECHATPAY_PRIVATE_KEY: 'a\\nb\nc' }).privateKey).toBe('a\\nb\nc')
+    // no copy of the core's PEM reading here: the values arrive untouched
+    expect(options.privateKey).toBe(escaped)
+    expect(options.certs).toEqual({ A: escaped })
+  })
+
+  test('a client builds from one-line `\\n`-escaped PEMs in the environment (keys from openssl)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wxpay-hono-'))
+    try {
+      const openssl = (args: string[]) => execFileSync('openssl', args, { encoding: 'utf8' })
+      const key = join(dir, 'key.pem')
+      openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', key])
+      const oneLine = (pem: string) => pem.trim().replaceAll('\n', '\\n')
+      const env = {
+        WECHATPAY_MCHID: '1900000109',
+        WECHATPAY_SERIAL: 'ABC123',
+        WECHATPAY_PRIVATE_KEY: oneLine(readFileSync(key, 'utf8')),
+        WECHATPAY_CERTS: JSON.stringify({ PUB_KEY_ID_1: oneLine(openssl(['pkey', '-in', key, '-pubout'])) }),
+      }
+      expect(env.WECHATPAY_PRIVATE_KEY).not.toContain('\n')
+      expect(new Wechatpay(resolveOptions({}, env))).toBeInstanceOf(Wechatpay)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   test('Wrangler JSON vars: WECHATPAY_CERTS as an object, WECHATPAY_TIMEOUT as a number', () => {

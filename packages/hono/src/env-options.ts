@@ -13,6 +13,7 @@ export const ENV_NAMES = {
   privateKey: 'WECHATPAY_PRIVATE_KEY',
   certs: 'WECHATPAY_CERTS',
   secret: 'WECHATPAY_SECRET',
+  apiv3Key: 'WECHATPAY_APIV3_KEY',
   baseUrl: 'WECHATPAY_BASE_URL',
   backupBaseUrl: 'WECHATPAY_BACKUP_BASE_URL',
   timeout: 'WECHATPAY_TIMEOUT',
@@ -22,14 +23,6 @@ type EnvOption = keyof typeof ENV_NAMES
 
 /** What the environment may hold: strings, or (Wrangler JSON `[vars]`) numbers and objects. */
 export type WechatpayEnv = Readonly<Record<string, unknown>>
-
-/**
- * A PEM kept in one line of a `.env` file or a dashboard field often has its newlines written
- * as `\n`; turn those back into line breaks (only when the value has no real line break).
- */
-function unescapePem(pem: string): string {
-  return pem.includes('\n') ? pem : pem.replace(/\\r\\n|\\n/g, '\n')
-}
 
 /** A string variable, or `undefined` when unset or empty (`WECHATPAY_SECRET=` means "not set"). */
 function text(env: WechatpayEnv, option: EnvOption): string | undefined {
@@ -65,11 +58,9 @@ function certsFrom(env: WechatpayEnv): Record<string, string> | undefined {
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new WechatpayValidationError('certs', 'WECHATPAY_CERTS must be a JSON object of serial → PEM')
   }
-  const certs: Record<string, string> = {}
-  for (const [serial, pem] of Object.entries(parsed)) {
-    // a non-string value is left for the core to reject, naming `certs.<serial>`
-    certs[serial] = typeof pem === 'string' ? unescapePem(pem) : (pem as string)
-  }
+  // PEMs are handed over as they are: the core reads `\n`-escaped one-line PEMs itself, and
+  // rejects a non-string value naming `certs["<serial>"]`
+  const certs = { ...parsed } as Record<string, string>
   lastCerts = { raw, certs }
   return certs
 }
@@ -110,12 +101,10 @@ export function resolveOptions(given: WechatpayMiddlewareOptions, env: Wechatpay
   }
   fill('mchid', () => text(env, 'mchid'))
   fill('serial', () => text(env, 'serial'))
-  fill('privateKey', () => {
-    const pem = text(env, 'privateKey')
-    return pem === undefined ? undefined : unescapePem(pem)
-  })
+  fill('privateKey', () => text(env, 'privateKey'))
   fill('certs', () => certsFrom(env))
   fill('secret', () => text(env, 'secret'))
+  fill('apiv3Key', () => text(env, 'apiv3Key'))
   fill('baseUrl', () => text(env, 'baseUrl'))
   fill('backupBaseUrl', () => backupFrom(env))
   fill('timeout', () => timeoutFrom(env))

@@ -28,7 +28,8 @@ const TAG = '[@wxpay/hono]'
 
 /** Logs which option is wrong (never its value) and answers 500 with a body that says nothing more. */
 function misconfigured(err: WechatpayValidationError): never {
-  const root = err.option.split('.')[0] as keyof typeof ENV_NAMES
+  // `certs["<serial>"]`, `xml.out_trade_no` → the option at the root
+  const root = err.option.split(/[.[]/)[0] as keyof typeof ENV_NAMES
   const variable = ENV_NAMES[root] ? ` (or env ${ENV_NAMES[root]})` : ''
   // the core's message starts with the option's name; say it once
   const reason = err.message.startsWith(`${err.option}: `)
