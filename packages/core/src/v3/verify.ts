@@ -29,10 +29,10 @@ export async function verifyReply(input: VerifyInput): Promise<void> {
   const requestId = headers['request-id']
   const fail = (message: string) =>
     new WechatpaySignatureError(message, status === undefined ? { requestId } : { status, requestId })
-  const timestamp = headers['wechatpay-timestamp']
-  const nonce = headers['wechatpay-nonce']
-  const signature = headers['wechatpay-signature']
-  const serial = headers['wechatpay-serial']
+  const timestamp = fieldValue(headers['wechatpay-timestamp'])
+  const nonce = fieldValue(headers['wechatpay-nonce'])
+  const signature = fieldValue(headers['wechatpay-signature'])
+  const serial = fieldValue(headers['wechatpay-serial'])
   if (!timestamp || !nonce || !signature || !serial) {
     const missing = [
       ['Wechatpay-Timestamp', timestamp],
@@ -65,3 +65,18 @@ export async function verifyReply(input: VerifyInput): Promise<void> {
 }
 
 const NEWLINE = new Uint8Array([0x0a])
+
+const OWS = /^[ \t]+|[ \t]+$/g
+
+/**
+ * A header's value without the optional whitespace around it (RFC 9110 §5.5: it is not part of
+ * the value). Transports differ: fetch and undici drop the leading whitespace but keep trailing.
+ */
+function fieldValue(value: string | undefined): string | undefined {
+  if (!value) return value
+  const first = value.charCodeAt(0)
+  const last = value.charCodeAt(value.length - 1)
+  // Most values have none: skip the regex.
+  if (first !== 32 && first !== 9 && last !== 32 && last !== 9) return value
+  return value.replace(OWS, '')
+}
