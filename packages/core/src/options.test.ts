@@ -447,7 +447,7 @@ describe('keys are checked when the client is built', () => {
   test('keys Web Crypto would refuse are refused at construction, naming the option', async () => {
     // The oracle: Node's Web Crypto refuses this SPKI (so today every reply fails as a signature error).
     await expect(
-      crypto.subtle.importKey('spki', pemDer(garbageSpki), RSA, false, ['verify']),
+      crypto.subtle.importKey('spki', new Uint8Array(pemDer(garbageSpki)), RSA, false, ['verify']),
     ).rejects.toThrow()
     refused(
       { ...good(), certs: { [platformSerial]: garbageSpki } },
@@ -456,7 +456,7 @@ describe('keys are checked when the client is built', () => {
     )
     // Node imports a key whose numbers disagree (and signs garbage with it); BoringSSL (workerd) refuses it.
     await expect(
-      crypto.subtle.importKey('pkcs8', pemDer(inconsistentKey), RSA, false, ['sign']),
+      crypto.subtle.importKey('pkcs8', new Uint8Array(pemDer(inconsistentKey)), RSA, false, ['sign']),
     ).resolves.toBeDefined()
     refused({ ...good(), privateKey: inconsistentKey }, 'privateKey', /numbers do not agree/)
   })
