@@ -48,12 +48,21 @@ export class WechatpaySignatureError extends WechatpayError {
   }
 }
 
-/** An APIv3 reply with a non-2xx status; `code`, `message` and `detail` are WeChat Pay's own. */
+/**
+ * A reply WeChat Pay answered but the call cannot use: a non-2xx status (`code`, `message` and
+ * `detail` are WeChat Pay's own, else `HTTP_<status>`), or a verified 2xx APIv3 reply whose body is
+ * not a JSON object (`INVALID_REPLY`).
+ */
 export class WechatpayApiError extends WechatpayError {
   override name = 'WechatpayApiError'
   readonly status: number
   readonly detail: unknown
   readonly requestId: string | undefined
+  /**
+   * The reply's headers as a plain record: lower-case names, repeated headers joined with `, `
+   * (e.g. `err.headers['retry-after']` of a 429).
+   */
+  readonly headers: Readonly<Record<string, string>>
 
   constructor(fields: {
     status: number
@@ -61,11 +70,13 @@ export class WechatpayApiError extends WechatpayError {
     message: string
     detail?: unknown
     requestId?: string | undefined
+    headers?: Readonly<Record<string, string>> | undefined
   }) {
     super(fields.code, fields.message)
     this.status = fields.status
     this.detail = fields.detail
     this.requestId = fields.requestId
+    this.headers = fields.headers ?? {}
   }
 }
 
@@ -88,6 +99,24 @@ export function apiErrorOf(reply: { status: number; headers: Record<string, stri
       typeof parsed.message === 'string' && parsed.message ? parsed.message : `HTTP status ${reply.status}`,
     detail: parsed.detail,
     requestId: reply.headers['request-id'],
+    headers: reply.headers,
+  })
+}
+
+/**
+ * A non-2xx reply too large to read is still an answer: a {@link WechatpayApiError} with its
+ * status and headers (`HTTP_<status>`, the body unread). Any other error is returned as it is.
+ */
+export function oversizedReplyError(err: unknown): unknown {
+  if (!(err instanceof WechatpayTransportError) || err.code !== 'RESPONSE_TOO_LARGE') return err
+  const { status, headers } = err
+  if (status === undefined || (status >= 200 && status <= 299)) return err
+  return new WechatpayApiError({
+    status,
+    code: `HTTP_${status}`,
+    message: `HTTP status ${status} (${err.message}: not read)`,
+    requestId: headers?.['request-id'],
+    headers,
   })
 }
 
@@ -120,13 +149,24 @@ export class WechatpayTransportError extends WechatpayError {
    * (refused, reset, DNS, connect timeout). False once a reply has started: the server has the request.
    */
   readonly retryable: boolean
+  /** The reply's status, when one had started (a reply over the size limit, a connection cut mid-reply). */
+  readonly status: number | undefined
+  /** That reply's headers (lower-case names), when it had started. */
+  readonly headers: Readonly<Record<string, string>> | undefined
 
   constructor(
     code: TransportFailure,
     message: string,
-    options: { cause?: unknown; retryable?: boolean } = {},
+    options: {
+      cause?: unknown
+      retryable?: boolean
+      status?: number | undefined
+      headers?: Readonly<Record<string, string>> | undefined
+    } = {},
   ) {
     super(code, message, options.cause === undefined ? undefined : { cause: options.cause })
     this.retryable = options.retryable ?? false
+    this.status = options.status
+    this.headers = options.headers
   }
 }

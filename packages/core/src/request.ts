@@ -1,5 +1,5 @@
 import { importHmacKey } from './crypto/keys'
-import { WechatpayValidationError } from './errors'
+import { oversizedReplyError, WechatpayValidationError } from './errors'
 import { type Config, MAX_TIMEOUT } from './options'
 import { exchange } from './transport/exchange'
 import type { Transport } from './transport/types'
@@ -90,6 +90,11 @@ function checkHeaders(headers: unknown): Record<string, string> {
   return out
 }
 
+/** A non-2xx reply over the size limit is an API error with its status, like a small one. */
+function rethrowOversized(err: unknown): never {
+  throw oversizedReplyError(err)
+}
+
 /**
  * Sends one call: expand → sign (v3/call.ts or v2/call.ts) → send with one failover
  * (transport/exchange.ts) → verify → decode. Every validation happens before the first byte is sent.
@@ -139,7 +144,9 @@ export async function send(
     const { body, signType } = await prepareV2(config, options.xml, hmacKey)
     headers['content-type'] = 'text/xml; charset=utf-8'
     headers.accept ??= 'text/xml, application/xml'
-    const reply = await exchange(transport, config, { ...request, body, maxBytes: MAX_XML_BYTES })
+    const reply = await exchange(transport, config, { ...request, body, maxBytes: MAX_XML_BYTES }).catch(
+      rethrowOversized,
+    )
     return decodeV2(config, reply, signType, hmacKey)
   }
   const body = await prepareV3(config, {
@@ -149,6 +156,8 @@ export async function send(
     json: options.json,
     xml: options.xml,
   })
-  const reply = await exchange(transport, config, { ...request, body, maxBytes: MAX_JSON_BYTES })
-  return decodeV3(config, reply)
+  const reply = await exchange(transport, config, { ...request, body, maxBytes: MAX_JSON_BYTES }).catch(
+    rethrowOversized,
+  )
+  return decodeV3(config, reply, path)
 }

@@ -6,24 +6,33 @@ import type { Transport, TransportRequest } from './types'
 async function readLimited(
   chunks: AsyncIterable<Bytes>,
   maxBytes: number,
-  declaredLength: string | undefined,
+  status: number,
+  headers: Record<string, string>,
 ): Promise<Bytes> {
+  const declaredLength = headers['content-length']
   if (declaredLength !== undefined && Number(declaredLength) > maxBytes) {
-    throw tooLarge(maxBytes)
+    throw tooLarge(maxBytes, status, headers)
   }
   const parts: Bytes[] = []
   let length = 0
   for await (const chunk of chunks) {
     length += chunk.length
-    if (length > maxBytes) throw tooLarge(maxBytes)
+    if (length > maxBytes) throw tooLarge(maxBytes, status, headers)
     parts.push(chunk)
   }
   return parts.length === 1 ? parts[0]! : concatBytes(...parts)
 }
 
-/** The error of a reply over `maxBytes`, shared by the transports. */
-export function tooLarge(maxBytes: number): WechatpayTransportError {
-  return new WechatpayTransportError('RESPONSE_TOO_LARGE', `reply is larger than ${maxBytes} bytes`)
+/** The error of a reply over `maxBytes`, shared by the transports; it keeps the status and headers. */
+export function tooLarge(
+  maxBytes: number,
+  status: number,
+  headers: Record<string, string>,
+): WechatpayTransportError {
+  return new WechatpayTransportError('RESPONSE_TOO_LARGE', `reply is larger than ${maxBytes} bytes`, {
+    status,
+    headers,
+  })
 }
 
 async function* iterate(body: ReadableStream<Bytes> | null): AsyncIterable<Bytes> {
@@ -70,15 +79,16 @@ export function fetchTransport(fetchImpl: typeof fetch = globalThis.fetch): Tran
     response.headers.forEach((value, name) => {
       headers[name] = value
     })
-    const body = await readLimited(iterate(response.body), request.maxBytes, headers['content-length']).catch(
-      (err) => {
-        if (err instanceof WechatpayTransportError || request.signal.aborted) throw err
-        // The status line is in: the server has the request, so it is never re-sent.
-        throw new WechatpayTransportError('NETWORK', 'the connection broke while reading the reply', {
-          cause: err,
-        })
-      },
-    )
-    return { status: response.status, headers, body }
+    const { status } = response
+    const body = await readLimited(iterate(response.body), request.maxBytes, status, headers).catch((err) => {
+      if (err instanceof WechatpayTransportError || request.signal.aborted) throw err
+      // The status line is in: the server has the request, so it is never re-sent.
+      throw new WechatpayTransportError('NETWORK', 'the connection broke while reading the reply', {
+        cause: err,
+        status,
+        headers,
+      })
+    })
+    return { status, headers, body }
   }
 }

@@ -72,7 +72,7 @@ export function undiciTransport(dispatcher?: Dispatcher): Transport {
             new WechatpayTransportError(
               'NETWORK',
               `the connection to ${origin.replace(/^https?:\/\//, '')} broke while reading the reply`,
-              { cause: error },
+              { cause: error, status, headers },
             ),
           )
         }
@@ -109,11 +109,12 @@ export function undiciTransport(dispatcher?: Dispatcher): Transport {
               if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
             }
             const declared = headers['content-length']
-            if (declared !== undefined && Number(declared) > maxBytes) c.abort(tooLarge(maxBytes))
+            if (declared !== undefined && Number(declared) > maxBytes)
+              c.abort(tooLarge(maxBytes, status, headers))
           },
           onResponseData(c, chunk) {
             length += chunk.length
-            if (length > maxBytes) return c.abort(tooLarge(maxBytes))
+            if (length > maxBytes) return c.abort(tooLarge(maxBytes, status, headers))
             chunks.push(chunk)
           },
           onResponseEnd() {

@@ -1,5 +1,5 @@
 import { type Bytes, utf8, utf8Decoder } from '../encoding'
-import { apiErrorOf, WechatpaySignatureError, WechatpayValidationError } from '../errors'
+import { apiErrorOf, WechatpayApiError, WechatpayValidationError } from '../errors'
 import type { Config } from '../options'
 import type { TransportResponse } from '../transport/types'
 import type { WechatpayResponse } from '../types/call'
@@ -64,23 +64,50 @@ export async function prepareV3(
   return text ? utf8.encode(text) : undefined
 }
 
-/** Non-2xx → `WechatpayApiError`; 2xx → verified over the raw bytes, then parsed (204: no data). */
+/**
+ * Download endpoints, whose 2xx replies are files rather than JSON: the one place to list them.
+ * For now the bill file and merchant-service images (not `…/images/upload`, which answers JSON).
+ * WeChat Pay does not sign these replies, and verification is not special-cased for them yet, so
+ * they still fail closed; once verified, their body is returned as text.
+ */
+const DOWNLOAD_PATH = /^v3\/(?:billdownload\/file|merchant-service\/images\/(?!upload$)[^/]+)$/
+
+/** Whether `path` (as expanded, without the base URL's path or the query) is a download endpoint. */
+export function isDownloadPath(path: string): boolean {
+  return DOWNLOAD_PATH.test(path)
+}
+
+/**
+ * Non-2xx → `WechatpayApiError`; 2xx → verified over the raw bytes, then parsed as JSON whatever
+ * its `Content-Type` says (typed endpoints promise objects; 204 or an empty body: no data). A
+ * verified body that is not a JSON object or array is a `WechatpayApiError` `INVALID_REPLY`: the
+ * signature is fine, the reply is not usable. Download endpoints are returned as text.
+ */
 export async function decodeV3(
   config: Config,
   reply: TransportResponse,
+  path: string,
 ): Promise<WechatpayResponse<unknown>> {
   const { status, headers, body } = reply
   if (status < 200 || status > 299) throw apiErrorOf(reply)
   await verifyReply({ status, headers, body, keys: config.certs })
   if (body.length === 0) return { status, headers, data: undefined }
   const text = utf8Decoder.decode(body)
-  if (!/\bjson\b/i.test(headers['content-type'] ?? 'application/json')) return { status, headers, data: text }
+  if (isDownloadPath(path)) return { status, headers, data: text }
+  let data: unknown
   try {
-    return { status, headers, data: JSON.parse(text) }
+    data = JSON.parse(text)
   } catch {
-    throw new WechatpaySignatureError('a signed reply is not valid JSON', {
+    // not JSON: refused below
+  }
+  if (data === null || typeof data !== 'object') {
+    throw new WechatpayApiError({
       status,
+      code: 'INVALID_REPLY',
+      message: `a verified ${status} reply is not a JSON object (Content-Type ${JSON.stringify(headers['content-type'] ?? '')})`,
       requestId: headers['request-id'],
+      headers,
     })
   }
+  return { status, headers, data }
 }
