@@ -1,12 +1,12 @@
 // The clients under test: the node entry (undici transport) and the same client on `fetch`.
 import { Wechatpay, type WechatpayOptions } from '@wxpay/core'
-import type { Credentials } from './keys'
+import type { TestCredentials } from '@wxpay/sandbox/testing'
 
 export type TransportName = 'undici' | 'fetch'
 export const TRANSPORTS: readonly TransportName[] = ['undici', 'fetch']
 
 export function clientOptions(
-  c: Credentials,
+  c: TestCredentials,
   baseUrl: string,
   extra: Partial<WechatpayOptions> = {},
 ): WechatpayOptions {

@@ -1,5 +1,7 @@
 // Faults in CI, on both transports: the typed outcome, the requests the sandbox saw (no retry
-// storm, one failover), the order's state, and loose time bounds for timeouts and aborts.
+// storm, one failover) and the order's state. No time is asserted: a timeout or an abort that did
+// not fire would let the 3 s reply through (accepted, not the expected typed error); the report
+// measures how late they fire.
 import { startSandbox } from '@wxpay/sandbox'
 import { describe, expect, test } from 'vitest'
 import { TRANSPORTS } from './clients'
@@ -16,8 +18,5 @@ describe.each(TRANSPORTS)('%s transport', (transport) => {
     expect(result.after).toBe(scenario.after)
     if (scenario.reply) expect(result.value).toMatchObject(scenario.reply)
     expect(result.ok).toBe(true)
-    // Loose bounds: timings are reported by `pnpm reliability`, not asserted tightly in CI.
-    if (scenario.timeout) expect(result.ms).toBeLessThan(scenario.timeout + 1_000)
-    if (scenario.abortAfter) expect(result.ms).toBeLessThan(scenario.abortAfter + 1_000)
   })
 })

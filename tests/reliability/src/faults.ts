@@ -10,7 +10,7 @@ export interface FaultScenario {
   fault: FaultSpec
   /** Client timeout (ms); default 5 000. */
   timeout?: number
-  /** Abort the call after this many ms. */
+  /** Abort the call this many ms after the sandbox logged the request (so it is surely in flight). */
   abortAfter?: number
   /** Order state before the call (default NOTPAY). */
   state?: OrderState
@@ -24,7 +24,8 @@ export interface FaultScenario {
   reply?: { status: number; data?: unknown }
 }
 
-export const TIMEOUT_MS = 300
+// 1 s, not less: on a loaded machine a shorter timer can fire before the request is even sent
+export const TIMEOUT_MS = 1_000
 
 export function faultScenarios(): FaultScenario[] {
   return [
@@ -37,7 +38,7 @@ export function faultScenarios(): FaultScenario[] {
       after: 'NOTPAY',
     },
     {
-      name: 'aborted by the caller after 100 ms of latency',
+      name: 'aborted by the caller 100 ms into 3 s of latency',
       fault: { latencyMs: { value: 3_000, count: 1 } },
       abortAfter: 100,
       expected: refused('WechatpayTransportError', 'ABORTED'),
@@ -123,6 +124,8 @@ export interface FaultResult {
   listeners: Listener[]
   after: OrderState | undefined
   value: unknown
+  /** From the abort to the typed error (abort scenarios). */
+  sinceAbortMs?: number
   /** Every expectation met. */
   ok: boolean
   detail: string
@@ -143,7 +146,23 @@ export async function runFault(
   )
   await sb.faults.set(s.fault)
   sb.requests.clear()
-  const signal = s.abortAfter === undefined ? undefined : AbortSignal.timeout(s.abortAfter)
+  // A fixed timer from the call's start could fire before a loaded machine even sends the request
+  // (the client then settles without I/O, a different path): abort only once the sandbox has it.
+  const controller = new AbortController()
+  let abortedAt: number | undefined
+  const abortAfter = s.abortAfter
+  const watch =
+    abortAfter === undefined
+      ? undefined
+      : setInterval(() => {
+          if (sb.requests.length === 0) return
+          clearInterval(watch)
+          setTimeout(() => {
+            abortedAt = performance.now()
+            controller.abort()
+          }, abortAfter)
+        }, 5)
+  const signal = abortAfter === undefined ? undefined : controller.signal
   const result = await settle<unknown>(() =>
     s.protocol === 'v2'
       ? client.v2.pay.closeorder.post({
@@ -154,6 +173,8 @@ export async function runFault(
           .chain(CLOSE_PATH)
           .post({ out_trade_no, json: { mchid: sb.merchant.mchid }, ...(signal ? { signal } : {}) }),
   )
+  const settledAt = performance.now()
+  clearInterval(watch)
   await sb.faults.clear()
   const listeners = sb.requests.map((r) => r.listener)
   const after = sb.orders.get(out_trade_no)?.state
@@ -175,6 +196,7 @@ export async function runFault(
     listeners,
     after,
     value: result.value,
+    ...(abortedAt === undefined ? {} : { sinceAbortMs: settledAt - abortedAt }),
     ok,
     detail: `${describe(result.outcome)}; listeners ${listeners.join(',') || 'none'}; state ${after}; ${Math.round(result.ms)} ms`,
   }

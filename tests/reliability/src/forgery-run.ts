@@ -1,10 +1,9 @@
 // Runs forgery cases through real clients against forger.ts and tallies them for the report.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { isDeepStrictEqual } from 'node:util'
+import { type Gateway, startGateway, type TestCredentials, testCredentials } from '@wxpay/sandbox/testing'
 import { clientOptions, makeClient, TRANSPORTS, type TransportName } from './clients'
-import { type Forger, startForger } from './forger'
 import { callFor, type ForgeryCase, forgeryCases } from './forgery'
-import { type Credentials, credentials } from './keys'
 import { type Outcome, type Settled, settle } from './outcome'
 
 /** Waits until just after a second begins: a ±299 s case then has ~900 ms before it could drift. */
@@ -14,13 +13,13 @@ export async function atSecondStart(): Promise<void> {
 }
 
 export async function runForgeryCase(
-  forger: Forger,
+  forger: Gateway,
   client: ReturnType<typeof makeClient>,
-  c: Credentials,
+  c: TestCredentials,
   kase: ForgeryCase,
 ): Promise<Settled<unknown>> {
   if (kase.edge) await atSecondStart()
-  forger.answer = () => kase.reply(c)
+  forger.handler = () => kase.reply(c)
   return settle(() => callFor(client, kase.call, c))
 }
 
@@ -70,8 +69,8 @@ export function tally(results: readonly ForgeryResult[]): ForgeryTally {
 
 /** The whole matrix on both transports. */
 export async function runForgeryMatrix(): Promise<ForgeryResult[]> {
-  const c = credentials()
-  const forger = await startForger()
+  const c = testCredentials()
+  const forger = await startGateway()
   const results: ForgeryResult[] = []
   try {
     for (const transport of TRANSPORTS) {

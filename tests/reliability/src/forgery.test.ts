@@ -1,15 +1,14 @@
 // The forgery matrix in CI: every case, on both transports, reaches exactly its expected outcome.
+import { startGateway, testCredentials } from '@wxpay/sandbox/testing'
 import { describe, expect, test } from 'vitest'
 import { clientOptions, makeClient, TRANSPORTS } from './clients'
-import { startForger } from './forger'
 import { forgeryCases, rechargeBody } from './forgery'
 import { runForgeryCase } from './forgery-run'
-import { credentials } from './keys'
 import { serverForFile } from './suite'
 
-const c = credentials()
+const c = testCredentials()
 const cases = forgeryCases(c)
-const forger = serverForFile(startForger)
+const forger = serverForFile(() => startGateway())
 
 describe.each(TRANSPORTS)('%s transport', (transport) => {
   test.each(cases.map((kase) => [`${kase.group}: ${kase.name}`, kase] as const))('%s', async (_, kase) => {

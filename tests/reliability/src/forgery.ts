@@ -1,10 +1,16 @@
 // The forgery matrix: each case scripts one reply (genuine, or a genuine one tampered with) and
-// names the outcome the client must reach. Run end to end through the client against forger.ts.
+// names the outcome the client must reach. Run end to end through the client against the
+// scriptable gateway of @wxpay/sandbox/testing, which signs with node:crypto.
 import { randomBytes } from 'node:crypto'
 import type { Wechatpay } from '@wxpay/core'
+import {
+  type TestCredentials as Credentials,
+  type Reply as RawReply,
+  signV3Reply,
+  v2Sign,
+  v2Xml,
+} from '@wxpay/sandbox/testing'
 import { CLOSE_PATH, RECHARGE_PATH } from './clients'
-import { type RawReply, signV2, signV3, type V3Signed, v2Xml, v3Headers } from './forger'
-import type { Credentials } from './keys'
 import { accepted, type Outcome, refused, SIGNATURE } from './outcome'
 
 export type Call = 'recharge' | 'close' | 'v2-MD5' | 'v2-HMAC-SHA256'
@@ -50,6 +56,35 @@ export function callFor(client: Wechatpay, call: Call, c: Credentials): Promise<
   return client.v2.pay.closeorder.post({
     xml: { appid: c.appid, mch_id: c.mchid, out_trade_no: 'T-forgery-1', sign_type },
   })
+}
+
+/** The parts of a v3 reply signature, apart, so that a case can tamper with one of them. */
+export interface V3Signed {
+  timestamp: string
+  nonce: string
+  signature: string
+}
+
+/** SHA256withRSA over `TIMESTAMP\nNONCE\nBODY\n` (the shared reply signer); `timestamp` signed as given. */
+function signV3(privateKey: string, body: Buffer | string, options: { timestamp?: string } = {}): V3Signed {
+  // the serial goes on the wire separately (v3Headers), possibly tampered with
+  const h = signV3Reply({ privateKey, serial: '', body, ...options })
+  return {
+    timestamp: h['Wechatpay-Timestamp'],
+    nonce: h['Wechatpay-Nonce'],
+    signature: h['Wechatpay-Signature'],
+  }
+}
+
+/** The five `Wechatpay-*` header lines of a signed v3 reply, in WeChat Pay's order. */
+function v3Headers(serial: string, signed: V3Signed): Array<[string, string]> {
+  return [
+    ['Wechatpay-Nonce', signed.nonce],
+    ['Wechatpay-Signature', signed.signature],
+    ['Wechatpay-Timestamp', signed.timestamp],
+    ['Wechatpay-Serial', serial],
+    ['Wechatpay-Signature-Type', 'WECHATPAY2-SHA256-RSA2048'],
+  ]
 }
 
 type Tamper = (headers: Array<[string, string]>, signed: V3Signed) => Array<[string, string]>
@@ -346,7 +381,7 @@ function v2(call: Call, spec: V2Reply | ((c: Credentials) => V2Reply)) {
     const requested = call === 'v2-MD5' ? 'MD5' : 'HMAC-SHA256'
     const type = !s.type || s.type === 'request' ? requested : s.type
     const secret = s.signWith === 'other' ? 'OtherKeyOtherKeyOtherKeyOtherKey' : c.secret
-    if (s.signWith !== 'none') fields.sign = signV2(fields, secret, type)
+    if (s.signWith !== 'none') fields.sign = v2Sign(fields, secret, type)
     const body = v2Xml(s.after ? s.after(fields) : fields)
     return { status: s.status ?? 200, body, headers: [['Content-Type', 'text/xml']] }
   }
@@ -485,7 +520,7 @@ function v2Cases(): ForgeryCase[] {
       '<sign> repeated',
       (c) => {
         const f = v2Fields(c)
-        const sign = signV2(f, c.secret, call === 'v2-MD5' ? 'MD5' : 'HMAC-SHA256')
+        const sign = v2Sign(f, c.secret, call === 'v2-MD5' ? 'MD5' : 'HMAC-SHA256')
         return { raw: v2Xml({ ...f, sign }).replace('</xml>', `<sign>${sign}</sign></xml>`) }
       },
       SIGNATURE,

@@ -1,23 +1,26 @@
 // Hostile XML sent as APIv2 replies through the client: each must be refused with a typed error
 // (or, for CDATA holding `]]>`, handled exactly) in bounded time and memory.
 import type { Wechatpay } from '@wxpay/core'
-import type { Answer, Forger } from './forger'
-import { signV2, v2Xml } from './forger'
-import type { Credentials } from './keys'
+import { type Answer, type Gateway, signedV2Xml, type TestCredentials } from '@wxpay/sandbox/testing'
 import { accepted, type Outcome, refused, SIGNATURE, settle } from './outcome'
 
 export interface HostileCase {
   name: string
-  answer: (c: Credentials) => Answer
+  answer: (c: TestCredentials) => Answer
   expected: Outcome
   /** For accepted cases: the field that must come back byte for byte. */
   field?: [string, string]
+  /**
+   * The parser alone refuses it, and packages/core/src/v2/xml.test.ts checks that document: CI
+   * leaves it to that unit test; the report still runs it end to end for its time and memory.
+   */
+  parserUnitTest?: true
 }
 
 export const MIB = 1024 * 1024
 const TOO_LARGE = refused('WechatpayTransportError', 'RESPONSE_TOO_LARGE')
 
-function fields(c: Credentials, extra: Record<string, string> = {}): Record<string, string> {
+function fields(c: TestCredentials, extra: Record<string, string> = {}): Record<string, string> {
   return {
     return_code: 'SUCCESS',
     appid: c.appid,
@@ -29,9 +32,8 @@ function fields(c: Credentials, extra: Record<string, string> = {}): Record<stri
 }
 
 /** A genuinely signed (MD5) reply, so that only the hostile part can be the reason for a refusal. */
-function signed(c: Credentials, extra: Record<string, string> = {}): string {
-  const f = fields(c, extra)
-  return v2Xml({ ...f, sign: signV2(f, c.secret, 'MD5') })
+function signed(c: TestCredentials, extra: Record<string, string> = {}): string {
+  return signedV2Xml(fields(c, extra), c.secret, 'MD5')
 }
 
 const xml = (body: string): Answer => ({ status: 200, body, headers: [['Content-Type', 'text/xml']] })
@@ -45,11 +47,13 @@ export function hostileCases(): HostileCase[] {
   return [
     {
       name: 'DOCTYPE before a genuinely signed reply',
+      parserUnitTest: true,
       answer: (c) => xml(`<?xml version="1.0"?><!DOCTYPE xml>${signed(c)}`),
       expected: SIGNATURE,
     },
     {
       name: 'billion laughs (10^9 "lol" by entity expansion)',
+      parserUnitTest: true,
       answer: (c) =>
         xml(
           `<?xml version="1.0"?><!DOCTYPE xml [${LOLS}]>${signed(c, { attach: '&lol9;' }).replace('<![CDATA[&lol9;]]>', '&lol9;')}`,
@@ -58,6 +62,7 @@ export function hostileCases(): HostileCase[] {
     },
     {
       name: 'external entity SYSTEM "file:///etc/passwd"',
+      parserUnitTest: true,
       answer: (c) =>
         xml(
           `<!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>${signed(c).replace('</xml>', '<attach>&xxe;</attach></xml>')}`,
@@ -66,16 +71,19 @@ export function hostileCases(): HostileCase[] {
     },
     {
       name: 'external parameter entity (out-of-band fetch)',
+      parserUnitTest: true,
       answer: (c) => xml(`<!DOCTYPE xml [<!ENTITY % p SYSTEM "http://127.0.0.1:9/x"> %p;]>${signed(c)}`),
       expected: SIGNATURE,
     },
     {
       name: 'lower-case <!doctype> with an internal entity',
+      parserUnitTest: true,
       answer: (c) => xml(`<!doctype xml [<!entity a "b">]>${signed(c)}`),
       expected: SIGNATURE,
     },
     {
       name: '10,000-deep nesting',
+      parserUnitTest: true,
       answer: () => xml(`<xml>${'<a>'.repeat(10_000)}x${'</a>'.repeat(10_000)}</xml>`),
       expected: SIGNATURE,
     },
@@ -126,6 +134,7 @@ export function hostileCases(): HostileCase[] {
     },
     {
       name: 'unclosed elements',
+      parserUnitTest: true,
       answer: () => xml('<xml><return_code>SUCCESS<sign>'),
       expected: SIGNATURE,
     },
@@ -151,12 +160,12 @@ function memory(): number {
 }
 
 export async function runHostile(
-  forger: Forger,
+  forger: Gateway,
   client: Wechatpay,
-  c: Credentials,
+  c: TestCredentials,
   kase: HostileCase,
 ): Promise<HostileResult> {
-  forger.answer = () => kase.answer(c)
+  forger.handler = () => kase.answer(c)
   forger.streamed = 0
   const before = memory()
   const { outcome, ms, value } = await settle(() =>

@@ -19,10 +19,10 @@ export interface LeakResult {
 }
 
 export function runLeakChild(sb: Sandbox, deadlineMs = 30_000): Promise<LeakResult> {
-  const cwd = fileURLToPath(new URL('../..', import.meta.url))
+  const cwd = fileURLToPath(new URL('..', import.meta.url))
   const env = { url: sb.url, backupUrl: sb.backupUrl, merchant: sb.merchant, platform: sb.platform }
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/reliability/leak-child.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/leak-child.ts'], {
       cwd,
       env: { ...process.env, WXPAY_SANDBOX: JSON.stringify(env) },
       stdio: ['ignore', 'pipe', 'pipe'],

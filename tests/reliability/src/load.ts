@@ -1,10 +1,10 @@
 // Load with faults: many v3 closes at a fixed concurrency against the sandbox while it injects a
 // seeded ~5 % mix of resets, 503s, bad signatures and latency past the client's timeout. Every
-// reply the client receives is also checked by an independent node:crypto verifier (a `fetch`
-// wrapper), so "no forged reply accepted" is counted call by call, not inferred.
-import { verify } from 'node:crypto'
+// reply the client receives is also checked by a node:crypto verifier independent of the SDK's
+// Web Crypto code (a `fetch` wrapper), so "no forged reply accepted" is counted call by call.
 import { Wechatpay, WechatpayError } from '@wxpay/core'
 import type { FaultKind, Sandbox } from '@wxpay/sandbox'
+import { verifyV3Reply } from '@wxpay/sandbox/testing'
 import { sandboxOptions } from './bad-input'
 
 export interface LoadOptions {
@@ -51,16 +51,10 @@ function heap(): number {
   return process.memoryUsage().heapUsed
 }
 
-/** Verifies a v3 reply the way PROTOCOL.md says, with node:crypto instead of the SDK's Web Crypto. */
+/** Whether a v3 reply is genuine, checked with node:crypto instead of the SDK's Web Crypto. */
 function genuine(sb: Sandbox, headers: Headers, body: Buffer): boolean {
-  const timestamp = headers.get('wechatpay-timestamp')
-  const nonce = headers.get('wechatpay-nonce')
-  const signature = headers.get('wechatpay-signature')
-  if (!timestamp || !nonce || !signature || headers.get('wechatpay-serial') !== sb.platform.serial)
-    return false
-  if (Math.abs(Math.floor(Date.now() / 1000) - Number(timestamp)) >= 300) return false
-  const message = Buffer.concat([Buffer.from(`${timestamp}\n${nonce}\n`), body, Buffer.from('\n')])
-  return verify('sha256', message, sb.platform.publicKey, Buffer.from(signature, 'base64'))
+  const { serial, publicKey } = sb.platform
+  return verifyV3Reply({ headers, body, serial, publicKey, now: Math.floor(Date.now() / 1000) })
 }
 
 export async function runLoad(sb: Sandbox, options: LoadOptions): Promise<LoadResult> {

@@ -1,13 +1,12 @@
 // The properties in CI, with fixed seeds (the report runs the same with the same seeds).
+import { startGateway, testCredentials } from '@wxpay/sandbox/testing'
 import { expect, test } from 'vitest'
 import { clientOptions, makeClient } from './clients'
-import { startForger } from './forger'
-import { credentials } from './keys'
 import { uriExpansion, v2SignOrder, xmlRoundTrip } from './properties'
 import { serverForFile } from './suite'
 
-const c = credentials()
-const forger = serverForFile(startForger)
+const c = testCredentials()
+const forger = serverForFile(() => startGateway())
 
 test('buildXml/parseXml round-trip (1000 runs)', () => {
   expect(xmlRoundTrip(20261, 1000).runs).toBe(1000)

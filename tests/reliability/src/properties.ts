@@ -8,10 +8,8 @@ import {
   WechatpayBusinessError,
   WechatpayValidationError,
 } from '@wxpay/core'
+import { type Gateway, type TestCredentials, v2Sign } from '@wxpay/sandbox/testing'
 import fc from 'fast-check'
-import type { Forger } from './forger'
-import { signV2 } from './forger'
-import type { Credentials } from './keys'
 
 export interface PropertyRun {
   name: string
@@ -100,14 +98,14 @@ export function readCdataFields(xml: string): Record<string, string> {
 const RESERVED = new Set(['sign', 'sign_type', 'mch_id', 'mchid', 'out_trade_no', 'nonce_str'])
 
 export async function v2SignOrder(
-  forger: Forger,
+  forger: Gateway,
   client: Wechatpay,
-  c: Credentials,
+  c: TestCredentials,
   seed: number,
   numRuns: number,
 ): Promise<PropertyRun> {
   let runs = 0
-  forger.answer = () => ({
+  forger.handler = () => ({
     status: 200,
     body: '<xml><return_code>FAIL</return_code><return_msg>X</return_msg></xml>',
   })
@@ -142,14 +140,14 @@ export async function v2SignOrder(
           .catch((e: unknown) => e)
         if (!(error instanceof WechatpayBusinessError))
           throw new Error(`expected the scripted FAIL, got ${String(error)}`)
-        const sent = readCdataFields(forger.seen[0]!.body.toString('utf8'))
+        const sent = readCdataFields(forger.seen[0]!.body)
         // What went on the wire is exactly what was given, plus nonce_str and sign.
         const { sign, ...rest } = sent
         if (JSON.stringify(Object.entries(rest).sort()) !== JSON.stringify(Object.entries(xml).sort()))
           return false
         signs.push(sign!)
       }
-      const expected = signV2({ ...Object.fromEntries(entries), ...fixed }, c.secret, sign_type)
+      const expected = v2Sign({ ...Object.fromEntries(entries), ...fixed }, c.secret, sign_type)
       return signs[0] === signs[1] && signs[0] === expected
     }),
     { seed, numRuns },
@@ -193,14 +191,14 @@ const pathValue = fc.oneof(
 )
 
 export async function uriExpansion(
-  forger: Forger,
+  forger: Gateway,
   client: Wechatpay,
   seed: number,
   numRuns: number,
 ): Promise<PropertyRun> {
   let runs = 0
   let refusedBeforeIo = 0
-  forger.answer = () => ({ status: 404, body: '{"code":"NOT_FOUND","message":"x"}' })
+  forger.handler = () => ({ status: 404, body: '{"code":"NOT_FOUND","message":"x"}' })
   await fc.assert(
     fc.asyncProperty(pathValue, fc.boolean(), async (value, withQuery) => {
       runs++
@@ -214,7 +212,7 @@ export async function uriExpansion(
         return forger.seen.length === 0 && error.option === 'var'
       }
       if (forger.seen.length !== 1) return false
-      const target = forger.seen[0]!.target
+      const target = forger.seen[0]!.url
       const [path, query, ...rest] = target.split('?')
       const segments = path!.split('/')
       return (

@@ -1,17 +1,16 @@
 // `pnpm reliability`: runs every section of the suite at full size, prints a readable report and
-// writes the same Markdown to apps/bench/RELIABILITY.md. Exits non-zero if any invariant fails.
+// writes the same Markdown to tests/reliability/RELIABILITY.md. Exits non-zero if any invariant fails.
 import { writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { startSandbox } from '@wxpay/sandbox'
+import { startGateway, testCredentials } from '@wxpay/sandbox/testing'
 import { badInputCases, runBadInput } from './bad-input'
 import { clientOptions, makeClient, TRANSPORTS } from './clients'
 import { faultScenarios, runFault, TIMEOUT_MS } from './faults'
-import { startForger } from './forger'
 import { runForgeryMatrix, tally } from './forgery-run'
 import { watchUnhandled } from './guard'
 import { hostileCases, MIB, runHostile } from './hostile-xml'
-import { credentials } from './keys'
 import { runLeakChild } from './leak'
 import { LOAD_FAULTS, type LoadResult, runLoad } from './load'
 import { describe } from './outcome'
@@ -47,8 +46,8 @@ line()
 line(`- date: ${new Date().toISOString()}`)
 line(`- machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${mib(totalmem())} RAM`)
 line(`- Node ${process.version}, ${process.platform}/${process.arch}`)
-line('- command: `pnpm reliability` (apps/bench: `tsx --expose-gc src/reliability/report.ts`)')
-line('- what: apps/bench/src/reliability/*; the same code runs in `pnpm test` at smaller counts')
+line('- command: `pnpm reliability` (tests/reliability: `tsx --expose-gc src/report.ts`)')
+line('- what: tests/reliability/src/*; the same code runs in `pnpm test` at smaller counts')
 line()
 
 section('Forgery matrix')
@@ -77,8 +76,8 @@ check(t.wronglyAccepted === 0 && t.wronglyRefused === 0 && t.crashed === 0, 'for
 
 section('Hostile XML (APIv2 replies)')
 {
-  const c = credentials()
-  const forger = await startForger()
+  const c = testCredentials()
+  const forger = await startGateway()
   const rows: Array<Array<string | number>> = []
   for (const transport of TRANSPORTS) {
     const client = makeClient(transport, clientOptions(c, forger.url))
@@ -139,8 +138,8 @@ section('Faults (sandbox fault injection)')
       check(r.ok, `fault: ${s.name} (${transport}): ${r.detail}`)
       const overshoot = s.timeout
         ? ` (overshoot ${ms(r.ms - s.timeout)})`
-        : s.abortAfter
-          ? ` (after abort ${ms(r.ms - s.abortAfter)})`
+        : r.sinceAbortMs !== undefined
+          ? ` (after abort ${ms(r.sinceAbortMs)})`
           : ''
       rows.push([
         s.name,
@@ -277,7 +276,7 @@ section('Load with faults')
 section('Secrets scan')
 {
   const sb = await startSandbox()
-  const forger = await startForger()
+  const forger = await startGateway()
   const r = await runSecretsScan(sb, forger)
   await Promise.all([sb.close(), forger.close()])
   check(r.hits.length === 0, `secrets: ${r.hits.join('; ')}`)
@@ -311,8 +310,8 @@ section('Secrets scan')
 
 section('Properties (fast-check)')
 {
-  const c = credentials()
-  const forger = await startForger()
+  const c = testCredentials()
+  const forger = await startGateway()
   const runs: Array<PropertyRun & { transport: string }> = [{ ...xmlRoundTrip(20261, 1000), transport: '—' }]
   for (const transport of TRANSPORTS) {
     const client = makeClient(transport, clientOptions(c, forger.url))
@@ -336,5 +335,5 @@ for (const f of failures) line(`- FAILED: ${f}`)
 
 const markdown = `${out.join('\n').trimEnd()}\n`
 process.stdout.write(`\n${markdown}`)
-writeFileSync(fileURLToPath(new URL('../../RELIABILITY.md', import.meta.url)), markdown)
+writeFileSync(fileURLToPath(new URL('../RELIABILITY.md', import.meta.url)), markdown)
 if (failures.length > 0) process.exitCode = 1

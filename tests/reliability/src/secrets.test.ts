@@ -1,12 +1,12 @@
 // The secrets scan in CI: no key material in anything the SDK creates or logs, across every failure.
 import { startSandbox } from '@wxpay/sandbox'
+import { startGateway } from '@wxpay/sandbox/testing'
 import { expect, test } from 'vitest'
-import { startForger } from './forger'
 import { needlesFor, renderings, runSecretsScan } from './secrets'
 import { serverForFile } from './suite'
 
 const sb = serverForFile(startSandbox)
-const forger = serverForFile(startForger)
+const forger = serverForFile(() => startGateway())
 
 test('the scan finds a planted secret (it can fail)', () => {
   const needles = needlesFor(sb().merchant.privateKey, sb().merchant.secret, 'K'.repeat(32))

@@ -5,10 +5,9 @@
 import { format, inspect } from 'node:util'
 import { Wechatpay, type WechatpayOptions } from '@wxpay/core'
 import type { Sandbox } from '@wxpay/sandbox'
+import { alnum, type Gateway, v2Sign, v2Xml } from '@wxpay/sandbox/testing'
 import { sandboxOptions } from './bad-input'
 import { CLOSE_PATH, RECHARGE_PATH } from './clients'
-import { type Forger, signV2, v2Xml } from './forger'
-import { alnum } from './keys'
 import { settle } from './outcome'
 
 export interface SecretsResult {
@@ -62,7 +61,7 @@ export function renderings(value: unknown): Record<string, string> {
 
 type Scenario = [name: string, run: () => unknown]
 
-export async function runSecretsScan(sb: Sandbox, forger: Forger): Promise<SecretsResult> {
+export async function runSecretsScan(sb: Sandbox, forger: Gateway): Promise<SecretsResult> {
   const apiv3Key = alnum(32)
   const key = sb.merchant.privateKey
   const secret = sb.merchant.secret
@@ -186,16 +185,16 @@ export async function runSecretsScan(sb: Sandbox, forger: Forger): Promise<Secre
     [
       'v2 DOCTYPE reply',
       () => {
-        forger.answer = () => ({ status: 200, body: `<!DOCTYPE x>${v2Xml({ return_code: 'SUCCESS' })}` })
+        forger.handler = () => ({ status: 200, body: `<!DOCTYPE x>${v2Xml({ return_code: 'SUCCESS' })}` })
         return v2(atForger, 'T1')
       },
     ],
     [
       'v2 reply signed with the APIv2 key but altered',
       () => {
-        forger.answer = () => {
+        forger.handler = () => {
           const f = { return_code: 'SUCCESS', result_code: 'SUCCESS', nonce_str: 'n' }
-          return { status: 200, body: v2Xml({ ...f, sign: signV2(f, secret, 'MD5'), result_code: 'FAIL' }) }
+          return { status: 200, body: v2Xml({ ...f, sign: v2Sign(f, secret, 'MD5'), result_code: 'FAIL' }) }
         }
         return v2(atForger, 'T1')
       },
@@ -203,7 +202,7 @@ export async function runSecretsScan(sb: Sandbox, forger: Forger): Promise<Secre
     [
       '2 MiB v3 reply… of 9 MiB',
       () => {
-        forger.answer = () => ({
+        forger.handler = () => ({
           stream: { status: 200, chunk: Buffer.alloc(65_536, 0x7b), total: 9 * 1024 * 1024 },
         })
         return close(atForger, 'T1')
