@@ -6,8 +6,8 @@ import { alnum } from './random.js'
 import { copyOrder, type OrderRecord, type PayInput, payOrder, type RechargeRecord } from './state.js'
 import { signV3Notification } from './testing/notification.js'
 import { v2Sign } from './v2-sign.js'
-import { newRequestId } from './v3-respond.js'
 import { signedReplyHeaders } from './v3-reply.js'
+import { newRequestId } from './v3-respond.js'
 import { buildV2Xml, parseV2Xml } from './xml.js'
 
 type NotifyContext = Pick<SandboxContext, 'keys' | 'clock'>
@@ -55,7 +55,10 @@ function v3Outgoing(ctx: NotifyContext, event: V3Event): Outgoing {
 }
 
 /** `TRANSACTION.SUCCESS` for a paid order, its resource shaped as PROTOCOL-2 §1.5 (merchant mode). */
-export function transactionSuccess(ctx: NotifyContext, order: OrderRecord & { notify_url: string }): Outgoing {
+export function transactionSuccess(
+  ctx: NotifyContext,
+  order: OrderRecord & { notify_url: string },
+): Outgoing {
   const { merchant } = ctx.keys
   return v3Outgoing(ctx, {
     url: order.notify_url,

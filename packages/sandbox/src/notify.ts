@@ -198,7 +198,8 @@ export class Notifier {
     try {
       if (probe) await this.#attempt(n, 1, 'probe')
       for (let i = 0; i <= RETRY_SCHEDULE_SECONDS.length; i++) {
-        if (i > 0) await sleep(RETRY_SCHEDULE_SECONDS[i - 1]! * 1000 * timeScale, undefined, { signal: closing })
+        if (i > 0)
+          await sleep(RETRY_SCHEDULE_SECONDS[i - 1]! * 1000 * timeScale, undefined, { signal: closing })
         if (closing.aborted) return
         const ok = await this.#attempt(n, i + 1, 'delivery')
         firstDone()

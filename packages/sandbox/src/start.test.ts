@@ -39,6 +39,7 @@ describe('startSandbox', () => {
       serial: sb.merchant.serial,
       privateKey: sb.merchant.privateKey,
       secret: sb.merchant.secret,
+      apiv3Key: sb.merchant.apiv3Key,
       certs: { [sb.platform.serial]: sb.platform.publicKey },
       baseUrl: sb.url,
       backupBaseUrl: sb.backupUrl,
@@ -103,11 +104,21 @@ describe('state seeding', () => {
   it('creates, overwrites and reads orders and recharges', async () => {
     const sb = await track(start())
     const order = sb.orders.create({ out_trade_no: 'O1' })
-    expect(order).toEqual({ out_trade_no: 'O1', state: 'NOTPAY', created_at: expect.any(Number) })
+    expect(order).toEqual({
+      out_trade_no: 'O1',
+      state: 'NOTPAY',
+      created_at: expect.any(Number),
+      amount: 100,
+      trade_type: 'JSAPI',
+      protocol: 'v3',
+    })
     expect(sb.orders.create({ out_trade_no: 'O1', state: 'SUCCESS', created_at: 5 })).toEqual({
       out_trade_no: 'O1',
       state: 'SUCCESS',
       created_at: 5,
+      amount: 100,
+      trade_type: 'JSAPI',
+      protocol: 'v3',
     })
     expect(sb.orders.get('O1')?.state).toBe('SUCCESS')
     expect(sb.orders.get('nope')).toBeUndefined()

@@ -185,7 +185,8 @@ export function createOrderStore(clock: SandboxClock): OrderStore & { map: Map<s
       const url = notifyUrl(input.notify_url)
       if (url !== undefined) record.notify_url = url
       if (input.sign_type !== undefined) {
-        if (!isV2SignType(input.sign_type)) throw new SandboxInputError('sign_type must be MD5 or HMAC-SHA256')
+        if (!isV2SignType(input.sign_type))
+          throw new SandboxInputError('sign_type must be MD5 or HMAC-SHA256')
         record.sign_type = input.sign_type
       }
       map.set(record.out_trade_no, record)
@@ -211,7 +212,9 @@ export function payOrder(
   const order = map.get(outTradeNo)
   if (!order) throw new SandboxInputError(`order ${outTradeNo} does not exist`)
   if (order.state !== 'NOTPAY' && order.state !== 'USERPAYING') {
-    throw new SandboxInputError(`order ${outTradeNo} is ${order.state}: only NOTPAY or USERPAYING can be paid`)
+    throw new SandboxInputError(
+      `order ${outTradeNo} is ${order.state}: only NOTPAY or USERPAYING can be paid`,
+    )
   }
   const openid = input.openid ?? `o${alnum(27)}`
   nonEmpty(openid, 'openid')

@@ -128,7 +128,9 @@ export function mountV3Routes(app: Hono<AppEnv>, ctx: SandboxContext): void {
       // only the transition notifies: closing a closed recharge again changes nothing
       if (recharge.notify_url !== undefined) {
         const url = recharge.notify_url
-        void ctx.notifier.send(rechargeClosed(ctx, { ...recharge, notify_url: url }, rechargeReply(ctx, recharge)))
+        void ctx.notifier.send(
+          rechargeClosed(ctx, { ...recharge, notify_url: url }, rechargeReply(ctx, recharge)),
+        )
       }
     }
     return v3Signed(ctx, 200, rechargeReply(ctx, recharge))
