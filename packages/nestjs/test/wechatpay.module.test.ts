@@ -219,3 +219,35 @@ describe('isGlobal', () => {
     ).rejects.toThrow(/can't resolve dependencies of the FeatureController/)
   })
 })
+
+describe('options from the environment', () => {
+  test('one-line `\\n`-escaped PEMs (as .env files hold them) are read by the core: the module needs no copy of that', async () => {
+    const oneLine = (pem: string) => pem.trim().replaceAll('\n', '\\n')
+    const env = {
+      WECHATPAY_PRIVATE_KEY: oneLine(sb.merchant.privateKey),
+      WECHATPAY_CERTS: JSON.stringify({ [sb.platform.serial]: oneLine(sb.platform.publicKey) }),
+    }
+    expect(env.WECHATPAY_PRIVATE_KEY).not.toContain('\n')
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        WechatpayModule.forRootAsync({
+          useFactory: () =>
+            sandboxOptions(sb, {
+              privateKey: env.WECHATPAY_PRIVATE_KEY,
+              certs: JSON.parse(env.WECHATPAY_CERTS) as Record<string, string>,
+            }),
+        }),
+      ],
+      controllers: [PayController],
+      providers: [merchant()],
+    }).compile()
+    const { app, url } = await listen(moduleRef)
+    try {
+      sb.orders.create({ out_trade_no: 'env-v3' })
+      expect(await post(`${url}/orders/env-v3/close`)).toEqual({ status: 201, body: { status: 204 } })
+      expect(sb.orders.get('env-v3')?.state).toBe('CLOSED')
+    } finally {
+      await app.close()
+    }
+  })
+})
