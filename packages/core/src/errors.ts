@@ -121,8 +121,9 @@ export function oversizedReplyError(err: unknown): unknown {
 }
 
 /**
- * An APIv2 reply with `return_code` or `result_code` FAIL. `code` is `err_code` when present,
- * else `return_code`; `data` is the decoded (and, when signed, verified) reply.
+ * An APIv2 reply with `return_code` or `result_code` FAIL. After a verified `result_code` FAIL,
+ * `code` is the reply's `err_code` and `data` the verified reply. A `return_code` FAIL is unsigned:
+ * `code` is `FAIL`, the message its `return_msg`, and `data` holds only those two fields.
  */
 export class WechatpayBusinessError extends WechatpayError {
   override name = 'WechatpayBusinessError'

@@ -14,12 +14,16 @@ import { buildXml, MAX_XML_BYTES, parseXml, XmlError } from './xml'
 
 export { MAX_XML_BYTES }
 
+/** Whitespace at either end of a value. */
+const EDGE_WHITESPACE = /^\s|\s$/
+
 /** Anything outside XML 1.0's `Char` production (https://www.w3.org/TR/xml/#charsets). */
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u
 
 /**
  * Prepares an APIv2 body: the fields checked (names, string values XML can carry, `mch_id` equal
- * to the client's `mchid`), `nonce_str` added, signed with `sign_type` (MD5 by default), as XML.
+ * to the client's `mchid`, no whitespace at either end), `nonce_str` added when absent or empty,
+ * signed with `sign_type` (MD5 by default), as XML.
  */
 export async function prepareV2(
   config: Config,
@@ -52,6 +56,9 @@ export async function prepareV2(
         'holds a character XML 1.0 cannot carry (a control character or a lone surrogate)',
       )
     }
+    // WeChat Pay trims values before checking the sign: it would check another string than this one.
+    if (EDGE_WHITESPACE.test(text))
+      throw new WechatpayValidationError(option, 'must not start or end with whitespace')
     checkFormat(name, text, option)
     fields[name] = text
   }
@@ -68,14 +75,17 @@ export async function prepareV2(
   if (signType !== 'MD5' && signType !== 'HMAC-SHA256') {
     throw new WechatpayValidationError('xml.sign_type', 'must be MD5 or HMAC-SHA256')
   }
-  fields.nonce_str ??= nonce()
+  // An empty nonce_str is one not given (empty values are left out of the sign): generate it.
+  if (!fields.nonce_str) fields.nonce_str = nonce()
   fields.sign = await signV2(fields, secret, signType, hmacKey)
   return { body: utf8.encode(buildXml(fields)), signType }
 }
 
 /**
  * Decodes an APIv2 reply: XML parsed with every value a string; the `sign` verified (same sign
- * type, constant time) whenever `return_code` is SUCCESS; a FAIL becomes `WechatpayBusinessError`.
+ * type, constant time) whenever `return_code` is SUCCESS; a FAIL becomes `WechatpayBusinessError`:
+ * with the verified `err_code` after a `result_code` FAIL, with code `FAIL` after an (unsigned)
+ * `return_code` FAIL.
  */
 export async function decodeV2(
   config: Config,
@@ -103,6 +113,12 @@ export async function decodeV2(
       throw new WechatpayBusinessError(status, data)
     return { status, headers, data }
   }
-  if (data.return_code === 'FAIL') throw new WechatpayBusinessError(status, data)
+  if (data.return_code === 'FAIL') {
+    // Unsigned: whoever wrote it must not choose the error's code (an `err_code` such as ORDERPAID
+    // would read as a verified business answer). Only return_code and return_msg are kept.
+    const unverified: Record<string, string> = { return_code: 'FAIL' }
+    if (data.return_msg) unverified.return_msg = data.return_msg
+    throw new WechatpayBusinessError(status, unverified)
+  }
   throw new WechatpaySignatureError('reply has no return_code', { status, requestId })
 }
