@@ -1,7 +1,9 @@
-// Helpers for the tests: hand-made, independently signed requests and reply verification.
-import { createPublicKey, randomBytes, sign, verify } from 'node:crypto'
+// Helpers for the tests: requests signed by the client-side doubles of ./testing (not by the
+// code under test), reply verification, and hand-made XML.
+import { randomBytes } from 'node:crypto'
 import { createKeys, type MerchantCredentials, type PlatformKeys } from './keys.js'
 import { type Sandbox, type SandboxOptions, startSandbox } from './start.js'
+import { v3Authorization, verifyV3Reply } from './testing/v3.js'
 import { type V2SignType, v2Sign } from './v2-sign.js'
 
 let shared: Promise<{ merchant: MerchantCredentials; platform: PlatformKeys }> | undefined
@@ -34,18 +36,16 @@ export function authorization(
   body: string,
   options: SignOptions = {},
 ): string {
-  const timestamp = options.timestamp ?? Math.floor(sb.clock.now() / 1000)
-  const nonce = options.nonce ?? randomBytes(16).toString('hex')
-  const message = `${method}\n${target}\n${timestamp}\n${nonce}\n${body}\n`
-  const signature = sign(
-    'sha256',
-    Buffer.from(message),
-    options.privateKey ?? sb.merchant.privateKey,
-  ).toString('base64')
-  return (
-    `WECHATPAY2-SHA256-RSA2048 mchid="${options.mchid ?? sb.merchant.mchid}",nonce_str="${nonce}",` +
-    `signature="${signature}",timestamp="${timestamp}",serial_no="${options.serial ?? sb.merchant.serial}"`
-  )
+  return v3Authorization({
+    privateKey: options.privateKey ?? sb.merchant.privateKey,
+    mchid: options.mchid ?? sb.merchant.mchid,
+    serial: options.serial ?? sb.merchant.serial,
+    method,
+    target,
+    body,
+    timestamp: options.timestamp ?? Math.floor(sb.clock.now() / 1000),
+    ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
+  })
 }
 
 export interface Reply {
@@ -81,17 +81,8 @@ export async function v3(
 
 /** Verifies a 2xx APIv3 reply with node:crypto and the platform public key. */
 export function replyVerifies(sb: Sandbox, reply: Reply): boolean {
-  const ts = reply.headers.get('Wechatpay-Timestamp')
-  const nonce = reply.headers.get('Wechatpay-Nonce')
-  const signature = reply.headers.get('Wechatpay-Signature')
-  if (!ts || !nonce || !signature) return false
-  if (reply.headers.get('Wechatpay-Serial') !== sb.platform.serial) return false
-  return verify(
-    'sha256',
-    Buffer.from(`${ts}\n${nonce}\n${reply.text}\n`),
-    createPublicKey(sb.platform.publicKey),
-    Buffer.from(signature, 'base64'),
-  )
+  const { serial, publicKey } = sb.platform
+  return verifyV3Reply({ headers: reply.headers, body: reply.text, serial, publicKey })
 }
 
 /** A flat `<xml>` document, made by hand. */

@@ -11,6 +11,8 @@ function header(pairs: Record<string, string>): string {
     .join(',')}`
 }
 
+// Signed here rather than with ./testing's v3Authorization: the pairs go out in a non-canonical
+// order (serial_no first), which the parser must accept.
 function signed(body: string, target = '/v3/x?a=1', timestamp = NOW, method = 'POST') {
   const nonce = 'n'.repeat(32)
   const signature = sign(
