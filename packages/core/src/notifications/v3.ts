@@ -46,7 +46,7 @@ export async function parseNotification(
   const requestId = headers['request-id']
   const fail = (message: string) =>
     new WechatpaySignatureError(`notification refused: ${message}`, { requestId })
-  const signatureType = headers['wechatpay-signature-type']
+  const signatureType = headers['wechatpay-signature-type']?.trim()
   if (signatureType !== undefined && signatureType !== SIGNATURE_TYPE)
     throw fail(`Wechatpay-Signature-Type is not ${SIGNATURE_TYPE}`)
 
