@@ -1,5 +1,7 @@
 // Test keys are generated with openssl once per test run, by test/global-setup.ts (never stored in
-// the repo); each test file reads them with testKeys().
+// the repo); each test file reads them with testKeys(). openssl here (keys, a certificate,
+// opensslSign) is an independent oracle on purpose, apart from the node:crypto doubles of
+// @wxpay/sandbox/testing.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
