@@ -5,6 +5,7 @@ import { createCipheriv, createPublicKey, randomBytes, sign } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { inspect } from 'node:util'
+import { signV3Notification } from '@wxpay/sandbox/testing'
 import { afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import { clientOptions, platformSerial } from '../../test/fixtures'
 import { type TestKeys, testKeys } from '../../test/keys'
@@ -276,6 +277,26 @@ describe('round trips (node:crypto signs and encrypts)', () => {
     expect(event.event_type).toBe(event_type)
     expect(event.resource).toEqual(resource)
     expect(event.original_type).toBe('transaction')
+  })
+
+  test("what @wxpay/sandbox/testing's signV3Notification (the sandbox's own notifications) builds", async () => {
+    for (const associatedData of [undefined, null, '']) {
+      const { headers, body } = signV3Notification({
+        privateKey: keys.platformKey,
+        serial: platformSerial,
+        apiv3Key,
+        event_type: 'REFUND.ABNORMAL',
+        original_type: 'refund',
+        resource: { out_refund_no: 'R9', refund_status: 'ABNORMAL' },
+        ...(associatedData === undefined ? {} : { associatedData }),
+      })
+      const event = await wxpay.notifications.parse({ headers, body })
+      expect(event).toMatchObject({
+        event_type: 'REFUND.ABNORMAL',
+        original_type: 'refund',
+        resource: { out_refund_no: 'R9', refund_status: 'ABNORMAL' },
+      })
+    }
   })
 
   test('associated_data absent, null or empty', async () => {
