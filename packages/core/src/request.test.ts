@@ -1,8 +1,9 @@
 // What send() refuses before any I/O (per-call options: timeout, query, headers, bodies), against a
-// gateway that records every request it sees (test/gateway.ts): a refused call must leave it empty.
+// gateway that records every request it sees (@wxpay/sandbox/testing): a refused call must leave it empty.
+
+import { type Gateway, startGateway } from '@wxpay/sandbox/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { clientOptions, mchid, merchantSerial, platformSerial, secret } from '../test/fixtures'
-import { type Gateway, startGateway } from '../test/gateway'
 import { testKeys } from '../test/keys'
 import { Wechatpay as FetchWechatpay } from './index'
 import { Wechatpay, WechatpayValidationError } from './node'
@@ -78,7 +79,11 @@ describe.each([0, 1])('headers, query and bodies a transport cannot send, transp
     ['null', null],
   ])('headers as %s → refused naming headers', async (_, headers) => {
     // Before: a string or an array was read character by character (header "0", "1", …).
-    const error = await refused(client().chain('v3/x').get({ headers: headers as never }))
+    const error = await refused(
+      client()
+        .chain('v3/x')
+        .get({ headers: headers as never }),
+    )
     expect(error.option).toBe('headers')
   })
 
@@ -86,7 +91,11 @@ describe.each([0, 1])('headers, query and bodies a transport cannot send, transp
     ['a string', 'sub_mchid=1'],
     ['an array', ['a', 'b']],
   ])('query as %s → refused naming query', async (_, query) => {
-    const error = await refused(client().chain('v3/x').get({ query: query as never }))
+    const error = await refused(
+      client()
+        .chain('v3/x')
+        .get({ query: query as never }),
+    )
     expect(error.option).toBe('query')
   })
 
@@ -95,7 +104,11 @@ describe.each([0, 1])('headers, query and bodies a transport cannot send, transp
     async (name) => {
       // Before: undici refused some of these (a NETWORK error, mapped to 504); fetch dropped others.
       const value = name === 'Expect' ? '100-continue' : name === 'TE' ? 'trailers' : 'x'
-      const error = await refused(client().chain('v3/x').get({ headers: { [name]: value } }))
+      const error = await refused(
+        client()
+          .chain('v3/x')
+          .get({ headers: { [name]: value } }),
+      )
       expect(error.option).toBe(`headers.${name}`)
     },
   )
@@ -108,7 +121,11 @@ describe.each([0, 1])('headers, query and bodies a transport cannot send, transp
     ['another control character', 'a\u0001b'],
   ])('a header value %s → refused naming the header', async (_, value) => {
     // Before: fetch threw a TypeError (a retryable CONNECTION error, 504 in the adapters).
-    const error = await refused(client().chain('v3/x').get({ headers: { 'X-Note': value } }))
+    const error = await refused(
+      client()
+        .chain('v3/x')
+        .get({ headers: { 'X-Note': value } }),
+    )
     expect(error.option).toBe('headers.X-Note')
   })
 

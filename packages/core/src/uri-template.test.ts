@@ -1,9 +1,10 @@
 // Path templates and query strings are encoded once, canonically, before signing: what is signed is
-// byte for byte what goes on the request line, on both transports. The gateway (test/gateway.ts)
+// byte for byte what goes on the request line, on both transports. The gateway (@wxpay/sandbox/testing)
 // checks each Authorization header with node:crypto over the request line exactly as it arrived.
+
+import { type Gateway, startGateway } from '@wxpay/sandbox/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { clientOptions, mchid, merchantSerial, platformSerial, secret } from '../test/fixtures'
-import { type Gateway, startGateway } from '../test/gateway'
 import { testKeys } from '../test/keys'
 import { WechatpayValidationError } from './errors'
 import { Wechatpay as FetchWechatpay } from './index'

@@ -1,57 +1,41 @@
-// exchange(): one failover, and only before a reply has started; the caller's AbortSignal. The
-// primary host here is a raw `net` server that writes exactly the bytes each test asks for; the
-// backup is the recording gateway (test/gateway.ts), whose `seen` shows whether anything was re-sent.
+// exchange(): one failover, and only before a reply has started; the caller's AbortSignal. Both
+// hosts are scriptable gateways from @wxpay/sandbox/testing: the primary writes exactly the bytes
+// each test asks for (a half reply, a reset); the backup's `seen` shows whether anything was re-sent.
 import { getEventListeners } from 'node:events'
-import { createServer, type Server, type Socket } from 'node:net'
+import { type Answer, type Gateway, startGateway } from '@wxpay/sandbox/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { clientOptions, mchid, merchantSerial, platformSerial, secret } from '../../test/fixtures'
-import { type Gateway, startGateway } from '../../test/gateway'
 import { type TestKeys, testKeys } from '../../test/keys'
 import { WechatpayTransportError } from '../errors'
 import { Wechatpay as FetchWechatpay } from '../index'
 import { Wechatpay } from '../node'
 
 let keys: TestKeys
+let primary: Gateway
 let backup: Gateway
-let raw: Server
-let rawUrl: string
-/** What the raw primary does with each request, once its head has arrived. */
-let onRequest: (socket: Socket) => void
-let rawRequests = 0
 
 beforeAll(async () => {
   keys = testKeys()
-  backup = await startGateway({
+  const options = {
     mchid,
     merchantSerial,
     merchantPublicKey: keys.merchantPublicKey,
     platformSerial,
     platformKey: keys.platformKey,
     secret,
-  })
-  raw = createServer((socket) => {
-    let head = ''
-    socket.on('error', () => {})
-    socket.on('data', (chunk) => {
-      head += chunk.toString('latin1')
-      if (!head.includes('\r\n\r\n')) return
-      head = ''
-      rawRequests++
-      onRequest(socket)
-    })
-  })
-  await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve))
-  rawUrl = `http://127.0.0.1:${(raw.address() as { port: number }).port}/`
+  }
+  primary = await startGateway(options)
+  backup = await startGateway(options)
 })
 
 afterAll(async () => {
+  await primary.close()
   await backup.close()
-  await new Promise((resolve) => raw.close(resolve))
 })
 
 afterEach(() => {
+  primary.seen.length = 0
   backup.seen.length = 0
-  rawRequests = 0
 })
 
 const transports = [
@@ -60,7 +44,7 @@ const transports = [
 ] as const
 
 describe.each(transports)('failover only before a reply has started (%s)', (_, Client) => {
-  const client = () => new Client({ ...clientOptions(keys), baseUrl: rawUrl, backupBaseUrl: backup.url })
+  const client = () => new Client({ ...clientOptions(keys), baseUrl: primary.url, backupBaseUrl: backup.url })
   const close = (c: Wechatpay) =>
     c.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ out_trade_no: 'T1', json: { mchid } })
 
@@ -76,19 +60,19 @@ describe.each(transports)('failover only before a reply has started (%s)', (_, C
     ['a 500 cut off mid-body', 'HTTP/1.1 500 Internal Server Error\r\nContent-Length: 50\r\n\r\n{"co'],
   ])('%s: a transport error, never re-sent to the backup', async (_, bytes) => {
     // Before: the same POST was sent a second time, to the backup host.
-    onRequest = (socket) => socket.end(bytes, () => socket.destroy())
+    primary.handler = () => ({ raw: bytes })
     const error = await close(client()).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(WechatpayTransportError)
     expect(error).toMatchObject({ code: 'NETWORK', retryable: false })
-    expect(rawRequests).toBe(1)
+    expect(primary.seen).toHaveLength(1)
     expect(backup.seen).toHaveLength(0)
   })
 
   test('a connection closed before any byte of a reply: the same signed request goes to the backup', async () => {
-    onRequest = (socket) => socket.destroy()
+    primary.handler = () => 'reset'
     const result = await close(client())
     expect(result.status).toBe(204)
-    expect(rawRequests).toBe(1)
+    expect(primary.seen).toHaveLength(1)
     expect(backup.seen).toHaveLength(1)
     expect(backup.seen[0]!.valid).toBe(true)
   })
@@ -96,16 +80,23 @@ describe.each(transports)('failover only before a reply has started (%s)', (_, C
 
 describe.each(transports)('one AbortSignal shared by many calls (%s)', (_, Client) => {
   const CALLS = 50
-  const client = () => new Client({ ...clientOptions(keys), baseUrl: rawUrl, backupBaseUrl: false })
-  const body = '{"code":"NOT_FOUND","message":"x"}'
-  const notFound = `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`
-
-  /** Holds every request until `CALLS` have arrived, so that all the calls are in flight at once. */
-  function holdUntilAll(then: (sockets: Socket[]) => void) {
-    const held: Socket[] = []
-    onRequest = (socket) => {
-      held.push(socket)
-      if (held.length === CALLS) then(held)
+  const client = () => new Client({ ...clientOptions(keys), baseUrl: primary.url, backupBaseUrl: false })
+  /**
+   * Holds every request until `CALLS` have arrived, so that all the calls are in flight at once;
+   * then runs `then` and answers each with `answer` ('hang' when the calls are being aborted).
+   */
+  function holdUntilAll(then: () => void, answer: Answer) {
+    let release: () => void
+    const all = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    primary.handler = async () => {
+      if (primary.seen.length === CALLS) {
+        then()
+        release()
+      }
+      await all
+      return answer
     }
   }
 
@@ -127,9 +118,7 @@ describe.each(transports)('one AbortSignal shared by many calls (%s)', (_, Clien
     // Before: one listener per call on the shared signal; Node warned past 10.
     const c = client()
     const controller = new AbortController()
-    holdUntilAll((sockets) => {
-      for (const socket of sockets) socket.write(notFound)
-    })
+    holdUntilAll(() => {}, { status: 404, body: '{"code":"NOT_FOUND","message":"x"}' })
     const warnings = await warningsDuring(async () => {
       const results = await Promise.allSettled(
         Array.from({ length: CALLS }, () => c.chain('v3/x').get({ signal: controller.signal })),
@@ -137,7 +126,7 @@ describe.each(transports)('one AbortSignal shared by many calls (%s)', (_, Clien
       for (const result of results)
         expect(result).toMatchObject({ reason: { name: 'WechatpayApiError', status: 404 } })
     })
-    expect(rawRequests).toBe(CALLS)
+    expect(primary.seen).toHaveLength(CALLS)
     expect(warnings.map((w) => `${w.name}: ${w.message}`)).toEqual([])
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
   })
@@ -145,7 +134,7 @@ describe.each(transports)('one AbortSignal shared by many calls (%s)', (_, Clien
   test(`aborting the shared signal aborts all ${CALLS} calls in flight`, async () => {
     const c = client()
     const controller = new AbortController()
-    holdUntilAll(() => controller.abort())
+    holdUntilAll(() => controller.abort(), 'hang')
     const warnings = await warningsDuring(async () => {
       const results = await Promise.allSettled(
         Array.from({ length: CALLS }, () => c.chain('v3/x').get({ signal: controller.signal })),
