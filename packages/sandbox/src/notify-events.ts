@@ -54,7 +54,7 @@ function v3Outgoing(ctx: NotifyContext, event: V3Event): Outgoing {
   }
 }
 
-/** `TRANSACTION.SUCCESS` for a paid order, its resource shaped as PROTOCOL-2 §1.5 (merchant mode). */
+/** `TRANSACTION.SUCCESS` for a paid order, its resource shaped as docs/protocol-2.md §1.5 (merchant mode). */
 export function transactionSuccess(
   ctx: NotifyContext,
   order: OrderRecord & { notify_url: string },
@@ -104,7 +104,7 @@ function v2Time(ms: number): string {
 }
 
 /**
- * The v2 pay result notification (PROTOCOL-2 §2.1): flat `<xml>` in CDATA, signed with the APIv2
+ * The v2 pay result notification (docs/protocol-2.md §2.1): flat `<xml>` in CDATA, signed with the APIv2
  * key (MD5, or HMAC-SHA256 with `sign_type` when the order asked for it). Acknowledged by a 2xx whose
  * XML says `return_code` SUCCESS (§2.2).
  */

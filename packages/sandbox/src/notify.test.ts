@@ -129,7 +129,7 @@ const verifying =
   (_n, got) =>
     signatureVerifies(sb, got) ? { status: 204 } : { status: 401, body: '{"code":"FAIL","message":"sign"}' }
 
-/** PROTOCOL-2 §1.6 (WeChat's retry mechanism page), written out here rather than imported. */
+/** docs/protocol-2.md §1.6 (WeChat's retry mechanism page), written out here rather than imported. */
 const SCHEDULE_S = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600]
 
 const V2_SUCCESS =

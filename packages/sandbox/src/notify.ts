@@ -7,13 +7,13 @@ import type { FaultEngine } from './faults.js'
 
 /**
  * WeChat Pay's retry schedule after a failed delivery, in seconds: 15 retries at most, 24 h 4 min
- * in all (PROTOCOL-2 §1.6; the v2 pay notification uses the same one, §2.2).
+ * in all (docs/protocol-2.md §1.6; the v2 pay notification uses the same one, §2.2).
  */
 export const RETRY_SCHEDULE_SECONDS: readonly number[] = [
   15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600,
 ]
 
-/** How long a receiver has to answer, unscaled: a later answer counts as a failure (PROTOCOL-2 §1.6). */
+/** How long a receiver has to answer, unscaled: a later answer counts as a failure (docs/protocol-2.md §1.6). */
 export const ANSWER_DEADLINE_MS = 5000
 
 /** Bytes of a receiver's reply the sandbox reads; the rest is ignored (a reply should be tiny). */

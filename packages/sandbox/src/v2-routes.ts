@@ -6,7 +6,7 @@ import { alnum } from './random.js'
 import { isV2SignType, type V2SignType, v2Sign, v2SignEquals } from './v2-sign.js'
 import { buildV2Xml, MAX_XML_BYTES, parseV2Xml } from './xml.js'
 
-/** v2 replies are always HTTP 200 (PROTOCOL.md), whatever went wrong. */
+/** v2 replies are always HTTP 200 (docs/protocol.md), whatever went wrong. */
 function xmlReply(fields: Record<string, string>, status = 200): Response {
   return new Response(buildV2Xml(fields), { status, headers: { 'Content-Type': 'text/xml; charset=utf-8' } })
 }

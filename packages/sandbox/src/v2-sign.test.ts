@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { Hash } from 'wechatpay-axios-plugin'
 import { v2Sign, v2SignEquals } from './v2-sign.js'
 
-// the official sample of PROTOCOL.md, "Test vectors (checked)"
+// the official sample of docs/protocol.md, "Test vectors (checked)"
 const SAMPLE = {
   appid: 'wxd930ea5d5a258f4f',
   mch_id: '10000100',

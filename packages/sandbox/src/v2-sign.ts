@@ -9,7 +9,7 @@ export function isV2SignType(value: string): value is V2SignType {
 }
 
 /**
- * APIv2 signature (PROTOCOL.md, "APIv2 signing"): drop `sign` and empty values, sort keys by byte
+ * APIv2 signature (docs/protocol.md, "APIv2 signing"): drop `sign` and empty values, sort keys by byte
  * order, join `k=v` with `&`, append `&key=<APIv2 key>`, MD5 or HMAC-SHA256 (keyed with the
  * APIv2 key), uppercase hex.
  *

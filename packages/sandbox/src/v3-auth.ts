@@ -1,7 +1,7 @@
 import { type KeyObject, verify } from 'node:crypto'
 import { STALE_CREDENTIALS_HINT } from './keys-file.js'
 
-/** The only scheme APIv3 accepts (PROTOCOL.md, "APIv3 request"). */
+/** The only scheme APIv3 accepts (docs/protocol.md, "APIv3 request"). */
 export const AUTH_SCHEME = 'WECHATPAY2-SHA256-RSA2048'
 /** Requests whose timestamp is this many seconds or more away from the gateway clock are refused. */
 export const MAX_CLOCK_SKEW_SECONDS = 300
@@ -78,7 +78,7 @@ export function checkV3Request(req: V3RawRequest, expect: V3AuthExpectation): st
     return `serial_no ${auth.serial_no} is not this sandbox's merchant API certificate serial: ${STALE_CREDENTIALS_HINT}`
   }
   if (!/^\d{1,12}$/.test(auth.timestamp)) return 'timestamp must be Unix seconds'
-  // Go/Java fail at exactly 300 s, so the gateway is taken to refuse |Δ| >= 300 (PROTOCOL.md)
+  // Go/Java fail at exactly 300 s, so the gateway is taken to refuse |Δ| >= 300 (docs/protocol.md)
   if (Math.abs(expect.nowSeconds - Number(auth.timestamp)) >= MAX_CLOCK_SKEW_SECONDS) {
     return `timestamp ${auth.timestamp} is ${MAX_CLOCK_SKEW_SECONDS} s or more away from gateway time ${expect.nowSeconds}`
   }

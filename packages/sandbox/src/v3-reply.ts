@@ -12,7 +12,7 @@ export interface ReplySigner {
 
 /**
  * The `Wechatpay-*` headers of a 2xx APIv3 reply: SHA256withRSA over `TIMESTAMP\nNONCE\nBODY\n`
- * with the raw body (empty for a 204, which is still signed: PROTOCOL.md). `nonce` is 32 random
+ * with the raw body (empty for a 204, which is still signed: docs/protocol.md). `nonce` is 32 random
  * alphanumerics unless given (tests pin it).
  *
  * `bad` yields a genuine RSA signature of a different message (valid base64, wrong value);

@@ -37,7 +37,7 @@ export function codeForStatus(status: number): string {
   }
 }
 
-/** A non-2xx APIv3 reply: `{code, message, detail?}`, `Request-ID`, not signed (PROTOCOL.md). */
+/** A non-2xx APIv3 reply: `{code, message, detail?}`, `Request-ID`, not signed (docs/protocol.md). */
 export function v3Error(
   status: number,
   code: string,

@@ -6,7 +6,7 @@ import type { RechargeRecord } from './state.js'
 import { checkV3Request } from './v3-auth.js'
 import { rawTarget, v3Error, v3Signed } from './v3-respond.js'
 
-/** `out_trade_no`: up to 32 of digits, letters, `_-|*` (PROTOCOL.md). */
+/** `out_trade_no`: up to 32 of digits, letters, `_-|*` (docs/protocol.md). */
 const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{1,32}$/
 
 /** Reads the raw body and checks the APIv3 signature; a `Response` means "refused". */
@@ -76,7 +76,7 @@ export function mountV3Routes(app: Hono<AppEnv>, ctx: SandboxContext): void {
     if (!order) return v3Error(404, 'ORDER_NOT_EXIST', `Order ${outTradeNo} does not exist`)
     switch (order.state) {
       case 'CLOSED':
-        // closing is re-entrant (PROTOCOL.md, "Hosts"): a retried close succeeds again
+        // closing is re-entrant (docs/protocol.md, "Hosts"): a retried close succeeds again
         return v3Signed(ctx, 204)
       case 'SUCCESS':
         // the real code for an already paid order is unverified: ORDER_PAID is an assumption

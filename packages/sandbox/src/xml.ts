@@ -23,7 +23,7 @@ const builder = new XMLBuilder({ cdataPropName: '__cdata' })
  * DOCTYPE or ENTITY declaration, another root, nested or repeated elements)
  */
 export function parseV2Xml(text: string): Record<string, string> | undefined {
-  // refuse DTDs outright (XXE, billion laughs): PROTOCOL.md, "APIv2 signing"
+  // refuse DTDs outright (XXE, billion laughs): docs/protocol.md, "APIv2 signing"
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) return undefined
   if (XMLValidator.validate(text) !== true) return undefined
   let doc: unknown

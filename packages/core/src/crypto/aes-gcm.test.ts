@@ -14,7 +14,7 @@ function nodeEncrypt(key: Buffer, nonce: Buffer, aad: Buffer, plaintext: Buffer)
   return new Uint8Array(Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]))
 }
 
-// Vector A (PROTOCOL-2 §1.3): the Java SDK's AeadAesCipherTest, key from its TestConfig.
+// Vector A (docs/protocol-2.md §1.3): the Java SDK's AeadAesCipherTest, key from its TestConfig.
 const vectorA = {
   key: 'a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb',
   nonce: 'uluk4a9R25RW',

@@ -1,4 +1,4 @@
-// APIv3 notifications end to end through the public client: Vector C (PROTOCOL-2 §1.3), round
+// APIv3 notifications end to end through the public client: Vector C (docs/protocol-2.md §1.3), round
 // trips and the forgery/tampering matrix. Notifications are built here with node:crypto on purpose
 // (RSA-SHA256 signing and AES-256-GCM encryption), an oracle independent of core's Web Crypto code.
 import { createCipheriv, createPublicKey, randomBytes, sign } from 'node:crypto'
@@ -140,8 +140,8 @@ async function expectRefused(promise: Promise<unknown>, message?: RegExp): Promi
   return typed
 }
 
-describe('Vector C (PROTOCOL-2 §1.3): a fixed, signed and encrypted TRANSACTION.SUCCESS', () => {
-  // The official test private key of PROTOCOL-2 §7.1; only its public half is needed here.
+describe('Vector C (docs/protocol-2.md §1.3): a fixed, signed and encrypted TRANSACTION.SUCCESS', () => {
+  // The official test private key of docs/protocol-2.md §7.1; only its public half is needed here.
   const officialTestKey = `-----BEGIN PRIVATE KEY-----
 MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQCm2mb6q8gMKH/3
 CNTbpJAIrbqiBiQGEOtjGcBrDYltsGynWgNscqT7WvfzU14FQbYcQUC5T4Wvva7m

@@ -1,4 +1,4 @@
-// APIv2 signs: the official vector from PROTOCOL.md, node:crypto as an independent oracle, and
+// APIv2 signs: the official vector from docs/protocol.md, node:crypto as an independent oracle, and
 // wechatpay-axios-plugin's `Hash.sign` as a peer SDK on random field sets.
 import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
@@ -6,7 +6,7 @@ import { Hash } from 'wechatpay-axios-plugin'
 import { importHmacKey } from '../crypto/keys'
 import { type SignType, signString, signV2, verifyV2 } from './sign'
 
-// The official sample (pay.weixin.qq.com, "签名算法"), as checked in PROTOCOL.md.
+// The official sample (pay.weixin.qq.com, "签名算法"), as checked in docs/protocol.md.
 const KEY = '192006250b4c09247ec02edce69f6a2d'
 const SAMPLE = {
   appid: 'wxd930ea5d5a258f4f',
@@ -44,7 +44,7 @@ function shuffled<T>(items: T[]): T[] {
   return out
 }
 
-describe('the official sample (PROTOCOL.md)', () => {
+describe('the official sample (docs/protocol.md)', () => {
   test('signString gives the documented string to sign', () => {
     expect(signString(SAMPLE, KEY)).toBe(SAMPLE_STRING)
   })
