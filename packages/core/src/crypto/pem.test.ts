@@ -4,8 +4,9 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { type TestKeys, testKeys } from '../../test/keys'
 import { openssl, pemOf as pem, pemDer } from '../../test/openssl'
+import { children, readRoot } from './der'
 import { importRsaKey } from './keys'
-import { PemError, parsePrivateKey, parsePublicKey } from './pem'
+import { normalizePem, PemError, parsePrivateKey, parsePublicKey } from './pem'
 
 let keys: TestKeys
 let encryptedPkcs8: string
@@ -194,5 +195,97 @@ describe('parsePublicKey', () => {
       /X\.509/,
     )
     expect(pemError(() => parsePublicKey(pem('CERTIFICATE', spki))).message).toMatch(/X\.509/)
+  })
+})
+
+describe('one PEM, however it was pasted', () => {
+  test('literal \\n or \\r\\n (a one-line env value), quoted or not, reads as the same DER', () => {
+    const oneLine = (text: string, eol: string) => text.trim().replaceAll('\n', eol)
+    for (const variant of [
+      oneLine(keys.merchantKey, '\\n'),
+      oneLine(keys.merchantKey, '\\r\\n'),
+      `"${oneLine(keys.merchantKey, '\\n')}"`,
+      `${oneLine(keys.merchantKey, '\\n')}\\n`,
+    ]) {
+      expect(variant).not.toContain('\n')
+      expect(Buffer.from(parsePrivateKey(variant).der).equals(merchantDer)).toBe(true)
+    }
+    const spki = parsePublicKey(oneLine(keys.platformPublicKey, '\\n'))
+    expect(Buffer.from(spki.der).equals(pemDer(keys.platformPublicKey))).toBe(true)
+    expect(parsePublicKey(oneLine(keys.certificate, '\\n')).certificate?.serial).toBe(keys.certificateSerial)
+    expect(normalizePem('no backslash\n')).toBe('no backslash\n')
+  })
+
+  test('two PEM blocks where one is expected are refused, naming their labels only', () => {
+    expect(pemError(() => parsePrivateKey(`${keys.merchantKey}${keys.otherKey}`)).message).toBe(
+      'holds 2 PEM blocks (PRIVATE KEY, PRIVATE KEY); expected exactly one key or certificate',
+    )
+    expect(pemError(() => parsePublicKey(`${keys.certificate}\n${keys.certificate}`)).message).toMatch(
+      /holds 2 PEM blocks \(CERTIFICATE, CERTIFICATE\)/,
+    )
+    expect(
+      pemError(() => parsePublicKey(`${keys.platformPublicKey}${keys.certificate}${keys.otherPublicKey}`))
+        .message,
+    ).toMatch(/holds 3 PEM blocks \(PUBLIC KEY, CERTIFICATE, PUBLIC KEY\)/)
+  })
+})
+
+describe('what the parse returns besides the DER', () => {
+  test('the key size in bits, and a certificate’s serial and dates', () => {
+    expect(parsePrivateKey(keys.merchantKey).bits).toBe(2048)
+    expect(parsePrivateKey(keys.merchantKeyPkcs1).bits).toBe(2048)
+    expect(parsePublicKey(keys.platformPublicKey).bits).toBe(2048)
+    expect(parsePublicKey(keys.platformPublicKey).certificate).toBeUndefined()
+    const { certificate } = parsePublicKey(keys.certificate)
+    expect(certificate?.serial).toBe(keys.certificateSerial)
+    const dates = openssl(['x509', '-noout', '-startdate', '-enddate'], keys.certificate)
+    expect(certificate?.notBefore).toEqual(new Date(/notBefore=(.*)/.exec(dates)![1]!))
+    expect(certificate?.notAfter).toEqual(new Date(/notAfter=(.*)/.exec(dates)![1]!))
+  })
+})
+
+describe('DER that some Web Crypto would refuse is refused here', () => {
+  /** A TLV with a DER length. */
+  const tlv = (tag: number, ...parts: Uint8Array[]) => {
+    const content = Buffer.concat(parts)
+    const n = content.length
+    const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff]
+    return Buffer.concat([Buffer.from([tag, ...length]), content])
+  }
+  const RSA_OID = Buffer.from('06092a864886f70d010101', 'hex')
+  const NULL = Buffer.from('0500', 'hex')
+
+  test('the SPKI of openssl, rebuilt by tlv(), is the same bytes (the helper is right)', () => {
+    const spki = pemDer(keys.platformPublicKey)
+    const [, bits] = children(new Uint8Array(spki), readRoot(new Uint8Array(spki)))
+    const rebuilt = tlv(0x30, tlv(0x30, RSA_OID, NULL), spki.subarray(bits!.start))
+    expect(rebuilt.equals(spki)).toBe(true)
+  })
+
+  test('rsaEncryption without its NULL parameters (BoringSSL refuses those)', () => {
+    const spki = pemDer(keys.platformPublicKey)
+    const [, bits] = children(new Uint8Array(spki), readRoot(new Uint8Array(spki)))
+    const noNull = tlv(0x30, tlv(0x30, RSA_OID), spki.subarray(bits!.start))
+    expect(pemError(() => parsePublicKey(pem('PUBLIC KEY', noNull))).message).toMatch(
+      /parameters must be NULL/,
+    )
+  })
+
+  test('a BIT STRING that holds no RSAPublicKey, or has unused bits', () => {
+    const garbage = tlv(0x30, tlv(0x30, RSA_OID, NULL), tlv(0x03, Buffer.from([0]), Buffer.alloc(270, 0x41)))
+    expect(pemError(() => parsePublicKey(pem('PUBLIC KEY', garbage))).message).toMatch(/not a valid SPKI/)
+    const spki = pemDer(keys.platformPublicKey)
+    const [, bits] = children(new Uint8Array(spki), readRoot(new Uint8Array(spki)))
+    const content = Buffer.from(spki.subarray(bits!.contentStart, bits!.end))
+    content[0] = 1
+    const unused = tlv(0x30, tlv(0x30, RSA_OID, NULL), tlv(0x03, content))
+    expect(pemError(() => parsePublicKey(pem('PUBLIC KEY', unused))).message).toMatch(/subjectPublicKey/)
+  })
+
+  test('a long-form length where the short form fits (BER)', () => {
+    // 30 82 LL LL → 30 83 00 LL LL: the same key with a non-minimal outer length.
+    expect([...merchantDer.subarray(0, 2)]).toEqual([0x30, 0x82])
+    const ber = Buffer.concat([Buffer.from([0x30, 0x83, 0x00]), merchantDer.subarray(2)])
+    expect(pemError(() => parsePrivateKey(pem('PRIVATE KEY', ber))).message).toMatch(/non-minimal DER length/)
   })
 })
