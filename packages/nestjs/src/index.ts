@@ -14,7 +14,12 @@
  *
  * @packageDocumentation
  */
-export type { Wechatpay, WechatpayOptions } from '@wxpay/core'
+export type {
+  V2Notification,
+  Wechatpay,
+  WechatpayNotification,
+  WechatpayOptions,
+} from '@wxpay/core'
 export { getWechatpayToken, WECHATPAY } from './wechatpay.constants'
 export { InjectWechatpay } from './wechatpay.decorators'
 export {
@@ -28,3 +33,12 @@ export {
   type WechatpayModuleOptions,
 } from './wechatpay.module'
 export type { WechatpayModuleExtras, WechatpayOptionsFactory } from './wechatpay.module-definition'
+export { WechatpayEvent, WechatpayEventV2 } from './wechatpay.notification.decorator'
+export {
+  WechatpayNotificationFilter,
+  WechatpayNotificationV2Filter,
+} from './wechatpay.notification.filter'
+export {
+  type WechatpayEventOptions,
+  WechatpayNotificationInterceptor,
+} from './wechatpay.notification.interceptor'
