@@ -92,10 +92,13 @@ export function integerBytes(der: Bytes, node: DerNode | undefined, what: string
 export function unsignedInteger(der: Bytes, node: DerNode | undefined, what: string): bigint {
   const bytes = integerBytes(der, node, what)
   if (bytes[0]! & 0x80) throw new DerError(`negative ${what}`)
-  let value = 0n
-  for (const byte of bytes) value = (value << 8n) | BigInt(byte)
-  return value
+  // One BigInt from hex: shifting byte by byte is quadratic in the size of a 2048-bit number.
+  const hex = new Array<string>(bytes.length)
+  for (let i = 0; i < bytes.length; i++) hex[i] = HEX[bytes[i]!]!
+  return BigInt(`0x${hex.join('')}`)
 }
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
 /**
  * An X.509 Time (RFC 5280 4.1.2.5): UTCTime `YYMMDDHHMMSSZ` (years 1950–2049) or
