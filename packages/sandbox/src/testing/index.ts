@@ -38,3 +38,4 @@ export {
   verifyV3Reply,
   type WechatpayHeaders,
 } from './v3.js'
+export { NOTIFICATION_VECTOR, OFFICIAL_TEST_PRIVATE_KEY } from './vectors.js'
