@@ -19,7 +19,10 @@ interface Received {
 }
 
 /** What the receiver does with its n-th request (0-based): answer, answer late, or never. */
-type Script = (n: number, req: Received) => { status: number; body?: string; delayMs?: number } | 'hang'
+type Script = (
+  n: number,
+  req: Received,
+) => { status: number; body?: string; delayMs?: number; trickle?: boolean } | 'hang'
 
 interface Receiver {
   url: string
@@ -58,7 +61,16 @@ async function receiver(script: Script): Promise<Receiver> {
         res.writeHead(plan.status, plan.body ? { 'Content-Type': 'text/plain' } : {})
         res.end(plan.body)
       }
-      if (plan.delayMs) {
+      if (plan.delayMs && plan.trickle) {
+        // the status line and a first chunk at once, the end of the answer only after the delay
+        res.writeHead(plan.status, { 'Content-Type': 'text/plain' })
+        res.write('{"code":')
+        const t = setTimeout(() => {
+          timers.delete(t)
+          if (!res.destroyed) res.end('"SUCCESS"}')
+        }, plan.delayMs)
+        timers.add(t)
+      } else if (plan.delayMs) {
         const t = setTimeout(() => {
           timers.delete(t)
           answer()
@@ -275,17 +287,22 @@ describe('TRANSACTION.SUCCESS', () => {
 
   it('counts an answer after the deadline as a failure, and the deadline scales with notifyTimeScale', async () => {
     const sb = await sandbox({ notifyTimeScale: 0.001, notifyTimeoutMs: 1000 })
-    // first: a 204 that comes too late; second: never an answer; third: in time
-    const r = await receiver((n) =>
-      n === 0 ? { status: 204, delayMs: 3000 } : n === 1 ? 'hang' : { status: 204 },
-    )
+    // a 200 that comes too late; a 200 whose status is in time but whose body ends too late;
+    // never an answer; then one in time
+    const plans = [
+      { status: 200, delayMs: 3000 },
+      { status: 200, delayMs: 3000, trickle: true },
+      'hang' as const,
+    ]
+    const r = await receiver((n) => plans[n] ?? { status: 204 })
     sb.orders.create({ out_trade_no: 'S1', notify_url: r.url })
     await sb.orders.pay('S1')
     await sb.notifications.settled()
     expect(sb.notifications.map((a) => [a.attempt, a.ok, a.error, a.status])).toEqual([
       [1, false, 'no answer within 1000 ms', undefined],
       [2, false, 'no answer within 1000 ms', undefined],
-      [3, true, undefined, 204],
+      [3, false, 'no answer within 1000 ms', undefined],
+      [4, true, undefined, 204],
     ])
 
     // without notifyTimeoutMs the 5 s deadline is scaled too: 5000 × 0.01 = 50 ms

@@ -126,10 +126,15 @@ function post(
         if (!res.complete) fail(new Error('the connection closed before the answer was complete'))
       })
     })
-    const timer = setTimeout(() => req.destroy(new DeadlineError()), timeoutMs)
+    let late = false
+    const timer = setTimeout(() => {
+      late = true
+      req.destroy(new DeadlineError())
+    }, timeoutMs)
     function fail(err: Error) {
       clearTimeout(timer)
-      reject(err)
+      // once the deadline has passed, whichever error the teardown surfaces first, the cause is the deadline
+      reject(late ? new DeadlineError() : err)
     }
     req.on('error', fail)
     req.end(body)

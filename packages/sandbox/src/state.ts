@@ -103,8 +103,8 @@ export interface SandboxOrders extends OrderStore {
    * `transaction_id`, `success_time` and `payer`, and `TRANSACTION.SUCCESS` goes to its
    * `notify_url`. Resolves with the paid order once the first delivery attempt (and a probe
    * before it, if faulted) has been answered or has failed; retries go on in the background
-   * (`sb.notifications.settled()` waits for them). Throws `SandboxInputError` for an unknown
-   * order or one in another state, changing nothing.
+   * (`sb.notifications.settled()` waits for them). Rejects with `SandboxInputError` for an
+   * unknown order or one in another state, changing nothing.
    *
    * @example
    * ```ts
