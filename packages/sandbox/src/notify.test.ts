@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Hash } from 'wechatpay-axios-plugin'
 import { envLines } from './env-lines.js'
+import { FaultSpecError } from './faults.js'
 import { RETRY_SCHEDULE_SECONDS } from './notify.js'
 import type { Sandbox, SandboxOptions } from './start.js'
 import { SandboxInputError } from './state.js'
@@ -364,6 +365,19 @@ describe('faults', () => {
       [1, true, true],
     ])
     expect(sb.notifications[0]!.id).toBe(sb.notifications[1]!.id)
+  })
+
+  it('are set like any fault, over HTTP too, and checked', async () => {
+    const sb = await sandbox()
+    await expect(sb.faults.set({ notifyProbe: 5 as never })).rejects.toThrow(FaultSpecError)
+    const res = await fetch(new URL('sandbox/faults', sb.url), {
+      method: 'POST',
+      body: JSON.stringify({ notifyDuplicate: { count: 2 }, notifyProbe: { probability: 0.5 } }),
+    })
+    expect(await res.json()).toEqual({
+      notifyDuplicate: { value: true, count: 2 },
+      notifyProbe: { value: true, probability: 0.5 },
+    })
   })
 })
 
