@@ -29,8 +29,11 @@ describe('clientFor', () => {
       clientFor(options({ timeout: 1 })).client,
       clientFor(options({ fetch: f1 })).client,
       clientFor(options({ fetch: f2 })).client,
+      // the APIv3 key decrypts notifications: two keys must never share a client
+      clientFor(options({ apiv3Key: 'A'.repeat(32) })).client,
+      clientFor(options({ apiv3Key: 'B'.repeat(32) })).client,
     ]
-    expect(new Set(clients).size).toBe(4)
+    expect(new Set(clients).size).toBe(6)
     expect(clientFor(options({ fetch: f1 })).client).toBe(clients[2])
   })
 

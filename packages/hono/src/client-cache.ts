@@ -21,6 +21,7 @@ function fieldsOf(options: WechatpayOptions): Fields {
     options.timeout,
     options.fetch, // by identity
     options.secret,
+    options.apiv3Key,
     options.privateKey,
     // `certs` keep their order: the core picks the `Wechatpay-Serial` it sends from the first entries
     ...(certs && typeof certs === 'object' ? Object.entries(certs).flat() : [certs]),

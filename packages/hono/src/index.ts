@@ -12,3 +12,9 @@ export {
 } from './env-options'
 export { toHTTPException, type WechatpayErrorBody, wechatpayErrorHandler } from './error-handler'
 export { type WechatpayOptionsInput, type WechatpayVariables, wechatpay } from './middleware'
+export {
+  type NotificationFailurePhase,
+  type WechatpayNotificationOptions,
+  wechatpayNotification,
+  wechatpayNotificationV2,
+} from './notification'
