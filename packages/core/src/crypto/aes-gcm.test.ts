@@ -75,6 +75,37 @@ describe('AES-256-GCM', () => {
     }
   })
 
+  test('a nonce other than 12 bytes is refused even where GCM itself would decrypt (node:crypto accepts any IV length)', async () => {
+    const raw = randomBytes(32)
+    const key = await importAesGcmKey(new Uint8Array(raw))
+    for (const length of [8, 11, 13, 16, 32]) {
+      const nonce = randomBytes(length)
+      const sealed = nodeEncrypt(raw, nonce, Buffer.alloc(0), Buffer.from('{"a":1}'))
+      expect({
+        length,
+        plain: await aesGcmDecrypt(key, new Uint8Array(nonce), sealed, new Uint8Array()),
+      }).toEqual({
+        length,
+        plain: undefined,
+      })
+    }
+  })
+
+  test('a ciphertext sealed with a 64-bit tag is refused (the tag is 128 bits, never shorter)', async () => {
+    const raw = randomBytes(32)
+    const nonce = randomBytes(12)
+    const cipher = createCipheriv('aes-256-gcm', raw, nonce, { authTagLength: 8 })
+    const sealed = Buffer.concat([
+      cipher.update(Buffer.from('{"amount":100}')),
+      cipher.final(),
+      cipher.getAuthTag(),
+    ])
+    const key = await importAesGcmKey(new Uint8Array(raw))
+    expect(
+      await aesGcmDecrypt(key, new Uint8Array(nonce), new Uint8Array(sealed), new Uint8Array()),
+    ).toBeUndefined()
+  })
+
   test('only 32-byte keys are imported', () => {
     expect(() => importAesGcmKey(new Uint8Array(16))).toThrow(RangeError)
     expect(() => importAesGcmKey(new Uint8Array(33))).toThrow(RangeError)
