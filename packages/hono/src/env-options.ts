@@ -14,7 +14,6 @@ export const ENV_NAMES = {
   certs: 'WECHATPAY_CERTS',
   secret: 'WECHATPAY_SECRET',
   apiv3Key: 'WECHATPAY_APIV3_KEY',
-  apiv3Key: 'WECHATPAY_APIV3_KEY',
   baseUrl: 'WECHATPAY_BASE_URL',
   backupBaseUrl: 'WECHATPAY_BACKUP_BASE_URL',
   timeout: 'WECHATPAY_TIMEOUT',
@@ -105,7 +104,6 @@ export function resolveOptions(given: WechatpayMiddlewareOptions, env: Wechatpay
   fill('privateKey', () => text(env, 'privateKey'))
   fill('certs', () => certsFrom(env))
   fill('secret', () => text(env, 'secret'))
-  fill('apiv3Key', () => text(env, 'apiv3Key'))
   fill('apiv3Key', () => text(env, 'apiv3Key'))
   fill('baseUrl', () => text(env, 'baseUrl'))
   fill('backupBaseUrl', () => backupFrom(env))
