@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url'
+import { acknowledge } from '@wxpay/core'
 import { type Sandbox, startSandbox } from '@wxpay/sandbox'
+import { rsaKeyPair, signV3Notification } from '@wxpay/sandbox/testing'
 import { Miniflare } from 'miniflare'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { bundleWorker } from '../scripts/bundle-worker.mjs'
@@ -12,11 +14,19 @@ const sub_mchid = '1900001121'
 let sb: Sandbox
 let mf: Miniflare
 let bundle: Awaited<ReturnType<typeof bundleWorker>>
+/** Where workerd listens on loopback, so that the sandbox can deliver notifications to it. */
+let workerUrl: URL
 
 beforeAll(async () => {
-  ;[sb, bundle] = await Promise.all([startSandbox(), bundleWorker(entry)])
+  // the retry schedule scaled down 2000×: retries take milliseconds
+  ;[sb, bundle] = await Promise.all([
+    startSandbox({ notifyTimeScale: 0.0005, notifyTimeoutMs: 15_000 }),
+    bundleWorker(entry),
+  ])
   mf = new Miniflare({
     modules: true,
+    host: '127.0.0.1',
+    port: 0,
     script: bundle.code,
     compatibilityDate: '2025-01-01',
     bindings: {
@@ -26,10 +36,11 @@ beforeAll(async () => {
       WECHATPAY_PRIVATE_KEY: sb.merchant.privateKey,
       WECHATPAY_CERTS: JSON.stringify({ [sb.platform.serial]: sb.platform.publicKey }),
       WECHATPAY_SECRET: sb.merchant.secret,
+      WECHATPAY_APIV3_KEY: sb.merchant.apiv3Key,
       WECHATPAY_BASE_URL: sb.url,
     },
   })
-  await mf.ready
+  workerUrl = await mf.ready
 })
 
 afterAll(async () => {
@@ -38,7 +49,9 @@ afterAll(async () => {
 })
 
 afterEach(async () => {
+  await sb.notifications.settled()
   await sb.faults.clear()
+  sb.notifications.clear()
 })
 
 const post = (path: string) => mf.dispatchFetch(`http://localhost${path}`, { method: 'POST' })
@@ -108,5 +121,79 @@ describe('inside workerd, options from env bindings', () => {
       ['WC-1', 'WC-2', 'WC-3', 'WC-4'].map((no) => post(`/orders/${no}/close`)),
     )
     expect(replies.map((r) => r.status)).toEqual([204, 204, 204, 204])
+  })
+})
+
+describe('inside workerd, notifications delivered by the sandbox', () => {
+  const received = async () =>
+    (await mf.dispatchFetch('http://localhost/notify/received')).json() as Promise<
+      Array<Record<string, unknown>>
+    >
+  const notifyUrl = (path: string) => new URL(path, workerUrl).href
+
+  test('a paid order: the handler gets the decrypted TRANSACTION.SUCCESS; the sandbox gets 204', async () => {
+    sb.orders.create({ out_trade_no: 'WN-1', amount: 321, notify_url: notifyUrl('/notify') })
+    await sb.orders.pay('WN-1')
+    await sb.notifications.settled()
+    expect(sb.notifications.map(({ ok, status }) => ({ ok, status }))).toEqual([{ ok: true, status: 204 }])
+    const events = await received()
+    expect(events).toHaveLength(1)
+    expect(events[0]).toMatchObject({
+      id: sb.notifications[0]!.id,
+      event_type: 'TRANSACTION.SUCCESS',
+      resource: { out_trade_no: 'WN-1', trade_state: 'SUCCESS', amount: { total: 321 } },
+    })
+  })
+
+  test('a SIGNTEST probe and a forgery get 401 FAIL; the handler never sees them', async () => {
+    await sb.faults.set({ notifyProbe: { count: 1 } })
+    sb.orders.create({ out_trade_no: 'WN-P', notify_url: notifyUrl('/notify') })
+    await sb.orders.pay('WN-P')
+    await sb.notifications.settled()
+    expect(sb.notifications.map(({ probe, ok, status }) => ({ probe, ok, status }))).toEqual([
+      { probe: true, ok: false, status: 401 },
+      { probe: false, ok: true, status: 204 },
+    ])
+    const forged = signV3Notification({
+      privateKey: rsaKeyPair().privateKey,
+      serial: sb.platform.serial,
+      apiv3Key: sb.merchant.apiv3Key,
+      resource: { out_trade_no: 'FORGED' },
+    })
+    const res = await mf.dispatchFetch('http://localhost/notify', { method: 'POST', ...forged })
+    expect(res.status).toBe(401)
+    expect(await res.text()).toBe(acknowledge.failure().body)
+    expect((await received()).map((e) => (e.resource as { out_trade_no: string }).out_trade_no)).toEqual([
+      'WN-P',
+    ])
+  })
+
+  test('a handler that throws: 500 FAIL, then the sandbox’s retry succeeds', async () => {
+    await mf.dispatchFetch('http://localhost/notify/fail-next?count=1', { method: 'POST' })
+    sb.orders.create({ out_trade_no: 'WN-R', notify_url: notifyUrl('/notify') })
+    await sb.orders.pay('WN-R')
+    await sb.notifications.settled()
+    expect(sb.notifications.map(({ ok, status }) => ({ ok, status }))).toEqual([
+      { ok: false, status: 500 },
+      { ok: true, status: 204 },
+    ])
+    expect(await received()).toHaveLength(1)
+  })
+
+  test('v2: an XML pay result reaches the handler; the answer is the SUCCESS XML', async () => {
+    sb.orders.create({
+      out_trade_no: 'WN-V2',
+      protocol: 'v2',
+      amount: 77,
+      notify_url: notifyUrl('/notify/v2'),
+    })
+    await sb.orders.pay('WN-V2')
+    await sb.notifications.settled()
+    expect(sb.notifications.map(({ protocol, ok, status }) => ({ protocol, ok, status }))).toEqual([
+      { protocol: 'v2', ok: true, status: 200 },
+    ])
+    expect(await received()).toEqual([
+      { kind: 'signed', data: expect.objectContaining({ out_trade_no: 'WN-V2', total_fee: '77' }) },
+    ])
   })
 })
