@@ -221,6 +221,14 @@ describe('misconfiguration', () => {
     }
   })
 
+  test('a bad certs entry → 500 naming certs["<serial>"] and WECHATPAY_CERTS', async () => {
+    const certs = { [sb.platform.serial]: sb.merchant.privateKey }
+    const { logged } = await misconfigured({ ...sandboxOptions(), certs })
+    expect(logged[0]).toContain(
+      `\`certs["${sb.platform.serial}"]\` (or env WECHATPAY_CERTS): is a "PRIVATE KEY" PEM`,
+    )
+  })
+
   test('no mchid anywhere → 500 naming mchid and its variable', async () => {
     const { mchid: _, ...rest } = sandboxOptions()
     const { logged } = await misconfigured(rest)
