@@ -1,18 +1,34 @@
-// What send() refuses before any I/O (per-call options: timeout, query, headers, bodies), against a
-// gateway that records every request it sees (@wxpay/sandbox/testing): a refused call must leave it empty.
+// send() end to end on both transports, against a gateway that records every request it sees and
+// checks its signature with node:crypto (@wxpay/sandbox/testing): the three seed endpoints in the
+// three call styles, byte for byte; and what is refused before any I/O (a refused call must leave
+// the gateway's record empty).
 
-import { type Gateway, startGateway } from '@wxpay/sandbox/testing'
+import { type Gateway, signedV2Xml, startGateway, v2Sign, v2Xml } from '@wxpay/sandbox/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { clientOptions, mchid, merchantSerial, platformSerial, secret } from '../test/fixtures'
-import { testKeys } from '../test/keys'
+import {
+  appid,
+  clientOptions,
+  mchid,
+  merchantSerial,
+  platformSerial,
+  secret,
+  sub_mchid,
+  v2OrderPaidReply,
+} from '../test/fixtures'
+import { type TestKeys, testKeys } from '../test/keys'
 import { Wechatpay as FetchWechatpay } from './index'
-import { Wechatpay, WechatpayValidationError } from './node'
+import { Wechatpay, WechatpayApiError, WechatpayBusinessError, WechatpayValidationError } from './node'
 
+let keys: TestKeys
 let gateway: Gateway
 let clients: Array<[string, Wechatpay]>
 
+function options(extra: Record<string, unknown> = {}) {
+  return { ...clientOptions(keys), baseUrl: gateway.url, backupBaseUrl: false as const, ...extra }
+}
+
 beforeAll(async () => {
-  const keys = testKeys()
+  keys = testKeys()
   gateway = await startGateway({
     mchid,
     merchantSerial,
@@ -21,10 +37,9 @@ beforeAll(async () => {
     platformKey: keys.platformKey,
     secret,
   })
-  const options = { ...clientOptions(keys), baseUrl: gateway.url, backupBaseUrl: false as const }
   clients = [
-    ['undici', new Wechatpay(options)],
-    ['fetch', new FetchWechatpay(options) as Wechatpay],
+    ['undici', new Wechatpay(options())],
+    ['fetch', new FetchWechatpay(options()) as Wechatpay],
   ]
 })
 
@@ -150,5 +165,340 @@ describe.each([0, 1])('headers, query and bodies a transport cannot send, transp
     const payload = body === 'json' ? { json: { mchid } } : { xml: { mch_id: mchid, out_trade_no: 'T' } }
     const error = await refused(client().chain(path)[verb](payload))
     expect(error.option).toBe(body)
+  })
+})
+
+const recharge = (state: string) => ({
+  sp_mchid: mchid,
+  sub_mchid,
+  recharge_id: '1000000000000000001',
+  out_recharge_no: 'cz-1',
+  account_type: 'BASIC',
+  recharge_state: state,
+  recharge_scene: 'ECOMMERCE_DEPOSIT',
+  recharge_amount: { amount: 100, currency: 'CNY' },
+  accept_time: '2026-11-22T10:00:00+08:00',
+  close_time: '2026-11-22T10:05:00+08:00',
+})
+
+describe.each([0, 1])('the three endpoints, transport %i', (index) => {
+  const client = () => clients[index]![1]
+
+  test.each([
+    ['property chain', (w: Wechatpay) => w.v3.pay.transactions.outTradeNo._out_trade_no_.close],
+    ['$x$ property chain', (w: Wechatpay) => w.v3.pay.transactions.outTradeNo.$out_trade_no$.close],
+    ['chain()', (w: Wechatpay) => w.chain('v3/pay/transactions/out-trade-no/{out_trade_no}/close')],
+    ['[path]', (w: Wechatpay) => w['v3/pay/transactions/out-trade-no/{out_trade_no}/close']],
+  ])('v3 close order via %s → 204, signed request, exact bytes', async (_, reach) => {
+    const result = await reach(client()).post({ out_trade_no: 'T-1|x*', json: { mchid } })
+    expect(result.status).toBe(204)
+    expect(result.data).toBeUndefined()
+    expect(gateway.seen).toHaveLength(1)
+    const seen = gateway.seen[0]!
+    expect(seen.valid).toBe(true)
+    expect(seen.method).toBe('POST')
+    expect(seen.url).toBe('/v3/pay/transactions/out-trade-no/T-1%7Cx*/close')
+    expect(seen.body).toBe('{"mchid":"1900000109"}')
+    expect(seen.headers['content-type']).toBe('application/json')
+    expect(seen.headers.accept).toBe('application/json')
+    expect(seen.headers['wechatpay-serial']).toBe(platformSerial)
+    expect(seen.headers['user-agent']).toMatch(/^wxpay\/\d+\.\d+\.\d+ /)
+  })
+
+  test.each([
+    [
+      'property chain',
+      (w: Wechatpay) => w.v3.platsolution.ecommerce.recharges.outRechargeNo._out_recharge_no_.close,
+    ],
+    [
+      'chain()',
+      (w: Wechatpay) =>
+        w.chain('v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close'),
+    ],
+    [
+      '[path]',
+      (w: Wechatpay) => w['v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close'],
+    ],
+  ])('v3 close recharge via %s → 200 JSON, no request body, signed query', async (_, reach) => {
+    gateway.handler = () => ({ status: 200, body: JSON.stringify(recharge('CLOSED')) })
+    const result = await reach(client()).post({ out_recharge_no: 'cz-1', query: { sub_mchid } })
+    expect(result.status).toBe(200)
+    expect(result.data).toEqual(recharge('CLOSED'))
+    expect(result.data.recharge_state).toBe('CLOSED')
+    const seen = gateway.seen[0]!
+    expect(seen.valid).toBe(true)
+    expect(seen.url).toBe(
+      `/v3/platsolution/ecommerce/recharges/out-recharge-no/cz-1/close?sub_mchid=${sub_mchid}`,
+    )
+    expect(seen.body).toBe('')
+    expect(seen.headers['content-type']).toBeUndefined()
+    expect(seen.headers['content-length'] ?? '0').toBe('0')
+  })
+
+  test.each([
+    ['property chain', 'MD5', (w: Wechatpay) => w.v2.pay.closeorder],
+    ['chain()', 'HMAC-SHA256', (w: Wechatpay) => w.chain('v2/pay/closeorder')],
+    ['[path]', 'HMAC-SHA256', (w: Wechatpay) => w['v2/pay/closeorder']],
+    ['[path]', undefined, (w: Wechatpay) => w['v2/pay/closeorder']],
+  ] as const)('v2 close order via %s, sign type %s → verified reply', async (_, signType, reach) => {
+    gateway.handler = (req) => {
+      const fields: Record<string, string> = {
+        return_code: 'SUCCESS',
+        return_msg: 'OK',
+        appid,
+        mch_id: mchid,
+        nonce_str: 'rEpLyNoNcE',
+        result_code: 'SUCCESS',
+        unknown_extra: 'accepted',
+      }
+      return { status: 200, body: signedV2Xml(fields, secret, req.fields?.sign_type) }
+    }
+    const xml = {
+      appid,
+      mch_id: mchid,
+      out_trade_no: '1217752501201407033233368018',
+      ...(signType ? { sign_type: signType } : {}),
+    }
+    const result = await reach(client()).post({ xml })
+    expect(result.status).toBe(200)
+    expect(result.data.result_code).toBe('SUCCESS')
+    expect(result.data.unknown_extra).toBe('accepted')
+    const seen = gateway.seen[0]!
+    expect(seen.url).toBe('/pay/closeorder')
+    expect(seen.valid).toBe(true)
+    expect(seen.fields?.out_trade_no).toBe('1217752501201407033233368018')
+    expect(seen.fields?.nonce_str).toMatch(/^[0-9A-Za-z]{32}$/)
+    expect(seen.fields?.sign_type).toBe(signType)
+    expect(seen.headers['content-type']).toMatch(/^text\/xml/)
+  })
+
+  test('a v2 field named __proto__ is sent and signed like any other, not silently dropped', async () => {
+    gateway.handler = () => ({ status: 200, body: v2Xml({ return_code: 'FAIL', return_msg: 'X' }) })
+    const xml = JSON.parse(
+      `{"appid":"${appid}","mch_id":"${mchid}","out_trade_no":"T1","nonce_str":"N1","__proto__":"x"}`,
+    )
+    await client()
+      .v2.pay.closeorder.post({ xml })
+      .catch(() => {})
+    const body = gateway.seen[0]!.body
+    expect(body).toContain('<__proto__><![CDATA[x]]></__proto__>')
+    const sign = /<sign><!\[CDATA\[([0-9A-F]+)\]\]><\/sign>/.exec(body)?.[1]
+    expect(sign).toBe(v2Sign({ ...xml }, secret, 'MD5'))
+  })
+
+  test('v2 result_code FAIL → WechatpayBusinessError with err_code and the decoded reply', async () => {
+    gateway.handler = () => ({ status: 200, body: signedV2Xml(v2OrderPaidReply, secret) })
+    const error = await client()
+      .v2.pay.closeorder.post({ xml: { appid, mch_id: mchid, out_trade_no: 'T2' } })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(WechatpayBusinessError)
+    expect(error).toMatchObject({ code: 'ORDERPAID', message: 'order paid', data: { result_code: 'FAIL' } })
+  })
+
+  test('v2 return_code FAIL → WechatpayBusinessError with return_code', async () => {
+    gateway.handler = () => ({ status: 200, body: v2Xml({ return_code: 'FAIL', return_msg: '签名错误' }) })
+    const error = await client()
+      .v2.pay.closeorder.post({ xml: { appid, mch_id: mchid, out_trade_no: 'T2' } })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(WechatpayBusinessError)
+    expect(error).toMatchObject({ code: 'FAIL', message: '签名错误' })
+  })
+
+  test('v3 non-2xx → WechatpayApiError with status, code, message, detail, requestId; never retried', async () => {
+    gateway.handler = () => ({
+      status: 404,
+      body: JSON.stringify({
+        code: 'ORDER_NOT_EXIST',
+        message: '订单不存在',
+        detail: { field: 'out_trade_no' },
+      }),
+      headers: { 'request-id': 'rid-404' },
+    })
+    const error = await client()
+      .v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ out_trade_no: 'NOPE', json: { mchid } })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(WechatpayApiError)
+    expect(error).toMatchObject({
+      status: 404,
+      code: 'ORDER_NOT_EXIST',
+      message: '订单不存在',
+      detail: { field: 'out_trade_no' },
+      requestId: 'rid-404',
+    })
+    expect(gateway.seen).toHaveLength(1)
+  })
+
+  test('202 USER_PAYING is verified and surfaced with its body', async () => {
+    gateway.handler = () => ({
+      status: 202,
+      body: JSON.stringify({ code: 'USER_PAYING', message: 'paying' }),
+    })
+    const result = await client().v3.pay.transactions.outTradeNo._out_trade_no_.close.post({
+      out_trade_no: 'P',
+      json: { mchid },
+    })
+    expect(result).toMatchObject({ status: 202, data: { code: 'USER_PAYING' } })
+  })
+
+  test('a GET with no json sends no body and signs an empty line', async () => {
+    gateway.handler = () => ({ status: 200, body: '{"trade_state":"NOTPAY"}' })
+    const result = await client().v3.pay.transactions.outTradeNo._out_trade_no_.get({
+      out_trade_no: 'T9',
+      query: { mchid },
+    })
+    expect(result.data).toEqual({ trade_state: 'NOTPAY' })
+    expect(gateway.seen[0]).toMatchObject({
+      method: 'GET',
+      body: '',
+      valid: true,
+      url: `/v3/pay/transactions/out-trade-no/T9?mchid=${mchid}`,
+    })
+  })
+})
+
+describe('bad input is refused before any I/O', () => {
+  const cases: Array<[string, (w: Wechatpay) => Promise<unknown>, string]> = [
+    [
+      'missing path variable',
+      (w) =>
+        w.chain('v3/pay/transactions/out-trade-no/{out_trade_no}/close').post({ json: { mchid } } as never),
+      'out_trade_no',
+    ],
+    [
+      'slash in a variable',
+      (w) =>
+        w.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ out_trade_no: 'a/b', json: { mchid } }),
+      'out_trade_no',
+    ],
+    [
+      'query in a variable',
+      (w) =>
+        w.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ out_trade_no: 'a?b', json: { mchid } }),
+      'out_trade_no',
+    ],
+    [
+      'fragment in a variable',
+      (w) =>
+        w.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ out_trade_no: 'a#b', json: { mchid } }),
+      'out_trade_no',
+    ],
+    [
+      'percent in a variable',
+      (w) =>
+        w.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ out_trade_no: '%2F', json: { mchid } }),
+      'out_trade_no',
+    ],
+    ['dot-dot', (w) => w.chain('v3/x/{id}').get({ id: '..' }), 'id'],
+    ['dot', (w) => w.chain('v3/x/{id}').get({ id: '.' }), 'id'],
+    [
+      'empty',
+      (w) =>
+        w.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ out_trade_no: '', json: { mchid } }),
+      'out_trade_no',
+    ],
+    [
+      'Unicode out_trade_no',
+      (w) =>
+        w.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({
+          out_trade_no: '订单1',
+          json: { mchid },
+        }),
+      'out_trade_no',
+    ],
+    [
+      '33 characters',
+      (w) =>
+        w.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({
+          out_trade_no: 'x'.repeat(33),
+          json: { mchid },
+        }),
+      'out_trade_no',
+    ],
+    [
+      'non-string variable',
+      (w) =>
+        w.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({
+          out_trade_no: 42 as never,
+          json: { mchid },
+        }),
+      'out_trade_no',
+    ],
+    ['lone surrogate', (w) => w.chain('v3/x/{id}').get({ id: '\ud800' }), 'id'],
+    ['unserialisable json', (w) => w.chain('v3/x').post({ json: { n: 1n } }), 'json'],
+    [
+      'v2 mch_id mismatch',
+      (w) => w.v2.pay.closeorder.post({ xml: { appid, mch_id: '1', out_trade_no: 'T' } }),
+      'xml.mch_id',
+    ],
+    [
+      'v2 bad sign_type',
+      (w) =>
+        w.v2.pay.closeorder.post({
+          xml: { appid, mch_id: mchid, out_trade_no: 'T', sign_type: 'SHA1' as never },
+        }),
+      'xml.sign_type',
+    ],
+    ['v2 without xml', (w) => w.chain('v2/pay/closeorder' as string).post({}), 'xml'],
+    [
+      'v2 object value',
+      (w) => w.chain('v2/pay/closeorder' as string).post({ xml: { detail: {} as never } }),
+      'xml.detail',
+    ],
+    [
+      'v2 out_trade_no with a slash',
+      (w) => w.v2.pay.closeorder.post({ xml: { appid, mch_id: mchid, out_trade_no: 'a/b' } }),
+      'xml.out_trade_no',
+    ],
+    [
+      'carriage return in a v2 value',
+      (w) => w.chain('v2/pay/closeorder' as string).post({ xml: { attach: 'a\r\nb' } }),
+      'xml.attach',
+    ],
+    [
+      'NUL in a v2 value (XML 1.0 cannot carry it)',
+      (w) => w.chain('v2/pay/closeorder' as string).post({ xml: { attach: 'a\u0000b' } }),
+      'xml.attach',
+    ],
+    [
+      'vertical tab in a v2 value',
+      (w) => w.chain('v2/pay/closeorder' as string).post({ xml: { attach: 'a\u000bb' } }),
+      'xml.attach',
+    ],
+    [
+      'lone surrogate in a v2 value (would be sent as U+FFFD)',
+      (w) => w.chain('v2/pay/closeorder' as string).post({ xml: { attach: 'a\udc00b' } }),
+      'xml.attach',
+    ],
+    ['header with a line break', (w) => w.chain('v3/x').get({ headers: { 'x-a': 'a\r\nb' } }), 'headers.x-a'],
+    [
+      'Authorization override',
+      (w) => w.chain('v3/x').get({ headers: { Authorization: 'x' } }),
+      'headers.Authorization',
+    ],
+    ['query object value', (w) => w.chain('v3/x').get({ query: { a: {} as never } }), 'query.a'],
+    ['bad timeout', (w) => w.chain('v3/x').get({ timeout: -1 }), 'timeout'],
+    [
+      'empty path',
+      (w) => (w as unknown as { chain(p: string): { get(): Promise<unknown> } }).chain('').get(),
+      'path',
+    ],
+  ]
+  test.each(cases)('%s → WechatpayValidationError naming %s', async (_, call, option) => {
+    const error = await call(clients[0]![1]).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(WechatpayValidationError)
+    expect((error as WechatpayValidationError).option).toBe(option.split(' ')[0])
+    expect(gateway.seen).toHaveLength(0)
+  })
+
+  test('v3 call on a client without v3 credentials, v2 call without secret', async () => {
+    const v2only = new Wechatpay({ mchid, secret, baseUrl: gateway.url })
+    await expect(v2only.chain('v3/x').get()).rejects.toMatchObject({ option: 'serial' })
+    const v3only = new Wechatpay(options({ secret: undefined }))
+    await expect(
+      v3only.v2.pay.closeorder.post({ xml: { appid, mch_id: mchid, out_trade_no: 'T' } }),
+    ).rejects.toMatchObject({
+      option: 'secret',
+    })
+    expect(gateway.seen).toHaveLength(0)
   })
 })

@@ -2,6 +2,7 @@
 // hosts are scriptable gateways from @wxpay/sandbox/testing: the primary writes exactly the bytes
 // each test asks for (a half reply, a reset); the backup's `seen` shows whether anything was re-sent.
 import { getEventListeners } from 'node:events'
+import { createServer } from 'node:net'
 import { type Answer, type Gateway, startGateway } from '@wxpay/sandbox/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { clientOptions, mchid, merchantSerial, platformSerial, secret } from '../../test/fixtures'
@@ -36,7 +37,23 @@ afterAll(async () => {
 afterEach(() => {
   primary.seen.length = 0
   backup.seen.length = 0
+  primary.handler = () => ({ status: 204 })
+  backup.handler = () => ({ status: 204 })
 })
+
+/** Options of a client whose primary host is `primary`, without a backup unless `extra` gives one. */
+function options(extra: Record<string, unknown> = {}) {
+  return { ...clientOptions(keys), baseUrl: primary.url, backupBaseUrl: false as const, ...extra }
+}
+
+/** A loopback port with nothing listening: connecting to it is refused. */
+async function closedPort(): Promise<string> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return `http://127.0.0.1:${port}/`
+}
 
 const transports = [
   ['undici', Wechatpay],
@@ -144,5 +161,67 @@ describe.each(transports)('one AbortSignal shared by many calls (%s)', (_, Clien
     })
     expect(warnings.map((w) => `${w.name}: ${w.message}`)).toEqual([])
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+  })
+})
+
+describe('transport: failover, timeout, abort', () => {
+  test('connection refused on the primary → the same signed request succeeds on the backup', async () => {
+    const client = new Wechatpay(options({ baseUrl: await closedPort(), backupBaseUrl: backup.url }))
+    const result = await client.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({
+      out_trade_no: 'F1',
+      json: { mchid },
+    })
+    expect(result.status).toBe(204)
+    expect(backup.seen).toHaveLength(1)
+    expect(backup.seen[0]!.valid).toBe(true)
+  })
+
+  test('a reset connection is retried once on the backup, then a typed error', async () => {
+    primary.handler = () => 'reset'
+    backup.handler = () => 'reset'
+    const client = new Wechatpay(options({ backupBaseUrl: backup.url }))
+    const error = await client.v3.pay.transactions.outTradeNo._out_trade_no_.close
+      .post({ out_trade_no: 'R1', json: { mchid } })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(WechatpayTransportError)
+    expect(error).toMatchObject({ code: 'CONNECTION', retryable: true })
+    expect(primary.seen).toHaveLength(1)
+    expect(backup.seen).toHaveLength(1)
+    expect(primary.seen[0]!.headers.authorization).toBe(backup.seen[0]!.headers.authorization)
+  })
+
+  test('without a backup, a refused connection is a typed error', async () => {
+    const client = new Wechatpay(options({ baseUrl: await closedPort(), backupBaseUrl: false }))
+    await expect(
+      client.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({
+        out_trade_no: 'F2',
+        json: { mchid },
+      }),
+    ).rejects.toMatchObject({ name: 'WechatpayTransportError', code: 'CONNECTION' })
+  })
+
+  test.each([0, 1])('timeout → WechatpayTransportError TIMEOUT (transport %i)', async (index) => {
+    primary.handler = () => 'hang'
+    const Client = index === 0 ? Wechatpay : (FetchWechatpay as typeof Wechatpay)
+    const client = new Client(options({ timeout: 150 }))
+    const started = Date.now()
+    const error = await client.v3.pay.transactions.outTradeNo._out_trade_no_.close
+      .post({ out_trade_no: 'H1', json: { mchid } })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(WechatpayTransportError)
+    expect(error).toMatchObject({ code: 'TIMEOUT' })
+    expect(Date.now() - started).toBeLessThan(150 + 1000)
+  })
+
+  test('an AbortSignal cancels the call', async () => {
+    primary.handler = () => 'hang'
+    const controller = new AbortController()
+    const pending = new Wechatpay(options()).v3.pay.transactions.outTradeNo._out_trade_no_.close.post({
+      out_trade_no: 'A1',
+      json: { mchid },
+      signal: controller.signal,
+    })
+    setTimeout(() => controller.abort(), 50)
+    await expect(pending).rejects.toMatchObject({ name: 'WechatpayTransportError', code: 'ABORTED' })
   })
 })

@@ -188,3 +188,17 @@ test.each([
 ])('isDownloadPath(%s) is %s', (path, expected) => {
   expect(isDownloadPath(path)).toBe(expected)
 })
+
+describe('a reply signed by the gateway key verifies; anything else fails closed', () => {
+  test('reply signed over different bytes than sent', async () => {
+    gateway.handler = () => ({
+      status: 200,
+      body: '{"a":2}',
+      sign: false,
+      headers: signV3Reply({ privateKey: keys.platformKey, serial: platformSerial, body: '{"a":1}' }),
+    })
+    await expect(clients[0]![1].chain('v3/x').get()).rejects.toMatchObject({
+      name: 'WechatpaySignatureError',
+    })
+  })
+})
