@@ -5,7 +5,7 @@ import { createCipheriv, createPublicKey, randomBytes, sign } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { inspect } from 'node:util'
-import { signV3Notification } from '@wxpay/sandbox/testing'
+import { NOTIFICATION_VECTOR, OFFICIAL_TEST_PRIVATE_KEY, signV3Notification } from '@wxpay/sandbox/testing'
 import { afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import { clientOptions, platformSerial } from '../../test/fixtures'
 import { type TestKeys, testKeys } from '../../test/keys'
@@ -141,56 +141,31 @@ async function expectRefused(promise: Promise<unknown>, message?: RegExp): Promi
 }
 
 describe('Vector C (docs/protocol-2.md §1.3): a fixed, signed and encrypted TRANSACTION.SUCCESS', () => {
-  // The official test private key of docs/protocol-2.md §7.1; only its public half is needed here.
-  const officialTestKey = `-----BEGIN PRIVATE KEY-----
-MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQCm2mb6q8gMKH/3
-CNTbpJAIrbqiBiQGEOtjGcBrDYltsGynWgNscqT7WvfzU14FQbYcQUC5T4Wvva7m
-i3fIp3OgX8VqMDNA0qebnr38Pe6kqiLyZgFpJPXlSKDyPyqhRbVTbXssvSMQeVKc
-dXeVxoNNeoOlNFHgF/P0io6AmAVnz+hN8SiZKuOsth5/zUTLGvtkgxBcQooQrtXh
-RcpLT798OyIb9xeJ2HO3xRtMv2+perEzb4gMibI74UBz+2QEbnkubPE+2jU2rRZu
-dnNEz/BPOt3Qj/w2V6/G0VumGDh6+UeMU0jv4aupHztWITC4Akn0l7lBCNy3lgl8
-VFaJnkIxAgMBAAECggEAYGL8aESB7NwciDWW2UdoWUsa7GxFtSdjAz2mFXGdeTsY
-mVh7b9OOkRGM+Qio4LqEHDBp1mMk5E/cUJwy1zw8pGGO5nfvs7u9TT3XnHaefIs4
-YvUgTYAneIuLRkXNN5rQU+CD7mVYczTSz0Vgjqo9wa1LjUz7G0xbBmJgTdMEFGJs
-eJjy6AbJo0CGIwp6HJbTm4CmOUgXnnDAIbEGTIRImkZFH/rzneIeR7oZ77FVwxr1
-CZB2gfRCov/yRPbw8vnryYkmvQ7D/ze3j5097vRg/MoDGBSdoOwcmo75vyofr0AS
-zytMjmHYyifqkf5slPropSiJeGf4p/7gtKyF6dE/XQKBgQDVAlJ+4U5ZVGOuDc3+
-sAhz8CTzgFNlq9vKuSoFK6hOz2L+cwj+E7NXGkOe2DsHHZNy2Xqxk7caKhPEp1z9
-hhpMpyLVMoFt6CKemyoRBWDCQwLLwem9SZF/IAyovBkLiH36P42Jm26gUkNMKC/5
-Zhtqxf6RZgRQzbVudJi47vIRCwKBgQDIh0+v27Oo+DM3fhObH4I1NrXpWOEGH7OQ
-G1dEsMuFYF4hjGhg0kBEP3w9vVdl2+mRllZKTsx9oqjb8OibPLLIH8xsdbAB0WLf
-JvjLu4wl/ILUzN1RI03dWnnv2EnEeQn6c3hizvrJ9wR5U4ue9RPVnQooJ0hZF1PU
-uCL5fWK3MwKBgElReU/PAYbh80WP3t3Rfbdaa32dKBeQ5iCLR5lsA4zM+YgX1HqQ
-EWTj126vgvHaDkyz6vWAoL/Sx+cirHFfXWIRDX5Q2hgYlQH+6qXdMgbrxeSYpHnQ
-/tHBGFpkFELSAnrGsVMyOwvYBO4LzyeLK9i+ufcWJFoj1FVmsMLHDG8tAoGARdbi
-iQQCoYG4DMarO2aQ6cmhN6EN1h0qY7EyBqlwaIZ0okiNfdMcMOjPc41DKCWcRmlO
-qlihXcxN9TQFPzO3rH1urAOdBjUPs1qWYhZyrDQyuLyVBBJApyxAtajloDjrob+f
-mQIvVDHk7ACN6xG+E7K6+9salnTKbJapD618uQMCgYBNy6XUvzLkP/A1U/UZdtcx
-l8GwU/dturLxz4CyGbqDw4ubaYY2e13lnqHUqQgPtiSyH51nq3tdo8G0YAJdfkSv
-KvnfslW91fyEBUKnkdW1o3/1UFU/wprZ7ixVL/F42A4xDu7OFE8EnweJOZ0jWceE
-OdhCkaIGBCfRnlECRK8UyQ==
------END PRIVATE KEY-----
-`
-  const plaintext =
-    '{"mchid":"1900000100","appid":"wxd678efh567hg6787","out_trade_no":"1217752501201407033233368018","transaction_id":"1217752501201407033233368018","trade_type":"JSAPI","trade_state":"SUCCESS","trade_state_desc":"支付成功","bank_type":"CMC","attach":"","success_time":"2018-06-08T10:34:56+08:00","payer":{"openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},"amount":{"total":100,"payer_total":100,"currency":"CNY","payer_currency":"CNY"}}'
-  const ciphertext =
-    '2wZVhAyO0hq6OYSoHc3m5xutZzC1TpBDAlj7gktP2HnWv368aaTK8t7rSEVLG20+ncyvB27CQgarUFnTsXAWb+kwiqchtWUZVuLeVCZsQsz703fCUU+77qrdhe//hGM8XhARNIznEOJYTyv1humKJ8eiOtpn4DKNKKboW9DiwoMRFX7MvZg0G1cpDQoW70rbxpxX7ey6txYQxxVhkTTX6wUDT+v+wF3N3M7TIqbuYap/J3fJz51qF/4v6ntNp5rYHVOE9cFhgsHFPh++abivGcteSHOxeUxsZs4P4wYRf5Rc6j2760cQvkdF44H8f3IXC5xN/3X3Rn/06J6g22kiwQiVgsSY4vzSt3Lk9Fwi7Du9DtxnXI5SrN+wMpBcGjS6pm9r8R8TIlGClBcbr9G+kzOtVxMo5b5hFJgstPFqf+VUwi7SNM/XkskJE0DDeqU754x5GZpV0gWDQ3EzOM7gMcP3uC22nyRMXg7v6yLWsrnkE56MqNxtz2S2WXM9URYNt0UFLlLZpfZBZUI99VbHiHdXNJTrcuYuxrgevfRWsAb2QMDFVzD6SIlK9LtXQ1Auwg9NlA0Dt87YjsL4'
-  const body = `{"id":"EV-2018022511223320873","create_time":"2015-05-20T13:29:35+08:00","resource_type":"encrypt-resource","event_type":"TRANSACTION.SUCCESS","summary":"支付成功","resource":{"original_type":"transaction","algorithm":"AEAD_AES_256_GCM","ciphertext":"${ciphertext}","associated_data":"transaction","nonce":"fK3pQ9sZ2mXw"}}`
+  // The fixed vector: WeChat Pay's published test key signs it, wechatpay-java's 32-byte APIv3 key
+  // encrypts it; shared as data by @wxpay/sandbox/testing.
+  const V = NOTIFICATION_VECTOR
+  const plaintext = V.plaintext
+  // Compact JSON, keys in exactly this order (docs/protocol-2.md §1.3): the signature covers these bytes.
+  const body = `{"id":"${V.id}","create_time":"${V.create_time}","resource_type":"encrypt-resource","event_type":"${V.event_type}","summary":"${V.summary}","resource":{"original_type":"${V.original_type}","algorithm":"AEAD_AES_256_GCM","ciphertext":"${V.ciphertext}","associated_data":"${V.associatedData}","nonce":"${V.nonce}"}}`
   // Wechatpay-Serial is not signed: any serial filed under the key in `certs` selects it.
   const serial = 'PUB_KEY_ID_0114232134912410000000000000'
   const headers = {
-    'Wechatpay-Timestamp': '1554208460',
-    'Wechatpay-Nonce': '593BEC0C930BF1AFEB40B4A08C8FB242',
-    'Wechatpay-Signature':
-      'c7Um1BAtHjMHOLjQjetAmQTXV5aQBuq6Yx7r2gx7pCiy1mQZ237nAduELfownzLIWL4+IntU1pYS2OD6k2iBC8c/dCDVXtE+JlSW0+YQTbd4MszQtl354/zfN5hkMY9alwd7AwZbrZ0/cbhJltn3NmsJTIc+KPkg9ErVDyfs1oJPID+euvs1FPwQIa7ZST9pFGVbM9iQANWTcVHp4RA/ESB7BMQgH1sntTO+cEG4wd1tHvNGof7/HDj5IR0ZJDBVLMXx/Wh1vp5mL5O0B/K0RkMHuclQbKR6zoO0RfWqaGl5YDAsEP14d2pKsUdLvO787TOxdUr7HbenNAPDiqMS3g==',
+    'Wechatpay-Timestamp': String(V.timestamp),
+    'Wechatpay-Nonce': V.signatureNonce,
+    'Wechatpay-Signature': V.signature,
     'Wechatpay-Serial': serial,
     'Wechatpay-Signature-Type': 'WECHATPAY2-SHA256-RSA2048',
   }
   const client = () =>
     new Wechatpay({
       mchid: '1900000100',
-      certs: { [serial]: createPublicKey(officialTestKey).export({ type: 'spki', format: 'pem' }) as string },
-      apiv3Key: 'a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb',
+      certs: {
+        [serial]: createPublicKey(OFFICIAL_TEST_PRIVATE_KEY).export({
+          type: 'spki',
+          format: 'pem',
+        }) as string,
+      },
+      apiv3Key: V.apiv3Key,
     })
 
   test('verifies and decrypts at the vector time (1554208460)', async () => {
