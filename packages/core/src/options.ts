@@ -9,11 +9,15 @@ export interface WechatpayOptions {
   mchid: string
   /** Serial of the merchant API certificate (商户API证书序列号), sent as `serial_no` (v3). */
   serial?: string
-  /** Merchant API private key (`apiclient_key.pem`), PKCS#8 or PKCS#1 PEM, not encrypted (v3). */
+  /**
+   * Merchant API private key (`apiclient_key.pem`), PKCS#8 or PKCS#1 PEM, not encrypted, RSA of at
+   * least 2048 bits (v3). One PEM block; a one-line PEM with literal `\n` is read as well.
+   */
   privateKey?: string
   /**
    * Platform keys for verifying replies (v3): serial → PEM. Either WeChat Pay public keys
    * (`PUB_KEY_ID_…` → SPKI `PUBLIC KEY` PEM) or platform certificates (hex serial → X.509 PEM), or both.
+   * A certificate must be filed under its own serial and be valid now; every key RSA ≥ 2048 bits.
    */
   certs?: Record<string, string>
   /** The APIv2 key (32 characters), for v2 signs. */
