@@ -282,6 +282,13 @@ describe('DER that some Web Crypto would refuse is refused here', () => {
     expect(pemError(() => parsePublicKey(pem('PUBLIC KEY', unused))).message).toMatch(/subjectPublicKey/)
   })
 
+  test('a PrivateKeyInfo of version 1 (RFC 5958 OneAsymmetricKey; BoringSSL imports only version 0)', () => {
+    expect([...merchantDer.subarray(4, 7)]).toEqual([0x02, 0x01, 0x00])
+    const v1 = Buffer.from(merchantDer)
+    v1[6] = 1
+    expect(pemError(() => parsePrivateKey(pem('PRIVATE KEY', v1))).message).toMatch(/version is not 0/)
+  })
+
   test('a long-form length where the short form fits (BER)', () => {
     // 30 82 LL LL → 30 83 00 LL LL: the same key with a non-minimal outer length.
     expect([...merchantDer.subarray(0, 2)]).toEqual([0x30, 0x82])

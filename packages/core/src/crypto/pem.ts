@@ -99,8 +99,9 @@ export function parsePrivateKey(text: string): KeyMaterial {
         der,
         expectTag(readRoot(der), TAG.SEQUENCE, 'PrivateKeyInfo'),
       )
-      // OneAsymmetricKey (RFC 5958): version 0, or 1 with an optional public key after the attributes.
-      if (unsignedInteger(der, version, 'version') > 1n) throw new DerError('unknown PrivateKeyInfo version')
+      // Version 0 (RFC 5208); BoringSSL (workerd) refuses the v2 OneAsymmetricKey of RFC 5958.
+      if (unsignedInteger(der, version, 'version') !== 0n)
+        throw new DerError('PrivateKeyInfo version is not 0')
       if (!algorithm || !isRsaAlgorithm(der, algorithm)) throw new DerError('not an RSA key')
       const inner = expectTag(key, TAG.OCTET_STRING, 'privateKey')
       const bits = checkRsaPrivateKey(der.subarray(inner.contentStart, inner.end))

@@ -67,8 +67,8 @@ export function checkRsaPrivateKey(der: Bytes): number {
   const [version, n, e, d, p, q, dP, dQ, qInv] = names.map((name, i) =>
     unsignedInteger(der, fields[i], name),
   ) as [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint]
-  if (version !== 0n || fields.length !== names.length)
-    throw new RsaKeyError('is a multi-prime RSA key, which Web Crypto does not import')
+  if (version !== 0n) throw new RsaKeyError('is a multi-prime RSA key, which Web Crypto does not import')
+  if (fields.length !== names.length) throw new DerError('bad RSAPrivateKey')
   const bits = checkPublicNumbers(n, e)
   const consistent =
     p > 1n &&
