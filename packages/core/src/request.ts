@@ -2,7 +2,7 @@ import { importHmacKey } from './crypto/keys'
 import { oversizedReplyError, WechatpayValidationError } from './errors'
 import { type Config, MAX_TIMEOUT } from './options'
 import { exchange } from './transport/exchange'
-import type { Transport } from './transport/types'
+import type { Transport, TransportResponse } from './transport/types'
 import type { LooseRequestOptions, Verb, WechatpayResponse } from './types/call'
 import { expandPath, isPlainObject, queryString } from './uri-template'
 import { decodeV2, MAX_XML_BYTES, prepareV2 } from './v2/call'
@@ -90,11 +90,6 @@ function checkHeaders(headers: unknown): Record<string, string> {
   return out
 }
 
-/** A non-2xx reply over the size limit is an API error with its status, like a small one. */
-function rethrowOversized(err: unknown): never {
-  throw oversizedReplyError(err)
-}
-
 /**
  * Sends one call: expand → sign (v3/call.ts or v2/call.ts) → send with one failover
  * (transport/exchange.ts) → verify → decode. Every validation happens before the first byte is sent.
@@ -144,9 +139,12 @@ export async function send(
     const { body, signType } = await prepareV2(config, options.xml, hmacKey)
     headers['content-type'] = 'text/xml; charset=utf-8'
     headers.accept ??= 'text/xml, application/xml'
-    const reply = await exchange(transport, config, { ...request, body, maxBytes: MAX_XML_BYTES }).catch(
-      rethrowOversized,
-    )
+    let reply: TransportResponse
+    try {
+      reply = await exchange(transport, config, { ...request, body, maxBytes: MAX_XML_BYTES })
+    } catch (err) {
+      throw oversizedReplyError(err)
+    }
     return decodeV2(config, reply, signType, hmacKey)
   }
   const body = await prepareV3(config, {
@@ -156,8 +154,12 @@ export async function send(
     json: options.json,
     xml: options.xml,
   })
-  const reply = await exchange(transport, config, { ...request, body, maxBytes: MAX_JSON_BYTES }).catch(
-    rethrowOversized,
-  )
+  let reply: TransportResponse
+  try {
+    reply = await exchange(transport, config, { ...request, body, maxBytes: MAX_JSON_BYTES })
+  } catch (err) {
+    // A non-2xx reply over the size limit is an API error with its status, like a small one.
+    throw oversizedReplyError(err)
+  }
   return decodeV3(config, reply, path)
 }

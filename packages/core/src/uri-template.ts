@@ -52,6 +52,24 @@ function canonicalTemplate(template: string): string {
 }
 
 /**
+ * Templates already made canonical and checked, by template: an application reaches a handful of
+ * paths over and over, so each is checked once. Bounded, in case paths are built from data.
+ */
+const checked = new Map<string, string>()
+
+function checkedTemplate(template: string): string {
+  const hit = checked.get(template)
+  if (hit !== undefined) return hit
+  const canonical = CANONICAL_TEMPLATE.test(template) ? template : canonicalTemplate(template)
+  if (DOT_SEGMENT.test(canonical)) {
+    throw new WechatpayValidationError('path', 'must not have a "." or ".." segment')
+  }
+  if (checked.size >= 512) checked.clear()
+  checked.set(template, canonical)
+  return canonical
+}
+
+/**
  * RFC 6570 level-1 expansion of `{name}` in a path template. The template's own characters are
  * made canonical first (a non-ASCII literal is percent-encoded once, here, before signing) and a
  * `.` or `..` segment is refused. Each value must be a non-empty string and is percent-encoded as
@@ -59,11 +77,7 @@ function canonicalTemplate(template: string): string {
  * `.` and `..` are refused because URL resolution would move up.
  */
 export function expandPath(template: string, variables: Readonly<Record<string, unknown>>): string {
-  const canonical = CANONICAL_TEMPLATE.test(template) ? template : canonicalTemplate(template)
-  if (DOT_SEGMENT.test(canonical)) {
-    throw new WechatpayValidationError('path', 'must not have a "." or ".." segment')
-  }
-  return canonical.replace(PLACEHOLDER, (_, name: string) => {
+  return checkedTemplate(template).replace(PLACEHOLDER, (_, name: string) => {
     const value = variables[name]
     if (value === undefined || value === null) {
       throw new WechatpayValidationError(name, `the path needs {${name}}; pass it as the "${name}" option`)
@@ -86,12 +100,15 @@ export function expandPath(template: string, variables: Readonly<Record<string, 
 /** `encodeURIComponent` leaves these sub-delims raw; `fetch` sends `'` in a query as `%27`. */
 const SUB_DELIMS = /[!'()*]/g
 const HAS_SUB_DELIM = /[!'()*]/
+const UNRESERVED = /^[A-Za-z0-9\-._~]*$/
 
 /**
  * Percent-encodes every character but RFC 3986's unreserved `A-Za-z0-9-._~` (UTF-8): the one
  * spelling no URL parser changes, so the query that is signed is the query that is sent.
  */
 function encodeStrict(text: string): string {
+  // Most names and values (ids, digits) need no encoding at all.
+  if (UNRESERVED.test(text)) return text
   const encoded = encodeURIComponent(text)
   if (!HAS_SUB_DELIM.test(encoded)) return encoded
   return encoded.replace(SUB_DELIMS, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
