@@ -32,8 +32,15 @@ export interface NotificationRoute {
 /** @internal Metadata key of {@link NotificationRoute} on the handler. */
 export const NOTIFICATION_ROUTE = Symbol.for('@wxpay/nestjs:notification-route')
 
-/** @internal The verified event of each request, read by the param decorator. */
-export const verifiedEvents = new WeakMap<object, unknown>()
+/**
+ * @internal The verified event of each request, read by the param decorator. One map per process,
+ * in the global symbol registry, so that the ESM and the CommonJS build agree when an
+ * application loads both (as for the injection tokens).
+ */
+const EVENTS = Symbol.for('@wxpay/nestjs:verified-events')
+const registry = globalThis as Record<symbol, WeakMap<object, unknown> | undefined>
+registry[EVENTS] ??= new WeakMap()
+export const verifiedEvents: WeakMap<object, unknown> = registry[EVENTS]
 
 /**
  * @internal Why a notification was refused before the handler ran: the answer's status, what to
