@@ -77,6 +77,13 @@ describe('loadOrCreateKeys', () => {
     expect(err.message).toContain(message)
   })
 
+  it('names the file it cannot create', async () => {
+    const path = join(dir, 'no-such-dir', 'keys.json')
+    const err = (await loadOrCreateKeys(path).catch((e: unknown) => e)) as Error
+    expect(err.name).toBe('KeysFileError')
+    expect(err.message).toBe(`cannot create ${path}: ENOENT`)
+  })
+
   it('refuses keys that do not parse without echoing them', async () => {
     const path = join(dir, 'garbled.json')
     const { keys } = await loadOrCreateKeys(path)

@@ -75,7 +75,12 @@ function contentOf(keys: SandboxKeys): string {
  */
 async function createExclusive(path: string, text: string): Promise<boolean> {
   const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.wxpay-sandbox.tmp`)
-  await writeFile(tmp, text, { mode: 0o600, flag: 'wx' })
+  try {
+    await writeFile(tmp, text, { mode: 0o600, flag: 'wx' })
+  } catch (err) {
+    // e.g. a directory that does not exist: name the file asked for, not the temporary one
+    throw new KeysFileError(`cannot create ${path}: ${(err as NodeJS.ErrnoException).code ?? 'write failed'}`)
+  }
   try {
     await link(tmp, path)
     return true
