@@ -3,7 +3,7 @@
  * variables; `env(c)` reads `process.env` there.
  */
 import { serve } from '@hono/node-server'
-import { wechatpay, wechatpayErrorHandler } from '@wxpay/hono'
+import { wechatpay, wechatpayErrorHandler, wechatpayNotification } from '@wxpay/hono'
 import { Hono } from 'hono'
 
 const app = new Hono()
@@ -22,6 +22,18 @@ app.post('/pay/v2/orders/:no/close', async (c) => {
   })
   return c.json(data)
 })
+
+// WeChat Pay's notifications: verified (WECHATPAY_APIV3_KEY, WECHATPAY_CERTS), decrypted, typed;
+// answered 204, or FAIL when they do not verify or this function throws
+app.use('/wechatpay/*', wechatpay())
+app.post(
+  '/wechatpay/notify',
+  wechatpayNotification(async (event) => {
+    if (event.event_type === 'TRANSACTION.SUCCESS') {
+      console.log('paid', event.resource.out_trade_no, event.resource.amount.total)
+    }
+  }),
+)
 
 app.onError(wechatpayErrorHandler)
 
