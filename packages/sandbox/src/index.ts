@@ -10,6 +10,7 @@ export { envLines } from './env-lines.js'
 export type { FaultKind, FaultRule, FaultSpec, SandboxFaults } from './faults.js'
 export { FaultSpecError } from './faults.js'
 export type { MerchantCredentials, PlatformCredentials, PlatformKeys } from './keys.js'
+export { KeysFileError } from './keys-file.js'
 export { type NotificationAttempt, type NotificationLog, RETRY_SCHEDULE_SECONDS } from './notify.js'
 export { type Sandbox, type SandboxClientOptions, type SandboxOptions, startSandbox } from './start.js'
 export type {
