@@ -6,7 +6,6 @@ import { createWechatpayClass } from './client'
 import { undiciTransport } from './transport/undici'
 
 // The public surface, name by name (index.ts exports the same names; src/exports.test.ts pins both).
-/** The client's type: the chain from the root. See {@link Wechatpay}. */
 export type { Wechatpay as WechatpayClient, WechatpayConstructor } from './client'
 export type { Endpoints } from './endpoints'
 export type {
