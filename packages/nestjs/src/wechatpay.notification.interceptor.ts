@@ -13,7 +13,7 @@ import {
   WechatpaySignatureError,
   WechatpayValidationError,
 } from '@wxpay/core'
-import { defer, map, type Observable, switchMap } from 'rxjs'
+import { defaultIfEmpty, defer, last, map, type Observable, switchMap } from 'rxjs'
 import { getWechatpayToken } from './wechatpay.constants'
 import { BodyTooLargeError, RawBodyMissingError, readRawBody } from './wechatpay.notification.raw-body'
 
@@ -108,6 +108,9 @@ export class WechatpayNotificationInterceptor implements NestInterceptor {
         verifiedEvents.set(req, event)
         return next.handle()
       }),
+      // a method may return an Observable: it is done when that completes, emitting or not
+      defaultIfEmpty(undefined),
+      last(),
       map(() => {
         const reply = replyFor(route.version, 'success')
         const adapter = this.adapterHost.httpAdapter

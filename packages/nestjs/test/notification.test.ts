@@ -12,6 +12,7 @@ import { Test } from '@nestjs/testing'
 import type { V2Notification, WechatpayNotification } from '@wxpay/core'
 import { type Sandbox, startSandbox } from '@wxpay/sandbox'
 import { rsaKeyPair, signedV2Xml, signV3Notification } from '@wxpay/sandbox/testing'
+import { Observable } from 'rxjs'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { WechatpayEvent, WechatpayEventV2, WechatpayModule } from '../src'
 import { sandboxOptions } from './helpers'
@@ -72,6 +73,17 @@ class NotifyController {
   @Post('notify/b')
   notifyB(@WechatpayEvent({ name: 'merchantB' }) event: WechatpayNotification) {
     received.push({ route: 'v3-b', event })
+  }
+
+  @Post('notify/observable')
+  notifyObservable(@WechatpayEvent() event: WechatpayNotification) {
+    // done when the Observable completes, even without a value
+    return new Observable<never>((subscriber) => {
+      setTimeout(() => {
+        received.push({ route: 'observable', event })
+        subscriber.complete()
+      }, 10)
+    })
   }
 
   @Post('notify/v2')
@@ -273,6 +285,14 @@ describe.each<Platform>(['express', 'fastify'])('on %s', (platform) => {
     expect(
       received.map((r) => (r.event as { resource: { out_trade_no: string } }).resource.out_trade_no),
     ).toEqual(['G1'])
+
+    // a method returning an Observable that completes without a value: 204 once it has completed
+    const viaObservable = await fetch(`${url}/wechatpay/notify/observable`, {
+      method: 'POST',
+      ...sign({ out_trade_no: 'G4' }),
+    })
+    expect(viaObservable.status).toBe(204)
+    expect(received.map((r) => r.route)).toEqual(['v3', 'observable'])
   })
 
   test('v2: an XML pay result (HMAC-SHA256) reaches the handler; the answer is the SUCCESS XML', async () => {
