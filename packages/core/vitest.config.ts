@@ -2,10 +2,12 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Tests sit beside their modules; test/ holds the shared helpers and the type tests that need
+    // an application's tsconfig (test/user-config, see tsconfig.user.json).
+    include: ['src/**/*.test.ts'],
     typecheck: {
       enabled: true,
-      include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'],
+      include: ['src/**/*.test-d.ts', 'test/user-config/**/*.test-d.ts'],
       tsconfig: './tsconfig.json',
     },
     globalSetup: ['test/global-setup.ts'],
