@@ -173,7 +173,7 @@ describe('wechatpayNotification (APIv3)', () => {
     await sbB.orders.pay(no)
     await sbB.notifications.settled()
     expect(sbB.notifications.map(({ ok, status }) => ({ ok, status }))).toEqual([{ ok: true, status: 204 }])
-    expect((received[0]?.event as WechatpayNotification).resource).toMatchObject({ out_trade_no: no })
+    expect((received[0]!.event as WechatpayNotification).resource).toMatchObject({ out_trade_no: no })
 
     const other = nextNo('X')
     stranger.orders.create({ out_trade_no: other, notify_url: `${url}/b/notify` })
