@@ -152,6 +152,17 @@ describe('wechatpayNotification (APIv3)', () => {
     expect(received).toHaveLength(0)
   })
 
+  test('a body over 1 MiB is refused (401 FAIL) and never reaches the handler', async () => {
+    const res = await fetch(`${url}/wechatpay/notify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"pad":"${'x'.repeat(1024 * 1024)}"}`,
+    })
+    expect([res.status, await res.json()]).toEqual([401, FAIL])
+    expect(errors).toEqual([{ phase: 'verify', name: 'WechatpaySignatureError' }])
+    expect(received).toHaveLength(0)
+  })
+
   test('a handler that throws: 500 FAIL; the sandbox retries (time-scaled) and the retry succeeds', async () => {
     failures.count = 2
     const no = nextNo('R')
