@@ -505,28 +505,54 @@ describe('keys are checked when the client is built', () => {
   test('should a runtime refuse an import anyway, the first call rejects with the option named, before any I/O', async () => {
     const original = crypto.subtle.importKey.bind(crypto.subtle)
     const importKey = vi.spyOn(crypto.subtle, 'importKey')
-    for (const [format, option] of [
-      ['spki', `certs["${platformSerial}"]`],
-      ['pkcs8', 'privateKey'],
-    ] as const) {
+    try {
+      for (const [format, option] of [
+        ['spki', `certs["${platformSerial}"]`],
+        ['pkcs8', 'privateKey'],
+      ] as const) {
+        importKey.mockImplementation(async (...args: Parameters<SubtleCrypto['importKey']>) => {
+          if (args[0] === format) throw new DOMException('refused', 'DataError')
+          return original(...args)
+        })
+        const calls: string[] = []
+        const fetch = (async (input: RequestInfo | URL) => {
+          calls.push(String(input))
+          throw new TypeError('fetch failed')
+        }) as typeof globalThis.fetch
+        const client = new Wechatpay({ ...good(), fetch })
+        const error = await client.v3.pay.transactions.outTradeNo._out_trade_no_.close
+          .post({ out_trade_no: 'K1', json: { mchid } })
+          .catch((e: unknown) => e)
+        expect(error).toBeInstanceOf(WechatpayValidationError)
+        expect((error as WechatpayValidationError).option).toBe(option)
+        expect((error as Error).message).toMatch(/Web Crypto could not import this RSA key/)
+        expect(calls).toEqual([])
+      }
+    } finally {
+      importKey.mockRestore()
+    }
+  })
+
+  test('a platform key a runtime refused makes notifications.parse name it too, not report a bad signature', async () => {
+    const original = crypto.subtle.importKey.bind(crypto.subtle)
+    const importKey = vi.spyOn(crypto.subtle, 'importKey')
+    try {
       importKey.mockImplementation(async (...args: Parameters<SubtleCrypto['importKey']>) => {
-        if (args[0] === format) throw new DOMException('refused', 'DataError')
+        if (args[0] === 'spki') throw new DOMException('refused', 'DataError')
         return original(...args)
       })
-      const calls: string[] = []
-      const fetch = (async (input: RequestInfo | URL) => {
-        calls.push(String(input))
-        throw new TypeError('fetch failed')
-      }) as typeof globalThis.fetch
-      const client = new Wechatpay({ ...good(), fetch })
-      const error = await client.v3.pay.transactions.outTradeNo._out_trade_no_.close
-        .post({ out_trade_no: 'K1', json: { mchid } })
-        .catch((e: unknown) => e)
+      const client = new Wechatpay({ ...good(), apiv3Key: 'k'.repeat(32) })
+      const headers = {
+        'wechatpay-timestamp': String(Math.floor(Date.now() / 1000)),
+        'wechatpay-nonce': 'n',
+        'wechatpay-signature': 'AAAA',
+        'wechatpay-serial': platformSerial,
+      }
+      const error = await client.notifications.parse({ headers, body: '{}' }).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(WechatpayValidationError)
-      expect((error as WechatpayValidationError).option).toBe(option)
-      expect((error as Error).message).toMatch(/Web Crypto could not import this RSA key/)
-      expect(calls).toEqual([])
+      expect((error as WechatpayValidationError).option).toBe(`certs["${platformSerial}"]`)
+    } finally {
+      importKey.mockRestore()
     }
-    importKey.mockRestore()
   })
 })

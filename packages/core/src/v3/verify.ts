@@ -55,9 +55,12 @@ export async function verifyReply(input: VerifyInput): Promise<void> {
   const signatureBytes = fromBase64(signature)
   if (!signatureBytes) throw fail('Wechatpay-Signature is not base64')
   const message = concatBytes(utf8.encode(`${timestamp}\n${nonce}\n`), input.body, NEWLINE)
+  // A key Web Crypto refused rejects with the WechatpayValidationError naming it (options.ts): a
+  // misconfiguration, not a bad signature. It still throws, so verification fails closed.
+  const cryptoKey = await key
   let valid = false
   try {
-    valid = await rsaVerify(await key, signatureBytes, message)
+    valid = await rsaVerify(cryptoKey, signatureBytes, message)
   } catch {
     valid = false
   }
