@@ -1,6 +1,10 @@
 import { chainNode, NODE } from './chain'
+import { importAesGcmKey } from './crypto/aes-gcm'
+import { downloadCertificates } from './keys/certificates'
+import { decryptField, type Sensitive, sensitive } from './keys/sensitive'
 import { createNotifications, type Notifications } from './notifications'
 import { validateOptions, type WechatpayOptions } from './options'
+import { createPaySign, type PaySign } from './pay-sign'
 import { createContext } from './request'
 import { fetchTransport } from './transport/fetch'
 import type { Transport } from './transport/types'
@@ -27,6 +31,40 @@ export interface RootMembers {
    * `parseV2` for APIv2 XML); answer with `acknowledge`.
    */
   readonly notifications: Notifications
+  /**
+   * Marks a string to send encrypted, anywhere inside `json` (e.g. `name` of
+   * `v3/profitsharing/receivers/add`). At send time it is encrypted with RSA-OAEP (SHA-1) under one
+   * platform key (the WeChat Pay public key when configured, else the newest valid platform
+   * certificate), before signing, and `Wechatpay-Serial` names that key. The marker never shows
+   * its value: `String`, `JSON.stringify` and `util.inspect` give `[wxpay sensitive]`.
+   *
+   * @example
+   * ```ts
+   * await wxpay.v3.profitsharing.receivers.add.post({
+   *   json: { appid, type: 'PERSONAL_OPENID', account: openid, name: wxpay.sensitive('张三'), relation_type: 'USER' },
+   * })
+   * ```
+   */
+  readonly sensitive: (value: string) => Sensitive
+  /**
+   * Decrypts a field WeChat Pay encrypted for you in a reply (RSA-OAEP SHA-1 under your merchant
+   * API certificate), with `privateKey`. Rejects with `WechatpayValidationError` (`ciphertext`)
+   * when it does not decrypt.
+   */
+  readonly decrypt: (ciphertext: string) => Promise<string>
+  /**
+   * Signs the parameters a front end hands to WeChat to open the payment sheet: `jsapi`
+   * (`getBrandWCPayRequest`), `miniProgram` (`wx.requestPayment`), `app` (OpenSDK `PayReq`), with
+   * the merchant private key (APIv3); `paySign.v2.*` with the APIv2 key (MD5 or HMAC-SHA256).
+   *
+   * @example
+   * ```ts
+   * const { data } = await wxpay.v3.pay.transactions.jsapi.post({ json: order })
+   * const params = await wxpay.paySign.jsapi({ appId, prepayId: data.prepay_id })
+   * // → { appId, timeStamp, nonceStr, package: 'prepay_id=…', signType: 'RSA', paySign }
+   * ```
+   */
+  readonly paySign: PaySign
 }
 
 export interface WechatpayConstructor {
@@ -44,7 +82,26 @@ export function createWechatpayClass(defaultTransport: () => Transport): Wechatp
     const config = validateOptions(options)
     const transport = config.fetch ? fetchTransport(config.fetch) : defaultTransport()
     const context = createContext(config, transport)
-    const members = new Map([['notifications', createNotifications(config, context.hmacKey)]])
+    if (config.autoCertificates) {
+      let aes: Promise<CryptoKey> | undefined
+      const apiv3Key = () => {
+        aes ??= importAesGcmKey(config.apiv3Key!).catch((err: unknown) => {
+          aes = undefined
+          throw err
+        })
+        return aes
+      }
+      config.keys.enableAuto({
+        intervalMs: config.autoCertificates.intervalMs,
+        download: () => downloadCertificates({ config, transport, store: config.keys, apiv3Key }),
+      })
+    }
+    const members = new Map<string, unknown>([
+      ['notifications', createNotifications(config, context.hmacKey)],
+      ['sensitive', sensitive],
+      ['decrypt', (ciphertext: string) => decryptField(config.decryptionKey, ciphertext)],
+      ['paySign', createPaySign(config, context.hmacKey)],
+    ])
     return chainNode(context, '', Object.create(new.target.prototype), members)
   }
   Wechatpay.prototype = Object.create(NODE)

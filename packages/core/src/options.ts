@@ -1,7 +1,9 @@
 import { importRsaKey } from './crypto/keys'
+import { importOaepPrivateKey } from './crypto/oaep'
 import { type KeyMaterial, PemError, parsePrivateKey, parsePublicKey } from './crypto/pem'
 import { normalizeSerial } from './crypto/x509'
 import { WechatpayValidationError } from './errors'
+import { DEFAULT_REFRESH_MS, KeyStore, type PlatformKey } from './keys/key-store'
 
 /** Options of `new Wechatpay()`. Only `mchid` is always required; v3 needs `serial`, `privateKey`, `certs`; v2 needs `secret`. */
 export interface WechatpayOptions {
@@ -27,6 +29,14 @@ export interface WechatpayOptions {
    * construction; without it `parse` refuses with a `WechatpayValidationError` naming `apiv3Key`.
    */
   apiv3Key?: string
+  /**
+   * Platform certificate mode: download the certificates from `GET /v3/certificates` on first need
+   * (decrypted with `apiv3Key`, trusted only once the reply verifies with the certificate it names),
+   * refresh them every 12 hours or every `intervalMs`, and once more when a reply or notification
+   * names an unknown serial. Needs `apiv3Key`, `serial` and `privateKey`; `certs` may still hold a
+   * public key (a migration). Default off.
+   */
+  autoCertificates?: boolean | AutoCertificatesOptions
   /** Default `https://api.mch.weixin.qq.com/`. A path prefix is kept and signed. */
   baseUrl?: string
   /**
@@ -40,6 +50,12 @@ export interface WechatpayOptions {
   fetch?: typeof fetch
 }
 
+/** The object form of {@link WechatpayOptions.autoCertificates}. */
+export interface AutoCertificatesOptions {
+  /** Milliseconds between refreshes; default 43 200 000 (12 h), at least 1 000. */
+  intervalMs?: number
+}
+
 export const DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com/'
 export const DEFAULT_BACKUP_BASE_URL = 'https://api2.mch.weixin.qq.com/'
 export const DEFAULT_TIMEOUT = 10_000
@@ -51,10 +67,12 @@ export interface Config {
   mchid: string
   serial: string | undefined
   privateKey: Promise<CryptoKey> | undefined
-  /** Serial → platform key; a `Map` so that no serial can collide with an Object prototype key. */
-  certs: Map<string, Promise<CryptoKey>>
-  /** Serial sent as `Wechatpay-Serial`: the first `PUB_KEY_ID_` entry, else the first entry. */
-  platformSerial: string | undefined
+  /** The merchant private key imported for RSA-OAEP decryption (`decrypt()`), on first use. */
+  decryptionKey: (() => Promise<CryptoKey>) | undefined
+  /** Serial → platform key: the static `certs` now, downloaded certificates once `autoCertificates` runs. */
+  keys: KeyStore
+  /** Refresh interval when `autoCertificates` is on. */
+  autoCertificates: { intervalMs: number } | undefined
   secret: string | undefined
   /** The APIv3 key's 32 bytes. */
   apiv3Key: Uint8Array<ArrayBuffer> | undefined
@@ -154,16 +172,24 @@ export function validateOptions(options: WechatpayOptions): Config {
   }
 
   let key: Promise<CryptoKey> | undefined
+  let decryptionKey: (() => Promise<CryptoKey>) | undefined
   if (privateKey !== undefined) {
     checkString('privateKey', privateKey)
-    key = importKey(
-      'privateKey',
-      parseKey('privateKey', () => parsePrivateKey(privateKey)),
-    )
+    const material = parseKey('privateKey', () => parsePrivateKey(privateKey))
+    key = importKey('privateKey', material)
+    let oaep: Promise<CryptoKey> | undefined
+    decryptionKey = () => {
+      oaep ??= importOaepPrivateKey(material.der).catch(() => {
+        throw new WechatpayValidationError(
+          'privateKey',
+          'Web Crypto could not import this RSA key for RSA-OAEP',
+        )
+      })
+      return oaep
+    }
   }
 
-  const keys = new Map<string, Promise<CryptoKey>>()
-  let platformSerial: string | undefined
+  const keys: PlatformKey[] = []
   const now = Date.now()
   if (certs !== undefined) {
     if (!certs || typeof certs !== 'object' || Array.isArray(certs))
@@ -184,13 +210,16 @@ export function validateOptions(options: WechatpayOptions): Config {
       checkString(option, pem)
       const material = parseKey(option, () => parsePublicKey(pem))
       checkCertificate(option, id, material, now)
-      keys.set(id, importKey(option, material))
-      if (
-        platformSerial === undefined ||
-        (id.startsWith('PUB_KEY_ID_') && !platformSerial.startsWith('PUB_KEY_ID_'))
-      ) {
-        platformSerial = id
-      }
+      const certificate = material.certificate
+      keys.push({
+        serial: normalizeSerial(id),
+        kind: certificate ? 'certificate' : 'publicKey',
+        notBefore: certificate ? certificate.notBefore.getTime() : Number.NEGATIVE_INFINITY,
+        notAfter: certificate ? certificate.notAfter.getTime() : Number.POSITIVE_INFINITY,
+        bits: material.bits,
+        verify: importKey(option, material),
+        spki: material.der,
+      })
     }
   }
 
@@ -203,6 +232,26 @@ export function validateOptions(options: WechatpayOptions): Config {
     if (!/^[\x20-\x7e]{32}$/.test(options.apiv3Key))
       fail('apiv3Key', 'the APIv3 key is 32 printable ASCII characters (letters and digits)')
     apiv3Key = new TextEncoder().encode(options.apiv3Key)
+  }
+
+  let autoCertificates: { intervalMs: number } | undefined
+  const auto = options.autoCertificates
+  if (auto !== undefined && auto !== false) {
+    if (auto !== true && (!auto || typeof auto !== 'object' || Array.isArray(auto)))
+      fail('autoCertificates', 'must be true, false or { intervalMs }')
+    const intervalMs = auto === true || auto.intervalMs === undefined ? DEFAULT_REFRESH_MS : auto.intervalMs
+    if (
+      typeof intervalMs !== 'number' ||
+      !Number.isFinite(intervalMs) ||
+      intervalMs < 1000 ||
+      intervalMs > MAX_TIMEOUT
+    )
+      fail('autoCertificates', `intervalMs must be a number of milliseconds from 1000 to ${MAX_TIMEOUT}`)
+    if (!apiv3Key)
+      fail('autoCertificates', 'needs apiv3Key: the certificates come encrypted with the APIv3 key')
+    if (!key || serial === undefined)
+      fail('autoCertificates', 'needs serial and privateKey: the certificate download is a signed APIv3 call')
+    autoCertificates = { intervalMs }
   }
 
   if (secret !== undefined) {
@@ -232,8 +281,9 @@ export function validateOptions(options: WechatpayOptions): Config {
     mchid,
     serial,
     privateKey: key,
-    certs: keys,
-    platformSerial,
+    decryptionKey,
+    keys: new KeyStore(keys),
+    autoCertificates,
     secret,
     apiv3Key,
     baseUrl,

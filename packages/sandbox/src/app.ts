@@ -3,6 +3,7 @@ import { Hono, type MiddlewareHandler } from 'hono'
 import type { AppEnv, Listener, SandboxContext } from './context.js'
 import { controlRoutes } from './control.js'
 import { mountV2Routes, v2Fail } from './v2-routes.js'
+import { mountKeyRoutes } from './v3-key-routes.js'
 import { codeForStatus, rawTarget, v3Error } from './v3-respond.js'
 import { mountV3Routes } from './v3-routes.js'
 
@@ -11,6 +12,8 @@ const V2_PATHS = ['/pay/closeorder']
 const V3_PATHS = [
   '/v3/pay/transactions/out-trade-no/*',
   '/v3/platsolution/ecommerce/recharges/out-recharge-no/*',
+  '/v3/certificates',
+  '/v3/profitsharing/receivers/add',
 ]
 
 /**
@@ -58,6 +61,7 @@ export function createApp(ctx: SandboxContext, listener: Listener): Hono<AppEnv>
   for (const path of V3_PATHS) app.use(path, requestFaults(ctx, 'v3'))
   for (const path of V2_PATHS) app.use(path, requestFaults(ctx, 'v2'))
   mountV3Routes(app, ctx)
+  mountKeyRoutes(app, ctx)
   mountV2Routes(app, ctx)
   app.notFound((c) =>
     v3Error(404, 'NOT_FOUND', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`),

@@ -3,7 +3,9 @@ import type { SandboxClock } from './clock.js'
 import type { FaultEngine } from './faults.js'
 import type { SandboxKeys } from './keys.js'
 import type { Notifier } from './notify.js'
+import type { PlatformState } from './platform.js'
 import type { OrderRecord, OrderStore, RechargeRecord, RechargeStore } from './state.js'
+import type { ProfitsharingReceiver } from './v3-key-routes.js'
 
 /** Which listener a request arrived on. */
 export type Listener = 'primary' | 'backup'
@@ -41,6 +43,10 @@ export interface SandboxContext {
   urls: { url: string; backupUrl: string }
   /** Delivers notifications to `notify_url`s and logs every attempt. */
   notifier: Notifier
+  /** Public key, certificates or both; which key signs. */
+  platform: PlatformState
+  /** Receivers added with `/v3/profitsharing/receivers/add`, names decrypted. */
+  receivers: ProfitsharingReceiver[]
 }
 
 export function createRequestLog(): RequestLog {

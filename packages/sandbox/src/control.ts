@@ -118,7 +118,12 @@ export function controlRoutes(ctx: SandboxContext): Hono<AppEnv> {
     c.json({
       ...ctx.urls,
       merchant: ctx.keys.merchant,
-      platform: { serial: ctx.keys.platform.serial, publicKey: ctx.keys.platform.publicKey },
+      platform: {
+        serial: ctx.keys.platform.serial,
+        publicKey: ctx.keys.platform.publicKey,
+        mode: ctx.platform.mode,
+        certificates: ctx.platform.certificates.map(({ serial, certificate }) => ({ serial, certificate })),
+      },
     }),
   )
   return app

@@ -12,7 +12,14 @@ export { FaultSpecError } from './faults.js'
 export type { MerchantCredentials, PlatformCredentials, PlatformKeys } from './keys.js'
 export { KeysFileError } from './keys-file.js'
 export { type NotificationAttempt, type NotificationLog, RETRY_SCHEDULE_SECONDS } from './notify.js'
-export { type Sandbox, type SandboxClientOptions, type SandboxOptions, startSandbox } from './start.js'
+export type { PlatformCertificateInfo, PlatformMode, PlatformSigner } from './platform.js'
+export {
+  type Sandbox,
+  type SandboxClientOptions,
+  type SandboxOptions,
+  type SandboxPlatform,
+  startSandbox,
+} from './start.js'
 export type {
   OrderInput,
   OrderRecord,
@@ -28,3 +35,4 @@ export type {
 } from './state.js'
 export { SandboxInputError } from './state.js'
 export { v2Sign } from './v2-sign.js'
+export type { ProfitsharingReceiver } from './v3-key-routes.js'

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { rfc3339Cst, unixSeconds } from './clock.js'
 import type { SandboxContext } from './context.js'
 import type { Outgoing } from './notify.js'
+import { type PlatformState, replySigner } from './platform.js'
 import { alnum } from './random.js'
 import { copyOrder, type OrderRecord, type PayInput, payOrder, type RechargeRecord } from './state.js'
 import { signV3Notification } from './testing/notification.js'
@@ -10,7 +11,7 @@ import { signedReplyHeaders } from './v3-reply.js'
 import { newRequestId } from './v3-respond.js'
 import { buildV2Xml, parseV2Xml } from './xml.js'
 
-type NotifyContext = Pick<SandboxContext, 'keys' | 'clock'>
+type NotifyContext = Pick<SandboxContext, 'keys' | 'clock'> & { platform?: PlatformState }
 
 interface V3Event {
   url: string
@@ -28,7 +29,12 @@ interface V3Event {
 function v3Outgoing(ctx: NotifyContext, event: V3Event): Outgoing {
   const { keys, clock } = ctx
   const id = randomUUID()
-  const signer = { serial: keys.platform.serial, privateKey: keys.platformPrivateKey }
+  // The key that signs now (public key or newest certificate); each attempt is signed anew.
+  const signerNow = () =>
+    ctx.platform
+      ? replySigner(keys, ctx.platform)
+      : { serial: keys.platform.serial, privateKey: keys.platformPrivateKey }
+  const signer = signerNow()
   const { body } = signV3Notification({
     ...signer,
     apiv3Key: keys.merchant.apiv3Key,
@@ -46,7 +52,7 @@ function v3Outgoing(ctx: NotifyContext, event: V3Event): Outgoing {
     url: event.url,
     body,
     headers: (probe) => ({
-      ...signedReplyHeaders(body, unixSeconds(clock.now()), signer, probe ? 'signtest' : 'none'),
+      ...signedReplyHeaders(body, unixSeconds(clock.now()), signerNow(), probe ? 'signtest' : 'none'),
       'Content-Type': 'application/json',
       'Request-ID': newRequestId(),
     }),

@@ -10,7 +10,17 @@ import { createKeys, type MerchantCredentials, type PlatformCredentials, type Pl
 import { type KeysFromFile, loadOrCreateKeys } from './keys-file.js'
 import { ANSWER_DEADLINE_MS, type NotificationLog, Notifier } from './notify.js'
 import { payAndNotify } from './notify-events.js'
+import {
+  createPlatformState,
+  info,
+  type PlatformCertificateInfo,
+  type PlatformMode,
+  type PlatformSigner,
+  retire,
+  rotate,
+} from './platform.js'
 import { createOrderStore, createRechargeStore, type RechargeStore, type SandboxOrders } from './state.js'
+import type { ProfitsharingReceiver } from './v3-key-routes.js'
 
 /** Options of {@link startSandbox}; everything is optional. */
 export interface SandboxOptions {
@@ -46,6 +56,32 @@ export interface SandboxOptions {
    * is not mistaken for a slow receiver.
    */
   notifyTimeoutMs?: number
+  /**
+   * How the merchant verifies WeChat Pay: `publicKey` (default: the WeChat Pay public key,
+   * `/v3/certificates` answers 404 `RESOURCE_NOT_EXISTS`), `certificate` (platform certificates
+   * served encrypted by `/v3/certificates`, which sign replies and notifications) or `both` (a
+   * migration: both are valid, `platformSignWith` picks the signer).
+   */
+  platformMode?: PlatformMode
+  /** In `both` mode, which key signs replies and notifications; default `certificate`. */
+  platformSignWith?: PlatformSigner
+}
+
+/** The platform side of a running sandbox: its public key, its certificates, and their rotation. */
+export interface SandboxPlatform extends PlatformCredentials {
+  /** How the merchant verifies WeChat Pay (the `platformMode` option). */
+  readonly mode: PlatformMode
+  /** The certificates `/v3/certificates` serves now, oldest first (none in `publicKey` mode). */
+  certificates(): PlatformCertificateInfo[]
+  /**
+   * Issues a new certificate: served beside the old ones, and signing replies and notifications
+   * from now on (`certificate` and `both` modes).
+   */
+  rotate(): Promise<PlatformCertificateInfo>
+  /** Stops serving the old certificates (all but the newest), or the one named. */
+  retire(serial?: string): void
+  /** In `both` mode, switches the signing key. */
+  signWith(signer: PlatformSigner): void
 }
 
 /** A running sandbox: its URLs, credentials and the handles to drive it. */
@@ -56,8 +92,8 @@ export interface Sandbox {
   backupUrl: string
   /** Merchant credentials to configure a client with. */
   merchant: MerchantCredentials
-  /** Platform serial and public key to verify replies with. */
-  platform: PlatformCredentials
+  /** Platform serial and public key to verify replies with; certificates and their rotation. */
+  platform: SandboxPlatform
   /** Seed, read and pay orders. */
   orders: SandboxOrders
   /** Seed and read recharges. */
@@ -68,6 +104,8 @@ export interface Sandbox {
   clock: SandboxClock
   /** Every request seen on a business path, oldest first. */
   requests: RequestLog
+  /** Receivers added with `POST /v3/profitsharing/receivers/add`, with their `name` decrypted. */
+  receivers: ProfitsharingReceiver[]
   /**
    * Every notification delivery attempt, oldest first; `settled()` waits until none is pending.
    * @example
@@ -103,7 +141,10 @@ export interface SandboxClientOptions {
   secret: string
   /** The APIv3 key, which decrypts notification resources. */
   apiv3Key: string
+  /** The WeChat Pay public key by its id; empty in `certificate` mode. */
   certs: Record<string, string>
+  /** Set in `certificate` and `both` modes: the client downloads the certificates itself. */
+  autoCertificates?: true
   baseUrl: string
   backupBaseUrl: string
 }
@@ -167,6 +208,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     fromFile = await loadOrCreateKeys(options.keysFile)
   }
   const keys = fromFile?.keys ?? (await createKeys(options.merchant, options.platform))
+  const platformState = await createPlatformState(
+    options.platformMode ?? 'publicKey',
+    options.platformSignWith,
+  )
   const clock = createClock()
   const closing = new AbortController()
   // Every request delayed by latencyMs listens on this signal: more than 10 at once is normal.
@@ -206,6 +251,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     closing: closing.signal,
     urls: { url: '', backupUrl: '' },
     notifier,
+    platform: platformState,
+    receivers: [],
   }
   primary = createAdaptorServer({ fetch: createApp(ctx, 'primary').fetch }) as Server
   const backup = createAdaptorServer({ fetch: createApp(ctx, 'backup').fetch }) as Server
@@ -236,7 +283,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url: ctx.urls.url,
     backupUrl: ctx.urls.backupUrl,
     merchant: { ...keys.merchant },
-    platform: { serial: keys.platform.serial, publicKey: keys.platform.publicKey },
+    platform: {
+      serial: keys.platform.serial,
+      publicKey: keys.platform.publicKey,
+      mode: platformState.mode,
+      certificates: () => platformState.certificates.map(info),
+      rotate: () => rotate(platformState),
+      retire: (serial) => retire(platformState, serial),
+      signWith: (signer) => {
+        if (platformState.mode !== 'both') throw new TypeError('signWith() is for platformMode both')
+        if (signer !== 'publicKey' && signer !== 'certificate')
+          throw new TypeError('signWith takes publicKey or certificate')
+        platformState.signWith = signer
+      },
+    },
     orders: {
       create: (input) => ctx.orders.create(input),
       get: (no) => ctx.orders.get(no),
@@ -246,6 +306,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults,
     clock,
     requests: ctx.requests,
+    receivers: ctx.receivers,
     notifications: notifier.log,
     clientOptions: () => ({
       mchid: keys.merchant.mchid,
@@ -253,7 +314,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       privateKey: keys.merchant.privateKey,
       secret: keys.merchant.secret,
       apiv3Key: keys.merchant.apiv3Key,
-      certs: { [keys.platform.serial]: keys.platform.publicKey },
+      certs: platformState.mode === 'certificate' ? {} : { [keys.platform.serial]: keys.platform.publicKey },
+      ...(platformState.mode === 'publicKey' ? {} : { autoCertificates: true as const }),
       baseUrl: ctx.urls.url,
       backupBaseUrl: ctx.urls.backupUrl,
     }),

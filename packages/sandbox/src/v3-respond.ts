@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { unixSeconds } from './clock.js'
 import type { AppEnv, SandboxContext } from './context.js'
+import { replySigner } from './platform.js'
 import { hexUpper } from './random.js'
 import { type SignatureTamper, signedReplyHeaders } from './v3-reply.js'
 
@@ -63,12 +64,7 @@ export function v3Signed(ctx: SandboxContext, status: number, body?: unknown): R
   const skew = ctx.faults.draw('clockSkewSeconds') ?? 0
   const timestamp = unixSeconds(ctx.clock.now()) + Math.trunc(skew)
   const headers: Record<string, string> = {
-    ...signedReplyHeaders(
-      text,
-      timestamp,
-      { serial: ctx.keys.platform.serial, privateKey: ctx.keys.platformPrivateKey },
-      tamper,
-    ),
+    ...signedReplyHeaders(text, timestamp, replySigner(ctx.keys, ctx.platform), tamper),
     'Request-ID': newRequestId(),
   }
   if (text !== '') headers['Content-Type'] = 'application/json; charset=utf-8'

@@ -78,14 +78,14 @@ export function createNotifications(config: Config, hmacKey: () => Promise<Crypt
           'apiv3Key',
           'notifications.parse needs the APIv3 key (32 characters)',
         )
-      if (config.certs.size === 0)
+      if (!config.keys.configured)
         throw new WechatpayValidationError(
           'certs',
-          'notifications.parse needs the platform keys that sign notifications',
+          'notifications.parse needs the platform keys that sign notifications (certs or autoCertificates)',
         )
       if (!request || typeof request !== 'object')
         throw new WechatpayValidationError('request', 'must be { headers, body }')
-      return parseNotification({ certs: config.certs, apiv3Key }, request)
+      return parseNotification({ certs: config.keys, apiv3Key }, request)
     },
     async parseV2(body: NotificationBody): Promise<V2Notification> {
       if (!config.secret)

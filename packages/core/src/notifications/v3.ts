@@ -1,7 +1,7 @@
 import { aesGcmDecrypt } from '../crypto/aes-gcm'
 import { fromBase64, utf8 } from '../encoding'
 import { WechatpaySignatureError } from '../errors'
-import { verifyReply } from '../v3/verify'
+import { type KeyResolver, verifyReply } from '../v3/verify'
 import { readBody, readHeaders } from './input'
 import type { NotificationRequest, WechatpayNotification } from './types'
 
@@ -13,8 +13,8 @@ const RESOURCE_TYPE = 'encrypt-resource'
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 
 export interface V3Keys {
-  /** Serial → platform key (the same map replies are verified with). */
-  certs: ReadonlyMap<string, Promise<CryptoKey>>
+  /** Serial → platform key: the client's key store, which replies are verified with too. */
+  certs: ReadonlyMap<string, Promise<CryptoKey>> | KeyResolver
   /** The APIv3 key, imported for AES-256-GCM. */
   apiv3Key: () => Promise<CryptoKey>
 }

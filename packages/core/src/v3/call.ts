@@ -1,5 +1,6 @@
 import { type Bytes, utf8, utf8Decoder } from '../encoding'
 import { apiErrorOf, WechatpayApiError, WechatpayValidationError } from '../errors'
+import { encryptSensitive, stringifyJson } from '../keys/sensitive'
 import type { Config } from '../options'
 import type { TransportResponse } from '../transport/types'
 import type { WechatpayResponse } from '../types/call'
@@ -24,23 +25,25 @@ export async function prepareV3(
     xml: unknown
   },
 ): Promise<Bytes | undefined> {
-  const { serial, privateKey, platformSerial } = config
+  const { serial, privateKey, keys } = config
   if (!serial)
     throw new WechatpayValidationError('serial', 'APIv3 calls need the merchant certificate serial')
   if (!privateKey)
     throw new WechatpayValidationError('privateKey', 'APIv3 calls need the merchant private key')
-  if (config.certs.size === 0 || !platformSerial) {
+  if (!keys.configured) {
     throw new WechatpayValidationError(
       'certs',
-      'APIv3 calls need at least one platform key to verify replies',
+      'APIv3 calls need at least one platform key to verify replies (or autoCertificates)',
     )
   }
   if (request.xml !== undefined)
     throw new WechatpayValidationError('xml', 'is for v2/ paths; APIv3 takes `json`')
   let text = ''
+  let serialised: ReturnType<typeof stringifyJson> | undefined
   if (request.json !== undefined) {
     try {
-      text = JSON.stringify(request.json)
+      serialised = stringifyJson(request.json)
+      text = serialised.text
     } catch (err) {
       throw new WechatpayValidationError('json', `cannot be serialised: ${(err as Error).message}`)
     }
@@ -48,10 +51,16 @@ export async function prepareV3(
   }
   // A key Web Crypto refused rejects with a WechatpayValidationError naming it (options.ts):
   // thrown here, before any I/O, rather than as a signature error on every reply.
-  const [key] = await Promise.all([privateKey, ...config.certs.values()])
+  const [key] = await Promise.all([privateKey, keys.ready()])
   const { headers } = request
   headers.accept ??= 'application/json'
-  headers['wechatpay-serial'] ??= platformSerial
+  // sensitive() fields: encrypted before signing (the signed body holds the ciphertexts), and
+  // Wechatpay-Serial names the key they were encrypted with.
+  if (serialised?.markers.length) text = await encryptSensitive(serialised, keys, headers)
+  if (headers['wechatpay-serial'] === undefined) {
+    const platformSerial = await keys.headerSerial()
+    if (platformSerial) headers['wechatpay-serial'] = platformSerial
+  }
   if (text) headers['content-type'] = 'application/json'
   headers.authorization = await authorization({
     key,
@@ -90,7 +99,7 @@ export async function decodeV3(
 ): Promise<WechatpayResponse<unknown>> {
   const { status, headers, body } = reply
   if (status < 200 || status > 299) throw apiErrorOf(reply)
-  await verifyReply({ status, headers, body, keys: config.certs })
+  await verifyReply({ status, headers, body, keys: config.keys })
   if (body.length === 0) return { status, headers, data: undefined }
   const text = utf8Decoder.decode(body)
   if (isDownloadPath(path)) return { status, headers, data: text }

@@ -5,6 +5,11 @@ import { WechatpaySignatureError } from '../errors'
 /** Replies whose timestamp is this far (or farther) from now, in either direction, are refused. */
 export const MAX_SKEW_SECONDS = 300
 
+/** Finds the key of a serial, possibly asynchronously (the key store refreshes on an unknown serial). */
+export interface KeyResolver {
+  resolve(serial: string): Promise<CryptoKey | undefined>
+}
+
 export interface VerifyInput {
   /** The reply's HTTP status; none for a notification. */
   status?: number
@@ -12,8 +17,8 @@ export interface VerifyInput {
   subject?: 'reply' | 'notification'
   headers: Record<string, string>
   body: Bytes
-  /** Serial → imported platform key. */
-  keys: ReadonlyMap<string, Promise<CryptoKey>>
+  /** Serial → imported platform key: a map, or the client's key store (which may download on a miss). */
+  keys: ReadonlyMap<string, Promise<CryptoKey>> | KeyResolver
   /** Current time in ms. */
   now?: number
 }
@@ -48,8 +53,12 @@ export async function verifyReply(input: VerifyInput): Promise<void> {
   // Whole seconds, as the official SDKs compare: a reply stamped 300 s away is refused.
   const skew = Math.abs(Math.floor((input.now ?? Date.now()) / 1000) - Number(timestamp))
   if (!(skew < MAX_SKEW_SECONDS)) throw fail(`Wechatpay-Timestamp is ${Math.round(skew)} s away from now`)
-  const key = input.keys.get(serial)
-  if (!key) throw fail(`Wechatpay-Serial ${JSON.stringify(serial)} is not among the configured certs`)
+  const { keys } = input
+  const key = 'resolve' in keys ? await keys.resolve(serial) : keys.get(serial)
+  if (!key)
+    throw fail(
+      `Wechatpay-Serial ${JSON.stringify(serial)} is not among the configured certs or downloaded certificates`,
+    )
   if (signature.startsWith('WECHATPAY/SIGNTEST/'))
     throw fail(`${subject} carries a WECHATPAY/SIGNTEST/ probe signature`)
   const signatureBytes = fromBase64(signature)

@@ -1,0 +1,147 @@
+import { aesGcmDecrypt } from '../crypto/aes-gcm'
+import { importRsaKey } from '../crypto/keys'
+import { PemError, parsePublicKey } from '../crypto/pem'
+import { normalizeSerial } from '../crypto/x509'
+import { fromBase64, utf8, utf8Decoder } from '../encoding'
+import { apiErrorOf, WechatpaySignatureError, WechatpayValidationError } from '../errors'
+import type { Config } from '../options'
+import { exchange } from '../transport/exchange'
+import type { Transport } from '../transport/types'
+import { authorization } from '../v3/authorization'
+import { verifyReply } from '../v3/verify'
+import { VERSION } from '../version'
+import type { DownloadResult, KeyStore, PlatformKey } from './key-store'
+
+/** The certificates reply is small (a few PEMs); anything near this is not one. */
+const MAX_CERTIFICATES_BYTES = 1024 * 1024
+const ALGORITHM = 'AEAD_AES_256_GCM'
+
+export interface DownloadDeps {
+  config: Config
+  transport: Transport
+  store: KeyStore
+  /** The APIv3 key, imported for AES-256-GCM (shared with notifications). */
+  apiv3Key: () => Promise<CryptoKey>
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * `GET /v3/certificates`, trusted only as the official CertificateDownloader does it: each
+ * certificate decrypts with the APIv3 key (AES-256-GCM, AAD `certificate`), is the certificate of
+ * the `serial_no` it is listed under, is valid now, and the reply's signature verifies with the
+ * decrypted certificate its `Wechatpay-Serial` names (or a key already trusted). Anything else
+ * refuses the whole reply with a `WechatpaySignatureError`; nothing of it is kept.
+ *
+ * A 404 `RESOURCE_NOT_EXISTS` (a merchant in public-key mode) is "no certificates" when a public
+ * key is configured, and the API error otherwise.
+ */
+export async function downloadCertificates(deps: DownloadDeps): Promise<DownloadResult> {
+  const { config, transport, store } = deps
+  const { serial, privateKey } = config
+  // Checked at construction with autoCertificates; kept here for the types.
+  if (!serial || !privateKey)
+    throw new WechatpayValidationError('autoCertificates', 'needs serial and privateKey to sign the download')
+  const pathAndQuery = `${config.baseUrl.pathname}v3/certificates`
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'user-agent': `wxpay/${VERSION}`,
+    authorization: await authorization({
+      key: await privateKey,
+      mchid: config.mchid,
+      serial,
+      method: 'GET',
+      pathAndQuery,
+      body: '',
+    }),
+  }
+  const reply = await exchange(transport, config, {
+    method: 'GET',
+    pathAndQuery,
+    headers,
+    body: undefined,
+    timeout: config.timeout,
+    signal: undefined,
+    maxBytes: MAX_CERTIFICATES_BYTES,
+  })
+  const { status, body } = reply
+  if (status < 200 || status > 299) {
+    const error = apiErrorOf(reply)
+    if (status === 404 && error.code === 'RESOURCE_NOT_EXISTS' && store.publicKey) return 'none'
+    throw error
+  }
+  const requestId = reply.headers['request-id']
+  const fail = (message: string) =>
+    new WechatpaySignatureError(`platform certificates refused: ${message}`, { status, requestId })
+
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(utf8Decoder.decode(body))
+  } catch {
+    throw fail('the reply is not JSON')
+  }
+  const data = isObject(parsed) ? parsed.data : undefined
+  if (!Array.isArray(data)) throw fail('the reply has no data array')
+
+  const aes = await deps.apiv3Key()
+  const now = Date.now()
+  const found: PlatformKey[] = []
+  for (const [index, item] of data.entries()) {
+    const where = `data[${index}]`
+    if (!isObject(item) || typeof item.serial_no !== 'string' || !isObject(item.encrypt_certificate))
+      throw fail(`${where} is not { serial_no, encrypt_certificate }`)
+    const { algorithm, nonce, associated_data, ciphertext } = item.encrypt_certificate
+    if (algorithm !== ALGORITHM) throw fail(`${where}.encrypt_certificate.algorithm is not ${ALGORITHM}`)
+    if (typeof nonce !== 'string' || typeof ciphertext !== 'string')
+      throw fail(`${where}.encrypt_certificate has no nonce or ciphertext`)
+    if (associated_data !== undefined && typeof associated_data !== 'string')
+      throw fail(`${where}.encrypt_certificate.associated_data is not a string`)
+    const sealed = fromBase64(ciphertext)
+    const plain =
+      sealed && (await aesGcmDecrypt(aes, utf8.encode(nonce), sealed, utf8.encode(associated_data ?? '')))
+    if (!plain)
+      throw fail(`${where} does not decrypt with the APIv3 key (wrong apiv3Key, or not from WeChat Pay)`)
+    let material: ReturnType<typeof parsePublicKey>
+    try {
+      material = parsePublicKey(utf8Decoder.decode(plain))
+    } catch (err) {
+      if (err instanceof PemError) throw fail(`${where} ${err.message}`)
+      throw err
+    }
+    const certificate = material.certificate
+    if (!certificate) throw fail(`${where} is not an X.509 certificate`)
+    if (certificate.serial !== normalizeSerial(item.serial_no))
+      throw fail(
+        `${where} is listed as ${item.serial_no} but is the certificate with serial ${certificate.serial}`,
+      )
+    const notBefore = certificate.notBefore.getTime()
+    const notAfter = certificate.notAfter.getTime()
+    // An expired or not-yet-valid certificate is not trusted (nor refused as a forgery).
+    if (notBefore > now || notAfter < now) continue
+    const verify = importRsaKey(material)
+    verify.catch(() => {}) // a refused import fails verification; it must not go unhandled
+    found.push({
+      serial: certificate.serial,
+      kind: 'certificate',
+      notBefore,
+      notAfter,
+      bits: material.bits,
+      verify,
+      spki: material.der,
+    })
+  }
+  // The bootstrap rule: the reply is checked with the certificate it names among those it just
+  // delivered, or with a key the client already trusts (a migration signs with the public key).
+  const candidates = new Map(found.map((key) => [key.serial, key]))
+  await verifyReply({
+    status,
+    headers: reply.headers,
+    body,
+    keys: {
+      resolve: async (name: string) => (candidates.get(normalizeSerial(name)) ?? store.lookup(name))?.verify,
+    },
+  })
+  return found
+}

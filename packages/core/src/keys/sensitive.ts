@@ -1,0 +1,142 @@
+import { oaepDecrypt, oaepEncrypt, oaepMaxBytes } from '../crypto/oaep'
+import { normalizeSerial } from '../crypto/x509'
+import { fromBase64, toBase64, utf8 } from '../encoding'
+import { WechatpayValidationError } from '../errors'
+import type { KeyStore } from './key-store'
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom')
+/** What a marker shows everywhere but in the encrypted request body. */
+const REDACTED = '[wxpay sensitive]'
+
+/** Plaintexts live here, keyed by their marker: nothing on the marker itself holds them. */
+const plaintexts = new WeakMap<Sensitive, string>()
+
+/** The markers met by the `JSON.stringify` running right now (it is synchronous: no interleaving). */
+let collecting: { token: string; markers: Sensitive[] } | undefined
+
+/**
+ * A value to send RSA-OAEP encrypted (`wxpay.sensitive('张三')`). It shows as `[wxpay sensitive]`
+ * through `String`, template literals, `JSON.stringify`, `util.inspect` and error messages; only
+ * the request body of the call it is sent with carries it, encrypted.
+ */
+export class Sensitive {
+  constructor(value: string) {
+    plaintexts.set(this, value)
+  }
+
+  toJSON(): string {
+    if (!collecting) return REDACTED
+    collecting.markers.push(this)
+    return `${collecting.token}${collecting.markers.length - 1}`
+  }
+
+  toString(): string {
+    return REDACTED
+  }
+
+  [Symbol.toPrimitive](): string {
+    return REDACTED
+  }
+
+  [INSPECT](): string {
+    return REDACTED
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Sensitive'
+  }
+}
+
+/** `wxpay.sensitive(value)`: checks the value now, before any I/O. */
+export function sensitive(value: string): Sensitive {
+  if (typeof value !== 'string')
+    throw new WechatpayValidationError(
+      'sensitive',
+      `takes a string, not ${value === null ? 'null' : typeof value}`,
+    )
+  return new Sensitive(value)
+}
+
+function randomToken(): string {
+  const bytes = new Uint8Array(16)
+  globalThis.crypto.getRandomValues(bytes)
+  let hex = ''
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0')
+  return `wxpay-sensitive-${hex}-`
+}
+
+/**
+ * `JSON.stringify(json)`, noting the sensitive markers it meets: each one is written as a unique
+ * placeholder string, which {@link encryptSensitive} replaces with its ciphertext.
+ */
+export function stringifyJson(json: unknown): { text: string; token: string; markers: Sensitive[] } {
+  const state = { token: randomToken(), markers: [] as Sensitive[] }
+  collecting = state
+  try {
+    return { text: JSON.stringify(json), ...state }
+  } finally {
+    collecting = undefined
+  }
+}
+
+/**
+ * Encrypts every marker of `text` with the one platform key of the store (the public key when
+ * configured, else the newest valid certificate) and sets `Wechatpay-Serial` to that key's serial.
+ * A `Wechatpay-Serial` set by the caller must name that key: WeChat Pay decrypts with the key it
+ * names.
+ */
+export async function encryptSensitive(
+  serialised: { text: string; token: string; markers: Sensitive[] },
+  store: KeyStore,
+  headers: Record<string, string>,
+): Promise<string> {
+  const { text, token, markers } = serialised
+  const { key, encrypt } = await store.encryptionKey()
+  const given = headers['wechatpay-serial']
+  if (given !== undefined && normalizeSerial(given.trim()) !== key.serial)
+    throw new WechatpayValidationError(
+      'headers.Wechatpay-Serial',
+      `names ${given}, but sensitive() fields are encrypted with ${key.serial}; leave the header to the SDK`,
+    )
+  const max = oaepMaxBytes(key.bits)
+  const plains = markers.map((marker, index) => {
+    const bytes = utf8.encode(plaintexts.get(marker) ?? '')
+    if (bytes.length > max)
+      throw new WechatpayValidationError(
+        'sensitive',
+        `value number ${index + 1} is ${bytes.length} bytes in UTF-8; RSA-OAEP with this key takes at most ${max}`,
+      )
+    return bytes
+  })
+  const cryptoKey = await encrypt
+  const ciphertexts = await Promise.all(
+    plains.map(async (bytes) => toBase64(await oaepEncrypt(cryptoKey, bytes))),
+  )
+  headers['wechatpay-serial'] = key.serial
+  // The placeholders are JSON strings the serialiser wrote as they are; base64 needs no escaping.
+  const pattern = new RegExp(`"${token}(\\d+)"`, 'g')
+  return text.replace(pattern, (_, index: string) => `"${ciphertexts[Number(index)]}"`)
+}
+
+/**
+ * `wxpay.decrypt(ciphertext)`: a reply field WeChat Pay encrypted for the merchant (RSA-OAEP SHA-1
+ * with the merchant API certificate's key), decrypted with the merchant private key.
+ */
+export async function decryptField(
+  decryptionKey: (() => Promise<CryptoKey>) | undefined,
+  ciphertext: string,
+): Promise<string> {
+  if (!decryptionKey)
+    throw new WechatpayValidationError('privateKey', 'decrypt() needs the merchant private key')
+  if (typeof ciphertext !== 'string' || ciphertext === '')
+    throw new WechatpayValidationError('ciphertext', 'must be the base64 string of an encrypted field')
+  const data = fromBase64(ciphertext)
+  if (!data) throw new WechatpayValidationError('ciphertext', 'is not base64')
+  const plain = await oaepDecrypt(await decryptionKey(), data)
+  if (!plain)
+    throw new WechatpayValidationError(
+      'ciphertext',
+      'does not decrypt with the merchant private key (RSA-OAEP SHA-1): encrypted for another key?',
+    )
+  return new TextDecoder('utf-8', { fatal: false }).decode(plain)
+}
