@@ -35,14 +35,20 @@ export class WechatpayValidationError extends WechatpayError {
   }
 }
 
-/** A reply (or notification) whose signature could not be verified. Fails closed. */
+/**
+ * A reply (or notification) whose signature could not be verified (`SIGNATURE_INVALID`), or a
+ * downloaded file whose digest does not match (`DIGEST_MISMATCH`). Fails closed.
+ */
 export class WechatpaySignatureError extends WechatpayError {
   override name = 'WechatpaySignatureError'
   readonly status: number | undefined
   readonly requestId: string | undefined
 
-  constructor(message: string, fields: { status?: number; requestId?: string | undefined } = {}) {
-    super('SIGNATURE_INVALID', message)
+  constructor(
+    message: string,
+    fields: { status?: number; requestId?: string | undefined; code?: 'SIGNATURE_INVALID' | 'DIGEST_MISMATCH' } = {},
+  ) {
+    super(fields.code ?? 'SIGNATURE_INVALID', message)
     this.status = fields.status
     this.requestId = fields.requestId
   }

@@ -1,0 +1,259 @@
+import { sha1 } from '@noble/hashes/legacy'
+import { sha256 } from '@noble/hashes/sha2'
+import { type Bytes, concatBytes, timingSafeEqual } from './encoding'
+import {
+  apiErrorOf,
+  oversizedReplyError,
+  WechatpaySignatureError,
+  WechatpayTransportError,
+  WechatpayValidationError,
+} from './errors'
+import type { Config } from './options'
+import type { Context } from './request'
+import { exchange } from './transport/exchange'
+import type { Transport, TransportResponse } from './transport/types'
+import { prepareV3 } from './v3/call'
+
+/** A bill read into memory larger than this is refused: use `download.stream`. */
+export const MAX_DOWNLOAD_BYTES = 256 * 1024 * 1024
+
+/** What `v3/bill/tradebill` and `v3/bill/fundflowbill` answer, besides `download_url`. */
+export interface DownloadOptions {
+  /** `SHA1` (what WeChat Pay sends) or `SHA256`; case-insensitive. */
+  hash_type: string
+  /** Hex digest of the uncompressed file; compared case-insensitively. */
+  hash_value: string
+  /** Cancels the download (until the reply's headers are in, for `stream`). */
+  signal?: AbortSignal
+  /** Milliseconds (until the whole file is in; until the headers are in, for `stream`). Default the client's. */
+  timeout?: number
+}
+
+/**
+ * `wxpay.download(download_url, { hash_type, hash_value })`: the file a bill endpoint points to,
+ * fetched with a signed GET (the signature covers that URL's path and query), decompressed when it
+ * is gzip, and checked against the digest before it is returned. WeChat Pay does not sign these
+ * replies: the digest from the (verified) bill reply is what makes the file trustworthy.
+ */
+export interface Download {
+  (url: string, options: DownloadOptions): Promise<Uint8Array>
+  /**
+   * The same, as a stream for files larger than memory: the bytes flow as they arrive, and the
+   * stream errors at its end, with a `WechatpaySignatureError` of code `DIGEST_MISMATCH`, when the
+   * digest does not match. Do not act on the data before the stream has ended without an error.
+   */
+  stream(url: string, options: DownloadOptions): Promise<ReadableStream<Uint8Array>>
+}
+
+type HashType = 'SHA1' | 'SHA256'
+interface Checked {
+  pathAndQuery: string
+  hashType: HashType
+  hashValue: string
+}
+
+/** Everything is checked before any I/O: the URL's origin, the digest's type and shape. */
+function check(config: Config, url: unknown, options: DownloadOptions | undefined): Checked {
+  if (typeof url !== 'string' || url === '') throw new WechatpayValidationError('url', 'must be the download_url')
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new WechatpayValidationError('url', 'is not an absolute URL')
+  }
+  const origins = [config.baseUrl, config.backupBaseUrl].filter((u): u is URL => u !== undefined)
+  // A download is signed: never hand a signed request (nor trust a file) from a host the client was
+  // not configured for, whatever a reply says.
+  if (!origins.some((base) => base.origin === parsed.origin) || parsed.username || parsed.password)
+    throw new WechatpayValidationError(
+      'url',
+      `its origin ${parsed.origin} is not the configured baseUrl${config.backupBaseUrl ? ' or backupBaseUrl' : ''} (${origins.map((u) => u.origin).join(', ')})`,
+    )
+  if (!parsed.pathname.startsWith(config.baseUrl.pathname))
+    throw new WechatpayValidationError('url', `its path is not under the baseUrl path ${config.baseUrl.pathname}`)
+  if (!options || typeof options !== 'object')
+    throw new WechatpayValidationError('options', 'must be { hash_type, hash_value } from the bill reply')
+  const hashType = typeof options.hash_type === 'string' ? options.hash_type.toUpperCase() : undefined
+  if (hashType !== 'SHA1' && hashType !== 'SHA256')
+    throw new WechatpayValidationError('hash_type', 'must be SHA1 or SHA256')
+  const length = hashType === 'SHA1' ? 40 : 64
+  if (typeof options.hash_value !== 'string' || !new RegExp(`^[0-9A-Fa-f]{${length}}$`).test(options.hash_value))
+    throw new WechatpayValidationError('hash_value', `must be ${length} hex digits (${hashType})`)
+  return { pathAndQuery: parsed.pathname + parsed.search, hashType, hashValue: options.hash_value.toLowerCase() }
+}
+
+function hex(bytes: Uint8Array): string {
+  let out = ''
+  for (const byte of bytes) out += byte.toString(16).padStart(2, '0')
+  return out
+}
+
+function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b
+}
+
+/**
+ * Gunzips a gzip file (by its magic bytes: what `tar_type=GZIP` returns; a CSV bill never starts
+ * with them), passes anything else through.
+ */
+async function uncompressed(source: ReadableStream<Uint8Array>): Promise<ReadableStream<Uint8Array>> {
+  const reader = source.getReader()
+  const head: Uint8Array[] = []
+  let headLength = 0
+  let done = false
+  while (headLength < 2) {
+    const next = await reader.read()
+    if (next.done) {
+      done = true
+      break
+    }
+    head.push(next.value)
+    headLength += next.value.length
+  }
+  const joined = concatBytes(...head)
+  const replay = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (joined.length) controller.enqueue(joined)
+      if (done) controller.close()
+    },
+    async pull(controller) {
+      const next = await reader.read()
+      if (next.done) controller.close()
+      else controller.enqueue(next.value)
+    },
+    cancel(reason) {
+      return reader.cancel(reason)
+    },
+  })
+  return isGzip(joined)
+    ? replay.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
+    : replay
+}
+
+/** Hashes what flows through; at the end, a digest other than `expected` errors the stream. */
+export function digestCheck(hashType: HashType, expected: string, requestId?: string): TransformStream<Uint8Array, Uint8Array> {
+  const hash = hashType === 'SHA1' ? sha1.create() : sha256.create()
+  return new TransformStream({
+    transform(chunk, controller) {
+      hash.update(chunk)
+      controller.enqueue(chunk)
+    },
+    flush() {
+      const actual = hex(hash.digest())
+      if (!timingSafeEqual(actual, expected))
+        throw new WechatpaySignatureError(`the downloaded file's ${hashType} digest does not match hash_value`, {
+          code: 'DIGEST_MISMATCH',
+          requestId,
+        })
+    },
+  })
+}
+
+async function collect(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Bytes> {
+  const parts: Uint8Array[] = []
+  let length = 0
+  const reader = stream.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    length += value.length
+    if (length > maxBytes) {
+      await reader.cancel().catch(() => {})
+      throw new WechatpayValidationError('url', `the file is larger than ${maxBytes} bytes uncompressed: use download.stream`)
+    }
+    parts.push(value)
+  }
+  return concatBytes(...parts)
+}
+
+async function signed(config: Config, pathAndQuery: string): Promise<Record<string, string>> {
+  const headers: Record<string, string> = { accept: '*/*' }
+  await prepareV3(config, { method: 'GET', pathAndQuery, headers, json: undefined, xml: undefined })
+  return headers
+}
+
+function timeoutOf(config: Config, options: DownloadOptions): number {
+  const timeout = options.timeout ?? config.timeout
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0)
+    throw new WechatpayValidationError('timeout', 'must be a positive number of milliseconds')
+  return timeout
+}
+
+/** A transport over `fetch` that hands back the reply's body stream unread (2xx) through `capture`. */
+function streamingTransport(fetchImpl: typeof fetch, capture: (body: ReadableStream<Uint8Array>) => void): Transport {
+  return async (request) => {
+    let response: Response
+    try {
+      response = await fetchImpl(request.url, {
+        method: request.method,
+        headers: request.headers,
+        signal: request.signal,
+        redirect: 'manual',
+      })
+    } catch (err) {
+      if (request.signal.aborted) throw err
+      throw new WechatpayTransportError('CONNECTION', `could not reach ${new URL(request.url).host}`, {
+        cause: err,
+        retryable: true,
+      })
+    }
+    const headers: Record<string, string> = {}
+    response.headers.forEach((value, name) => {
+      headers[name] = value
+    })
+    const { status } = response
+    if (status >= 200 && status <= 299) {
+      capture(response.body ?? new Blob([]).stream())
+      return { status, headers, body: new Uint8Array() }
+    }
+    const body = new Uint8Array(await response.arrayBuffer())
+    return { status, headers, body: body.slice(0, 64 * 1024) }
+  }
+}
+
+/** The `download` member of a client. */
+export function createDownload(context: Context): Download {
+  const { config } = context
+  const download = async (url: string, options: DownloadOptions): Promise<Uint8Array> => {
+    const { pathAndQuery, hashType, hashValue } = check(config, url, options)
+    const timeout = timeoutOf(config, options)
+    const headers = await signed(config, pathAndQuery)
+    let reply: TransportResponse
+    try {
+      reply = await exchange(context.transport, config, {
+        method: 'GET',
+        pathAndQuery,
+        headers,
+        body: undefined,
+        timeout,
+        signal: options.signal,
+        maxBytes: MAX_DOWNLOAD_BYTES,
+      })
+    } catch (err) {
+      throw oversizedReplyError(err)
+    }
+    if (reply.status < 200 || reply.status > 299) throw apiErrorOf(reply)
+    const source = new Blob([reply.body]).stream()
+    const checked = (await uncompressed(source)).pipeThrough(
+      digestCheck(hashType, hashValue, reply.headers['request-id']),
+    )
+    return collect(checked, MAX_DOWNLOAD_BYTES)
+  }
+  download.stream = async (url: string, options: DownloadOptions): Promise<ReadableStream<Uint8Array>> => {
+    const { pathAndQuery, hashType, hashValue } = check(config, url, options)
+    const timeout = timeoutOf(config, options)
+    const headers = await signed(config, pathAndQuery)
+    let body: ReadableStream<Uint8Array> | undefined
+    const fetchImpl = config.fetch ?? globalThis.fetch
+    const reply = await exchange(
+      streamingTransport(fetchImpl, (b) => {
+        body = b
+      }),
+      config,
+      { method: 'GET', pathAndQuery, headers, body: undefined, timeout, signal: options.signal, maxBytes: 0 },
+    )
+    if (reply.status < 200 || reply.status > 299 || !body) throw apiErrorOf(reply)
+    return (await uncompressed(body)).pipeThrough(digestCheck(hashType, hashValue, reply.headers['request-id']))
+  }
+  return download
+}
