@@ -102,7 +102,7 @@ function typeOf(schema, mode, indent, hint = '') {
       return 'string'
     case 'integer':
     case 'number':
-      if (schema.enum && schema.enum.every((v) => typeof v === 'string')) return openEnum(schema.enum)
+      if (schema.enum?.every((v) => typeof v === 'string')) return openEnum(schema.enum)
       if (xml) return 'string'
       return mode === 'xmlRequest' ? 'number | string' : 'number'
     case 'boolean':
@@ -300,9 +300,10 @@ for (const [area, list] of [...areas].sort((a, b) => cmp(a[0], b[0]))) {
 
 {
   let text = `${HEADER}`
-  for (const { name, file } of interfaces) text += `import type { ${name} } from './${file.replace(/\.d\.ts$/, '')}'\n`
+  for (const { name, file } of interfaces)
+    text += `import type { ${name} } from './${file.replace(/\.d\.ts$/, '')}'\n`
   text +=
-    '\n/** Every endpoint of the catalogue, keyed by path template (and, for the catalogue\'s URI quirks, by its `chain` form). */\n'
+    "\n/** Every endpoint of the catalogue, keyed by path template (and, for the catalogue's URI quirks, by its `chain` form). */\n"
   text += `export interface CatalogueEndpoints\n  extends ${interfaces.map((i) => i.name).join(',\n    ')} {}\n`
   files.set(join(OUT, 'index.d.ts'), text)
 }
@@ -336,7 +337,9 @@ function pattern(templates) {
   const downloads = endpoints.filter((e) => e.kind === 'download')
   const uploads = endpoints.filter((e) => e.kind === 'upload')
   const certs = endpoints.filter((e) => e.apiCert)
-  const hosts = endpoints.filter((e) => e.host && e.host !== DEFAULT_HOST).map((e) => [e.path, e.host])
+  const hosts = endpoints
+    .filter((e) => e.host && e.host !== DEFAULT_HOST)
+    .map((e) => [e.path, e.host])
     .filter(([p], i, all) => all.findIndex(([q]) => q === p) === i)
   const quirks = []
   for (const e of endpoints.filter((x) => x.chain)) {
@@ -451,8 +454,14 @@ function requestSchema(e) {
   add('query', e.query)
   if (e.protocol === 'v2' && e.xml) {
     const skip = new Set([...V2_SDK_FIELDS, 'sign_type'])
-    const props = Object.fromEntries(Object.entries(e.xml.properties ?? {}).filter(([n]) => !V2_SDK_FIELDS.has(n)))
-    add('xml', { type: 'object', properties: props, required: (e.xml.required ?? []).filter((r) => !skip.has(r)) })
+    const props = Object.fromEntries(
+      Object.entries(e.xml.properties ?? {}).filter(([n]) => !V2_SDK_FIELDS.has(n)),
+    )
+    add('xml', {
+      type: 'object',
+      properties: props,
+      required: (e.xml.required ?? []).filter((r) => !skip.has(r)),
+    })
   } else add('json', e.json)
   add('media', e.formData)
   return { type: 'object', properties, required }
@@ -470,12 +479,14 @@ function sampleTests() {
   )
   const picked = []
   const pool = [...eligible]
-  while (picked.length < SAMPLE_SIZE && pool.length) picked.push(pool.splice(Math.floor(random() * pool.length), 1)[0])
+  while (picked.length < SAMPLE_SIZE && pool.length)
+    picked.push(pool.splice(Math.floor(random() * pool.length), 1)[0])
   picked.sort((a, b) => cmp(a.path, b.path) || cmp(a.method, b.method))
   let text = HEADER
   text += `// Type tests for ${picked.length} endpoints drawn with seed ${SAMPLE_SEED} from the ${eligible.length} that have a required\n`
   text += '// request field: a minimal correct call compiles in all three styles; the same call missing a\n'
-  text += '// required field, or with a value of the wrong type, does not; a required reply field has its type.\n'
+  text +=
+    '// required field, or with a value of the wrong type, does not; a required reply field has its type.\n'
   text += "import { describe, expectTypeOf, test } from 'vitest'\n"
   text += "import type { Wechatpay } from '../../client'\n\n"
   text += 'declare const wxpay: Wechatpay\n\n'
@@ -486,7 +497,9 @@ function sampleTests() {
     const leaves = requiredLeaves(request)
     const [missing] = leaves.splice(Math.floor(random() * leaves.length), 1)
     const scalar = requiredLeaves(request).filter(
-      ([path, s]) => ['string', 'integer', 'number', 'boolean'].includes(s.type) && !(path.length === 1 && variablesOf(e.path).includes(path[0]) && false),
+      ([path, s]) =>
+        ['string', 'integer', 'number', 'boolean'].includes(s.type) &&
+        !(path.length === 1 && variablesOf(e.path).includes(path[0]) && false),
     )
     const wrong = scalar.length ? scalar[Math.floor(random() * scalar.length)] : undefined
     const ok = sampleObject(request, mode)
@@ -510,14 +523,22 @@ function sampleTests() {
       }
     }
     const status = e.status ?? 200
-    const reply = e.response?.type === 'object' && ![202, 204].includes(status) && e.kind !== 'download' ? e.response : undefined
+    const reply =
+      e.response?.type === 'object' && ![202, 204].includes(status) && e.kind !== 'download'
+        ? e.response
+        : undefined
     const field = reply
-      ? (reply.required ?? []).find((r) => ['string', 'integer', 'number', 'boolean'].includes(reply.properties?.[r]?.type))
+      ? (reply.required ?? []).find((r) =>
+          ['string', 'integer', 'number', 'boolean'].includes(reply.properties?.[r]?.type),
+        )
       : undefined
     const call = `${styles[2]}(${ok})`
     if (field) {
       const prop = reply.properties[field]
-      const t = typeOf(prop, e.protocol === 'v2' ? 'xmlReply' : 'reply', 0).replace(/OpenEnum<(.*)>$/, '$1 | (string & {})')
+      const t = typeOf(prop, e.protocol === 'v2' ? 'xmlReply' : 'reply', 0).replace(
+        /OpenEnum<(.*)>$/,
+        '$1 | (string & {})',
+      )
       text += `    expectTypeOf(${call}).resolves.toHaveProperty('data').toHaveProperty(${str(field)}).toEqualTypeOf<${t}>()\n`
     } else if ([202, 204].includes(status)) {
       text += `    expectTypeOf(${call}).resolves.toHaveProperty('data').toEqualTypeOf<undefined>()\n`
@@ -535,7 +556,8 @@ files.set(join(OUT, 'sample.test-d.ts'), sampleTests())
 
 {
   const counts = catalogue.counts
-  let text = '<!-- Generated by pnpm generate from packages/core/catalogue/wechatpay-api.json. Do not edit. -->\n\n'
+  let text =
+    '<!-- Generated by pnpm generate from packages/core/catalogue/wechatpay-api.json. Do not edit. -->\n\n'
   text += '# WeChat Pay endpoints in @wxpay/core\n\n'
   text += `All ${counts.endpoints.toLocaleString('en-US')} endpoints of the catalogue (source: ${catalogue.source}, ${catalogue.license}), `
   text +=
@@ -586,10 +608,14 @@ for (const name of existsSync(OUT) ? readdirSync(OUT) : []) {
 }
 if (CHECK) {
   if (stale.length) {
-    console.error(`pnpm generate would change ${stale.length} file(s):\n  ${stale.join('\n  ')}\nRun pnpm generate.`)
+    console.error(
+      `pnpm generate would change ${stale.length} file(s):\n  ${stale.join('\n  ')}\nRun pnpm generate.`,
+    )
     process.exit(1)
   }
   console.log(`generated endpoint files are up to date (${files.size} files, ${endpoints.length} endpoints)`)
 } else {
-  console.log(`${stale.length} of ${files.size} files written (${endpoints.length} endpoints) → ${relative(root, dirname(DOCS))}, src/endpoints/catalogue`)
+  console.log(
+    `${stale.length} of ${files.size} files written (${endpoints.length} endpoints) → ${relative(root, dirname(DOCS))}, src/endpoints/catalogue`,
+  )
 }

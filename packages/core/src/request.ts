@@ -1,6 +1,7 @@
 import { importHmacKey } from './crypto/keys'
+import { HOSTS, URI_QUIRKS } from './endpoints/catalogue/table'
 import { oversizedReplyError, WechatpayValidationError } from './errors'
-import { type Config, MAX_TIMEOUT } from './options'
+import { type Config, DEFAULT_BASE_URL, MAX_TIMEOUT } from './options'
 import { exchange } from './transport/exchange'
 import type { Transport, TransportResponse } from './transport/types'
 import type { LooseRequestOptions, Verb, WechatpayResponse } from './types/call'
@@ -37,6 +38,17 @@ export function createContext(config: Config, transport: Transport): Context {
       return hmac
     },
   }
+}
+
+/**
+ * Where a call goes: the few endpoints served on another host (`fraud.mch…`, `apihk.mch…` for
+ * `global/v3/customs/*`, `payapp…`) go there, without a backup, when the client uses the default
+ * gateway; a client given its own `baseUrl` (a sandbox, a proxy) sends everything to it.
+ */
+function basesFor(config: Config, template: string): Pick<Config, 'baseUrl' | 'backupBaseUrl'> {
+  const host = HOSTS.get(template)
+  if (!host || config.baseUrl.href !== DEFAULT_BASE_URL) return config
+  return { baseUrl: new URL(`https://${host}/`), backupBaseUrl: undefined }
 }
 
 /** RFC 9110 `token`: what a header name may hold. */
@@ -104,6 +116,8 @@ export async function send(
     throw new WechatpayValidationError('options', 'must be an object')
   if (template === '') throw new WechatpayValidationError('path', 'is empty: chain at least one segment')
   const { config, transport, hmacKey } = context
+  // The catalogue's URI quirks: an upper-case or trailing-slash URI reached by its chain spelling.
+  template = URI_QUIRKS.get(template) ?? template
   const isV2 = template === 'v2' || template.startsWith('v2/')
   const variables: Record<string, unknown> = {}
   for (const key of Object.keys(options)) if (!RESERVED_OPTIONS.has(key)) variables[key] = options[key]
@@ -134,6 +148,7 @@ export async function send(
   }
   const pathAndQuery = `${config.baseUrl.pathname}${path}${query}`
   const request = { method, pathAndQuery, headers, timeout, signal: options.signal }
+  const bases = basesFor(config, template)
 
   if (isV2) {
     const { body, signType } = await prepareV2(config, options.xml, hmacKey)
@@ -141,7 +156,7 @@ export async function send(
     headers.accept ??= 'text/xml, application/xml'
     let reply: TransportResponse
     try {
-      reply = await exchange(transport, config, { ...request, body, maxBytes: MAX_XML_BYTES })
+      reply = await exchange(transport, bases, { ...request, body, maxBytes: MAX_XML_BYTES })
     } catch (err) {
       throw oversizedReplyError(err)
     }
@@ -156,7 +171,7 @@ export async function send(
   })
   let reply: TransportResponse
   try {
-    reply = await exchange(transport, config, { ...request, body, maxBytes: MAX_JSON_BYTES })
+    reply = await exchange(transport, bases, { ...request, body, maxBytes: MAX_JSON_BYTES })
   } catch (err) {
     // A non-2xx reply over the size limit is an API error with its status, like a small one.
     throw oversizedReplyError(err)

@@ -1,6 +1,7 @@
 // The chain's type machinery: how a property path, `chain('…')` or `['…']` reaches a node, and
 // which verbs (typed from `Endpoints`, loose otherwise) that node has.
 import type { Endpoints } from '../endpoints'
+import type { CatalogueEndpoints } from '../endpoints/catalogue'
 import type { LooseRequestOptions, Verb, WechatpayResponse } from './call'
 
 /** A call on a path the SDK has no types for. */
@@ -28,6 +29,23 @@ export interface ChainMethod {
 // ---------------------------------------------------------------------------------------------
 // The chain's types, derived from the Endpoints keys.
 
+/** Every typed path: the catalogue's, the seeds' and an application's own. */
+export type EndpointPath = (keyof Endpoints | keyof CatalogueEndpoints) & string
+
+/**
+ * The verbs of a typed path. `Endpoints` (the seeds, and whatever an application augments it with)
+ * wins over the generated catalogue, so an augmentation may replace an endpoint's types outright.
+ * Looked up one path at a time: nothing is computed for the paths a program does not use.
+ */
+export type EndpointAt<P extends string> = P extends keyof Endpoints
+  ? Endpoints[P]
+  : P extends keyof CatalogueEndpoints
+    ? CatalogueEndpoints[P]
+    : never
+
+/** Segments the chain keeps for itself (the verbs, `chain`): such a child is reached with `chain()` or `['…']`. */
+type Reserved = Verb | 'chain'
+
 type Camel<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S
 
 /** The property names that reach a path segment: `out-trade-no` ← `outTradeNo`; `{x}` ← `_x_`, `$x$`. */
@@ -43,9 +61,12 @@ type Rest<P extends string, H extends string> = P extends `${H}/${infer R}` ? R 
  * the index signature.)
  */
 export type NodeAt<Path extends string, Paths extends string = never> = {
-  [S in Head<Paths> as PropertiesOf<S>]: NodeAt<Path extends '' ? S : `${Path}/${S}`, Rest<Paths, S>>
-} & (Path extends keyof Endpoints
-  ? Endpoints[Path] & LooseVerbs<Exclude<Verb, keyof Endpoints[Path]>>
+  [S in Head<Paths> as S extends Reserved ? never : PropertiesOf<S>]: NodeAt<
+    Path extends '' ? S : `${Path}/${S}`,
+    Rest<Paths, S>
+  >
+} & (Path extends EndpointPath
+  ? EndpointAt<Path> & LooseVerbs<Exclude<Verb, keyof EndpointAt<Path>>>
   : Path extends ''
     ? RootChainMethod
     : LooseVerbs) & { [segment: string]: LooseNode } & (Path extends '' ? unknown : ChainMethod)
@@ -59,11 +80,11 @@ export interface RootChainMethod {
    * await wxpay.chain('v3/pay/transactions/out-trade-no/{out_trade_no}/close').post({ out_trade_no, json: { mchid } })
    * ```
    */
-  chain<P extends keyof Endpoints & string>(path: P): NodeAt<P>
+  chain<P extends EndpointPath>(path: P): NodeAt<P>
   chain(path: string): LooseNode
 }
 
 /** The chain from the client: typed for the paths in {@link Endpoints}, loose for any other. */
-export type EndpointTree = NodeAt<'', keyof Endpoints & string> & {
-  [P in keyof Endpoints & string]: NodeAt<P>
+export type EndpointTree = NodeAt<'', EndpointPath> & {
+  [P in EndpointPath]: NodeAt<P>
 }

@@ -1,4 +1,5 @@
 import { type Bytes, utf8, utf8Decoder } from '../encoding'
+import { DOWNLOADS } from '../endpoints/catalogue/table'
 import { apiErrorOf, WechatpayApiError, WechatpayValidationError } from '../errors'
 import { encryptSensitive, stringifyJson } from '../keys/sensitive'
 import type { Config } from '../options'
@@ -74,16 +75,14 @@ export async function prepareV3(
 }
 
 /**
- * Download endpoints, whose 2xx replies are files rather than JSON: the one place to list them.
- * For now the bill file and merchant-service images (not `…/images/upload`, which answers JSON).
- * WeChat Pay does not sign these replies, and verification is not special-cased for them yet, so
- * they still fail closed; once verified, their body is returned as text.
+ * Whether `path` (as expanded, without the base URL's path or the query) is a download endpoint,
+ * whose 2xx reply is a file rather than JSON: the catalogue's list (`DOWNLOADS`, generated: the bill
+ * file, merchant-service images but not `…/images/upload`, statements, transfer files). WeChat Pay
+ * does not sign these replies, and verification is not special-cased for them yet, so they still
+ * fail closed; once verified, their body is returned as text.
  */
-const DOWNLOAD_PATH = /^v3\/(?:billdownload\/file|merchant-service\/images\/(?!upload$)[^/]+)$/
-
-/** Whether `path` (as expanded, without the base URL's path or the query) is a download endpoint. */
 export function isDownloadPath(path: string): boolean {
-  return DOWNLOAD_PATH.test(path)
+  return DOWNLOADS.test(path)
 }
 
 /**

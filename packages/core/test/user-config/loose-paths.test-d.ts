@@ -5,12 +5,13 @@ import type { LooseNode, Wechatpay } from '../../src/node'
 
 declare const wxpay: Wechatpay
 
-expectTypeOf(wxpay.v3.pay.transactions.native.post).toEqualTypeOf<LooseNode['post']>()
-expectTypeOf(wxpay.v3.certificates.get()).resolves.toHaveProperty('data').toBeUnknown()
-expectTypeOf(wxpay['v3/marketing/favor/users/{openid}/coupons'].get({ openid: 'o' }))
+// (Paths in neither the catalogue nor the seeds.)
+expectTypeOf(wxpay.v3.pay.transactions.unknown.post).toEqualTypeOf<LooseNode['post']>()
+expectTypeOf(wxpay.v3.unknown.get()).resolves.toHaveProperty('data').toBeUnknown()
+expectTypeOf(wxpay['v3/marketing/favor/users/{openid}/unknown'].get({ openid: 'o' }))
   .resolves.toHaveProperty('data')
   .toBeUnknown()
-expectTypeOf(wxpay.v2.pay.orderquery.post({ xml: { out_trade_no: 'T1' } }))
+expectTypeOf(wxpay.v2.pay.unknownquery.post({ xml: { out_trade_no: 'T1' } }))
   .resolves.toHaveProperty('data')
   .toBeUnknown()
 // Typed paths stay typed next to them.
