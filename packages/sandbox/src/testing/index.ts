@@ -9,6 +9,12 @@
  * @packageDocumentation
  */
 export {
+  type CertificateEntry,
+  certificatesBody,
+  createPlatformCertificate,
+  type PlatformCertificate,
+} from './certificates.js'
+export {
   type Answer,
   type Gateway,
   type GatewayOptions,
