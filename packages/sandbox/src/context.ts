@@ -4,6 +4,7 @@ import type { FaultEngine } from './faults.js'
 import type { SandboxKeys } from './keys.js'
 import type { Notifier } from './notify.js'
 import type { PlatformState } from './platform.js'
+import type { RefundRecord, RefundStore } from './refunds.js'
 import type { OrderRecord, OrderStore, RechargeRecord, RechargeStore } from './state.js'
 import type { ProfitsharingReceiver } from './v3-key-routes.js'
 
@@ -34,6 +35,9 @@ export interface SandboxContext {
   clock: SandboxClock
   orders: OrderStore & { map: Map<string, OrderRecord> }
   recharges: RechargeStore & { map: Map<string, RechargeRecord> }
+  refunds: RefundStore & { map: Map<string, RefundRecord> }
+  /** Whether a refund succeeds as soon as it is accepted (else it waits for `sb.refunds.succeed()`). */
+  autoRefund: boolean
   faults: FaultEngine
   requests: RequestLog
   minCloseAgeSeconds: number

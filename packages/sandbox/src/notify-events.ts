@@ -4,6 +4,7 @@ import type { SandboxContext } from './context.js'
 import type { Outgoing } from './notify.js'
 import { type PlatformState, replySigner } from './platform.js'
 import { alnum } from './random.js'
+import { type RefundRecord, type RefundStatus, settleRefund } from './refunds.js'
 import { copyOrder, type OrderRecord, type PayInput, payOrder, type RechargeRecord } from './state.js'
 import { signV3Notification } from './testing/notification.js'
 import { v2Sign } from './v2-sign.js'
@@ -74,14 +75,14 @@ export function transactionSuccess(
     // key order of WeChat's own samples
     resource: {
       mchid: merchant.mchid,
-      appid: merchant.appid,
+      appid: order.appid ?? merchant.appid,
       out_trade_no: order.out_trade_no,
       transaction_id: order.transaction_id,
       trade_type: order.trade_type,
       trade_state: 'SUCCESS',
       trade_state_desc: '支付成功',
       bank_type: 'OTHERS',
-      attach: '',
+      attach: order.attach ?? '',
       success_time: rfc3339Cst(order.success_time ?? ctx.clock.now()),
       payer: { openid: order.payer?.openid },
       amount: { total: order.amount, payer_total: order.amount, currency: 'CNY', payer_currency: 'CNY' },
@@ -173,4 +174,60 @@ export async function payAndNotify(
   const notification = paidNotification(ctx, order)
   if (notification) await ctx.notifier.send(notification)
   return paid
+}
+
+const REFUND_SUMMARY: Record<Exclude<RefundStatus, 'PROCESSING'>, string> = {
+  SUCCESS: '退款成功',
+  ABNORMAL: '退款异常',
+  CLOSED: '退款关闭',
+}
+
+/**
+ * `REFUND.SUCCESS` / `REFUND.ABNORMAL` / `REFUND.CLOSED` for a settled refund, the resource shaped
+ * as docs/protocol-2.md §1.5 (merchant mode), in the key order of WeChat's sample.
+ */
+export function refundSettled(
+  ctx: NotifyContext,
+  refund: RefundRecord & { notify_url: string; status: Exclude<RefundStatus, 'PROCESSING'> },
+): Outgoing {
+  const resource: Record<string, unknown> = {
+    mchid: ctx.keys.merchant.mchid,
+    out_trade_no: refund.out_trade_no,
+    transaction_id: refund.transaction_id,
+    out_refund_no: refund.out_refund_no,
+    refund_id: refund.refund_id,
+    refund_status: refund.status,
+  }
+  if (refund.success_time !== undefined) resource.success_time = rfc3339Cst(refund.success_time)
+  resource.user_received_account = '支付用户零钱'
+  resource.amount = {
+    total: refund.total,
+    refund: refund.refund,
+    payer_total: refund.total,
+    payer_refund: refund.refund,
+  }
+  return v3Outgoing(ctx, {
+    url: refund.notify_url,
+    event_type: `REFUND.${refund.status}`,
+    summary: REFUND_SUMMARY[refund.status],
+    original_type: 'refund',
+    resource,
+  })
+}
+
+/**
+ * `refunds.succeed/abnormal/close()`: the state change happens at once (or throws); the promise
+ * waits for the first delivery attempt of `REFUND.*` when the refund has a `notify_url`.
+ */
+export async function settleAndNotify(
+  ctx: SandboxContext,
+  outRefundNo: string,
+  status: Exclude<RefundStatus, 'PROCESSING'>,
+): Promise<RefundRecord> {
+  const refund = settleRefund(ctx.refunds.map, outRefundNo, status, ctx.clock)
+  const settled = { ...refund }
+  if (refund.notify_url !== undefined) {
+    await ctx.notifier.send(refundSettled(ctx, { ...refund, notify_url: refund.notify_url, status }))
+  }
+  return settled
 }

@@ -9,7 +9,7 @@ import { FaultEngine, type PrimaryMode, type SandboxFaults } from './faults.js'
 import { createKeys, type MerchantCredentials, type PlatformCredentials, type PlatformKeys } from './keys.js'
 import { type KeysFromFile, loadOrCreateKeys } from './keys-file.js'
 import { ANSWER_DEADLINE_MS, type NotificationLog, Notifier } from './notify.js'
-import { payAndNotify } from './notify-events.js'
+import { payAndNotify, settleAndNotify } from './notify-events.js'
 import {
   createPlatformState,
   info,
@@ -19,6 +19,7 @@ import {
   retire,
   rotate,
 } from './platform.js'
+import { createRefundStore, type SandboxRefunds } from './refunds.js'
 import { createOrderStore, createRechargeStore, type RechargeStore, type SandboxOrders } from './state.js'
 import type { ProfitsharingReceiver } from './v3-key-routes.js'
 
@@ -56,6 +57,13 @@ export interface SandboxOptions {
    * is not mistaken for a slow receiver.
    */
   notifyTimeoutMs?: number
+  /**
+   * `true` (default): a refund request is answered `PROCESSING`, as WeChat answers it, and the
+   * refund succeeds right after (the next query says `SUCCESS`; `REFUND.SUCCESS` goes to its
+   * `notify_url`). `false`: it stays `PROCESSING` until `sb.refunds.succeed()` (or `abnormal()`,
+   * `close()`).
+   */
+  autoRefund?: boolean
   /**
    * How the merchant verifies WeChat Pay: `publicKey` (default: the WeChat Pay public key,
    * `/v3/certificates` answers 404 `RESOURCE_NOT_EXISTS`), `certificate` (platform certificates
@@ -98,6 +106,8 @@ export interface Sandbox {
   orders: SandboxOrders
   /** Seed and read recharges. */
   recharges: RechargeStore
+  /** Read refunds; settle the `PROCESSING` ones (`succeed`, `abnormal`, `close`). */
+  refunds: SandboxRefunds
   /** Inject faults. */
   faults: SandboxFaults
   /** Move sandbox time. */
@@ -245,6 +255,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clock,
     orders: createOrderStore(clock),
     recharges: createRechargeStore(clock),
+    refunds: createRefundStore(),
+    autoRefund: options.autoRefund ?? true,
     faults,
     requests: createRequestLog(),
     minCloseAgeSeconds,
@@ -303,6 +315,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       pay: (no, input) => payAndNotify(ctx, no, input),
     },
     recharges: { create: (input) => ctx.recharges.create(input), get: (no) => ctx.recharges.get(no) },
+    refunds: {
+      get: (no) => ctx.refunds.get(no),
+      list: (outTradeNo) => ctx.refunds.list(outTradeNo),
+      succeed: (no) => settleAndNotify(ctx, no, 'SUCCESS'),
+      abnormal: (no) => settleAndNotify(ctx, no, 'ABNORMAL'),
+      close: (no) => settleAndNotify(ctx, no, 'CLOSED'),
+    },
     faults,
     clock,
     requests: ctx.requests,

@@ -3,11 +3,18 @@ import { alnum, digits } from './random.js'
 import { isV2SignType, type V2SignType } from './v2-sign.js'
 
 /** Order states, with WeChat's own names (`trade_state`). */
-export type OrderState = 'NOTPAY' | 'USERPAYING' | 'SUCCESS' | 'CLOSED'
+export type OrderState = 'NOTPAY' | 'USERPAYING' | 'SUCCESS' | 'CLOSED' | 'REFUND' | 'PAYERROR'
 /** Recharge states, with WeChat's own names (`recharge_state`). */
 export type RechargeState = 'RECHARGING' | 'SUCCESS' | 'CLOSED'
 
-export const ORDER_STATES: readonly OrderState[] = ['NOTPAY', 'USERPAYING', 'SUCCESS', 'CLOSED']
+export const ORDER_STATES: readonly OrderState[] = [
+  'NOTPAY',
+  'USERPAYING',
+  'SUCCESS',
+  'CLOSED',
+  'REFUND',
+  'PAYERROR',
+]
 /** `trade_type` values of the orders the sandbox keeps (v3 calls H5 `MWEB`). */
 export type TradeType = 'JSAPI' | 'NATIVE' | 'APP' | 'MWEB'
 export const TRADE_TYPES: readonly TradeType[] = ['JSAPI', 'NATIVE', 'APP', 'MWEB']
@@ -32,8 +39,14 @@ export interface OrderRecord {
   transaction_id?: string
   /** Set when paid. */
   success_time?: number
-  /** Set when paid. */
+  /** Set when paid; a JSAPI order placed through the gateway knows its payer from the start. */
   payer?: { openid: string }
+  /** Set by the place-order routes: what the merchant sent (`appid` defaults to the merchant's). */
+  appid?: string
+  description?: string
+  attach?: string
+  /** Set by the place-order routes: the `prepay_id` they answered (v3 JSAPI/APP, v2 every type). */
+  prepay_id?: string
 }
 
 /** What `orders.create()` takes. */
@@ -216,7 +229,7 @@ export function payOrder(
       `order ${outTradeNo} is ${order.state}: only NOTPAY or USERPAYING can be paid`,
     )
   }
-  const openid = input.openid ?? `o${alnum(27)}`
+  const openid = input.openid ?? order.payer?.openid ?? `o${alnum(27)}`
   nonEmpty(openid, 'openid')
   order.state = 'SUCCESS'
   // WeChat's ids start 4200… (a normal payment); the rest is random

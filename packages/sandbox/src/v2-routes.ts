@@ -52,13 +52,15 @@ function closeOrder(ctx: SandboxContext, outTradeNo: string): Outcome {
   if (!order) return { err_code: 'ORDERNOTEXIST', err_code_des: `Order ${outTradeNo} does not exist` }
   switch (order.state) {
     case 'SUCCESS':
+    case 'REFUND':
       return { err_code: 'ORDERPAID', err_code_des: `Order ${outTradeNo} is paid and cannot be closed` }
     case 'CLOSED':
       return { err_code: 'ORDERCLOSED', err_code_des: `Order ${outTradeNo} is already closed` }
     case 'USERPAYING':
       // v2 has no USERPAYING code for closeorder; SYSTEMERROR means "retry" there (assumption)
       return { err_code: 'SYSTEMERROR', err_code_des: 'The user is paying; query the order, then retry' }
-    case 'NOTPAY': {
+    case 'NOTPAY':
+    case 'PAYERROR': {
       const now = ctx.clock.now()
       if (ctx.minCloseAgeSeconds > 0 && now - order.created_at < ctx.minCloseAgeSeconds * 1000) {
         return {

@@ -79,11 +79,14 @@ export function mountV3Routes(app: Hono<AppEnv>, ctx: SandboxContext): void {
         // closing is re-entrant (docs/protocol.md, "Hosts"): a retried close succeeds again
         return v3Signed(ctx, 204)
       case 'SUCCESS':
+      case 'REFUND':
         // the real code for an already paid order is unverified: ORDER_PAID is an assumption
         return v3Error(400, 'ORDER_PAID', `Order ${outTradeNo} is paid and cannot be closed`)
       case 'USERPAYING':
         return v3Signed(ctx, 202, { code: 'USER_PAYING', message: 'The user is paying; retry later' })
-      case 'NOTPAY': {
+      case 'NOTPAY':
+      // a failed payment leaves the order open: the merchant closes it and places a new one
+      case 'PAYERROR': {
         const now = ctx.clock.now()
         if (ctx.minCloseAgeSeconds > 0 && now - order.created_at < ctx.minCloseAgeSeconds * 1000) {
           return v3Error(
