@@ -46,7 +46,11 @@ export class WechatpaySignatureError extends WechatpayError {
 
   constructor(
     message: string,
-    fields: { status?: number; requestId?: string | undefined; code?: 'SIGNATURE_INVALID' | 'DIGEST_MISMATCH' } = {},
+    fields: {
+      status?: number
+      requestId?: string | undefined
+      code?: 'SIGNATURE_INVALID' | 'DIGEST_MISMATCH'
+    } = {},
   ) {
     super(fields.code ?? 'SIGNATURE_INVALID', message)
     this.status = fields.status
