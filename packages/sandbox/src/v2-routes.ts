@@ -22,22 +22,11 @@ export function mountV2Routes(app: Hono<AppEnv>, ctx: SandboxContext): void {
     '/pay/closeorder',
     bodyLimit({ maxSize: MAX_XML_BYTES, onError: () => v2Fail('XML_FORMAT_ERROR') }),
     async (c) => {
-      const fields = parseV2Xml(await c.req.text())
-      if (!fields) return v2Fail('XML_FORMAT_ERROR')
-      const { merchant } = ctx.keys
-      if (fields.mch_id !== merchant.mchid) return v2Fail('MCH_NOT_EXISTS')
-      const signType = fields.sign_type || 'MD5'
-      if (!fields.sign || !isV2SignType(signType)) return v2Fail('SIGNERROR')
-      if (!v2SignEquals(fields.sign, v2Sign(fields, merchant.secret, signType))) {
-        // the code first, so that it can still be matched; then why a well-formed sign fails here
-        return v2Fail(
-          `SIGNERROR: the sign does not verify with this sandbox's APIv2 key: ${STALE_CREDENTIALS_HINT}`,
-        )
-      }
-      if (fields.appid !== merchant.appid) return v2Fail('APPID_MCHID_NOT_MATCH')
-      const nonce = fields.nonce_str
+      const checked = await readSignedV2(c.req.raw, ctx)
+      if (checked instanceof Response) return checked
+      const { fields, signType } = checked
       const outTradeNo = fields.out_trade_no
-      if (!nonce || nonce.length > 32 || !outTradeNo || outTradeNo.length > 32) return v2Fail('PARAM_ERROR')
+      if (!outTradeNo || outTradeNo.length > 32) return v2Fail('PARAM_ERROR')
       return businessReply(ctx, signType, closeOrder(ctx, outTradeNo))
     },
   )
@@ -45,7 +34,33 @@ export function mountV2Routes(app: Hono<AppEnv>, ctx: SandboxContext): void {
   app.all('/pay/closeorder', () => v2Fail('REQUIRE_POST_METHOD'))
 }
 
-type Outcome = { err_code: string; err_code_des: string } | undefined
+/**
+ * The checks every signed v2 request passes, in order: XML, `mch_id`, `sign` (with `sign_type`),
+ * `appid`, `nonce_str`. Answers the fields and the sign type, or the refusal to send. (The body
+ * size limit is the route's `bodyLimit`.)
+ */
+export async function readSignedV2(
+  req: Request,
+  ctx: SandboxContext,
+): Promise<{ fields: Record<string, string>; signType: V2SignType } | Response> {
+  const fields = parseV2Xml(await req.text())
+  if (!fields) return v2Fail('XML_FORMAT_ERROR')
+  const { merchant } = ctx.keys
+  if (fields.mch_id !== merchant.mchid) return v2Fail('MCH_NOT_EXISTS')
+  const signType = fields.sign_type || 'MD5'
+  if (!fields.sign || !isV2SignType(signType)) return v2Fail('SIGNERROR')
+  if (!v2SignEquals(fields.sign, v2Sign(fields, merchant.secret, signType))) {
+    // the code first, so that it can still be matched; then why a well-formed sign fails here
+    return v2Fail(`SIGNERROR: the sign does not verify with this sandbox's APIv2 key: ${STALE_CREDENTIALS_HINT}`)
+  }
+  if (fields.appid !== merchant.appid) return v2Fail('APPID_MCHID_NOT_MATCH')
+  const nonce = fields.nonce_str
+  if (!nonce || nonce.length > 32) return v2Fail('PARAM_ERROR')
+  return { fields, signType }
+}
+
+/** A business failure (`result_code` FAIL), or `undefined` for success. */
+export type Outcome = { err_code: string; err_code_des: string } | undefined
 
 function closeOrder(ctx: SandboxContext, outTradeNo: string): Outcome {
   const order = ctx.orders.map.get(outTradeNo)
@@ -75,8 +90,16 @@ function closeOrder(ctx: SandboxContext, outTradeNo: string): Outcome {
   }
 }
 
-/** `return_code` SUCCESS: signed with the request's sign type (a `badSignature` fault spoils it). */
-function businessReply(ctx: SandboxContext, signType: V2SignType, outcome: Outcome): Response {
+/**
+ * `return_code` SUCCESS: signed with the request's sign type (a `badSignature` fault spoils it);
+ * `extra` (the route's own fields) goes in on success only.
+ */
+export function businessReply(
+  ctx: SandboxContext,
+  signType: V2SignType,
+  outcome: Outcome,
+  extra: Record<string, string> = {},
+): Response {
   const { merchant } = ctx.keys
   const fields: Record<string, string> = {
     return_code: 'SUCCESS',
@@ -87,7 +110,7 @@ function businessReply(ctx: SandboxContext, signType: V2SignType, outcome: Outco
     result_code: outcome ? 'FAIL' : 'SUCCESS',
   }
   if (outcome) Object.assign(fields, outcome)
-  else fields.result_msg = 'OK'
+  else Object.assign(fields, { result_msg: 'OK' }, extra)
   const sign = v2Sign(fields, merchant.secret, signType)
   // a wrong but well-formed sign: same length and alphabet, computed with another key
   fields.sign = ctx.faults.draw('badSignature') ? v2Sign(fields, `${merchant.secret}x`, signType) : sign

@@ -7,10 +7,10 @@ import { checkV3Request } from './v3-auth.js'
 import { rawTarget, v3Error, v3Signed } from './v3-respond.js'
 
 /** `out_trade_no`: up to 32 of digits, letters, `_-|*` (docs/protocol.md). */
-const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{1,32}$/
+export const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{1,32}$/
 
 /** Reads the raw body and checks the APIv3 signature; a `Response` means "refused". */
-async function authenticate(c: Context<AppEnv>, ctx: SandboxContext): Promise<Buffer | Response> {
+export async function authenticate(c: Context<AppEnv>, ctx: SandboxContext): Promise<Buffer | Response> {
   const body = Buffer.from(await c.req.arrayBuffer())
   const problem = checkV3Request(
     { method: c.req.method, target: rawTarget(c), authorization: c.req.header('Authorization'), body },
