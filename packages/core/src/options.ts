@@ -48,6 +48,41 @@ export interface WechatpayOptions {
   timeout?: number
   /** Use this `fetch` instead of the runtime's default transport (undici on Node, `fetch` elsewhere). */
   fetch?: typeof fetch
+  /**
+   * The merchant API certificate for the APIv2 endpoints that need mutual TLS (`v2/secapi/pay/refund`,
+   * transfers, red packets, …): the PEM pair (`apiclient_cert.pem` + `apiclient_key.pem`) or the
+   * PKCS#12 file (`apiclient_cert.p12`, whose passphrase is the mchid unless given). Used by the
+   * Node.js transport for those endpoints only; on other runtimes pass a `fetch` that presents it.
+   */
+  clientCert?: ClientCertificate
+}
+
+/** {@link WechatpayOptions.clientCert}: a PEM pair, or a PKCS#12 file and its passphrase. */
+export type ClientCertificate =
+  | {
+      /** `apiclient_cert.pem`. */
+      cert: string
+      /** `apiclient_key.pem`. */
+      key: string
+      /** Trust these CA certificates (PEM) for the server instead of the system's: for test gateways. */
+      ca?: string | string[]
+    }
+  | {
+      /** `apiclient_cert.p12`, the bytes. */
+      pfx: Uint8Array | ArrayBuffer
+      /** Default: `mchid` (WeChat Pay issues the file with the merchant id as its password). */
+      passphrase?: string
+      /** Trust these CA certificates (PEM) for the server instead of the system's: for test gateways. */
+      ca?: string | string[]
+    }
+
+/** The validated client certificate; the private key and passphrase stay in the config. */
+export interface ClientCertConfig {
+  cert?: string
+  key?: string
+  pfx?: Uint8Array
+  passphrase?: string
+  ca?: string[]
 }
 
 /** The object form of {@link WechatpayOptions.autoCertificates}. */
@@ -80,6 +115,7 @@ export interface Config {
   backupBaseUrl: URL | undefined
   timeout: number
   fetch: typeof fetch | undefined
+  clientCert: ClientCertConfig | undefined
 }
 
 const SERIAL = /^[0-9A-Za-z_]{1,64}$/
@@ -212,7 +248,7 @@ export function validateOptions(options: WechatpayOptions): Config {
       checkCertificate(option, id, material, now)
       const certificate = material.certificate
       keys.push({
-        serial: normalizeSerial(id),
+        serial: id,
         kind: certificate ? 'certificate' : 'publicKey',
         notBefore: certificate ? certificate.notBefore.getTime() : Number.NEGATIVE_INFINITY,
         notAfter: certificate ? certificate.notAfter.getTime() : Number.POSITIVE_INFINITY,
@@ -276,6 +312,7 @@ export function validateOptions(options: WechatpayOptions): Config {
     fail('timeout', `must be a positive number of milliseconds, at most ${MAX_TIMEOUT}`)
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') fail('fetch', 'must be a function')
+  const clientCert = options.clientCert === undefined ? undefined : checkClientCert(options.clientCert, mchid)
 
   return {
     mchid,
@@ -290,5 +327,42 @@ export function validateOptions(options: WechatpayOptions): Config {
     backupBaseUrl,
     timeout,
     fetch: options.fetch,
+    clientCert,
   }
+}
+
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/
+const PEM_KEY =
+  /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----[\s\S]+-----END (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/
+
+/** Shape checks only (portable); the Node.js transport loads it, and says what OpenSSL thinks of it. */
+function checkClientCert(value: unknown, mchid: string): ClientCertConfig {
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    fail('clientCert', 'must be { cert, key } (PEM) or { pfx, passphrase } (PKCS#12)')
+  const given = value as Record<string, unknown>
+  let ca: string[] | undefined
+  if (given.ca !== undefined) {
+    ca = Array.isArray(given.ca) ? given.ca : [given.ca]
+    if (ca.length === 0 || !ca.every((c) => typeof c === 'string' && PEM_CERT.test(c)))
+      fail('clientCert.ca', 'must be one or more CA certificates (PEM)')
+  }
+  if (given.pfx !== undefined) {
+    if (given.cert !== undefined || given.key !== undefined)
+      fail('clientCert', 'give either { cert, key } or { pfx, passphrase }, not both')
+    const pfx =
+      given.pfx instanceof Uint8Array
+        ? new Uint8Array(given.pfx)
+        : given.pfx instanceof ArrayBuffer
+          ? new Uint8Array(given.pfx.slice(0))
+          : fail('clientCert.pfx', 'must be the bytes of the .p12 file (a Uint8Array or Buffer)')
+    if (pfx.length === 0) fail('clientCert.pfx', 'is empty')
+    if (given.passphrase !== undefined && typeof given.passphrase !== 'string')
+      fail('clientCert.passphrase', 'must be a string')
+    return { pfx, passphrase: (given.passphrase as string | undefined) ?? mchid, ...(ca ? { ca } : {}) }
+  }
+  if (typeof given.cert !== 'string' || !PEM_CERT.test(given.cert))
+    fail('clientCert.cert', 'must be the merchant API certificate, PEM (apiclient_cert.pem)')
+  if (typeof given.key !== 'string' || !PEM_KEY.test(given.key))
+    fail('clientCert.key', 'must be the merchant API private key, PEM (apiclient_key.pem)')
+  return { cert: given.cert, key: given.key, ...(ca ? { ca } : {}) }
 }

@@ -123,7 +123,7 @@ export async function downloadCertificates(deps: DownloadDeps): Promise<Download
     const verify = importRsaKey(material)
     verify.catch(() => {}) // a refused import fails verification; it must not go unhandled
     found.push({
-      serial: certificate.serial,
+      serial: item.serial_no,
       kind: 'certificate',
       notBefore,
       notAfter,
@@ -140,7 +140,7 @@ export async function downloadCertificates(deps: DownloadDeps): Promise<Download
     headers: reply.headers,
     body,
     keys: {
-      resolve: async (name: string) => (candidates.get(normalizeSerial(name)) ?? store.lookup(name))?.verify,
+      resolve: async (name: string) => (candidates.get(name) ?? store.lookup(name))?.verify,
     },
   })
   return found

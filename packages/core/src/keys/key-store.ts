@@ -1,5 +1,4 @@
 import { importOaepPublicKey } from '../crypto/oaep'
-import { normalizeSerial } from '../crypto/x509'
 import type { Bytes } from '../encoding'
 import { WechatpayValidationError } from '../errors'
 
@@ -8,7 +7,7 @@ export type PlatformKeyKind = 'publicKey' | 'certificate'
 
 /** One platform key: imported once, for verification; for encryption on first use. */
 export interface PlatformKey {
-  /** As replies name it (`Wechatpay-Serial`), normalised: upper case, no leading zeros. */
+  /** Exactly as replies name it (`Wechatpay-Serial`): the `certs` key, or the listed `serial_no`. */
   serial: string
   kind: PlatformKeyKind
   /** Milliseconds; `-Infinity` for a public key. */
@@ -101,8 +100,8 @@ export class KeyStore {
 
   /** The key filed under `serial`, without downloading anything. */
   lookup(serial: string): PlatformKey | undefined {
-    const id = normalizeSerial(serial)
-    return this.#fixed.get(id) ?? this.#downloaded.get(id)
+    // Exact: WeChat Pay names a key as it was issued, and `certs` keys are checked against that.
+    return this.#fixed.get(serial) ?? this.#downloaded.get(serial)
   }
 
   /**

@@ -1,5 +1,4 @@
 import { oaepDecrypt, oaepEncrypt, oaepMaxBytes } from '../crypto/oaep'
-import { normalizeSerial } from '../crypto/x509'
 import { fromBase64, toBase64, utf8 } from '../encoding'
 import { WechatpayValidationError } from '../errors'
 import type { KeyStore } from './key-store'
@@ -93,7 +92,7 @@ export async function encryptSensitive(
   const { text, token, markers } = serialised
   const { key, encrypt } = await store.encryptionKey()
   const given = headers['wechatpay-serial']
-  if (given !== undefined && normalizeSerial(given.trim()) !== key.serial)
+  if (given !== undefined && given.trim() !== key.serial)
     throw new WechatpayValidationError(
       'headers.Wechatpay-Serial',
       `names ${given}, but sensitive() fields are encrypted with ${key.serial}; leave the header to the SDK`,

@@ -115,7 +115,7 @@ describe('Vector G: RSA-OAEP (SHA-1, MGF1-SHA-1) with the merchant private key',
       privateKey: VECTOR_G_KEY,
     })
     const bytes = Buffer.from(VECTOR_G_CIPHERTEXT, 'base64')
-    bytes[10] ^= 1
+    bytes[10] = (bytes[10] ?? 0) ^ 1
     for (const bad of [bytes.toString('base64'), 'not base64!', '']) {
       const error = await wxpay.decrypt(bad).catch((err: unknown) => err)
       expect(error).toBeInstanceOf(WechatpayValidationError)

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, test } from 'vitest'
 import { platformSerial } from '../../test/fixtures'
 import { opensslSign, type TestKeys, testKeys } from '../../test/keys'
 import { WechatpaySignatureError } from '../errors'
+import type { KeyStore } from '../keys/key-store'
 import { validateOptions } from '../options'
 import { verifyReply } from './verify'
 
@@ -12,7 +13,7 @@ const NOW_S = 1_790_000_000
 const NOW = NOW_S * 1000
 
 let keys: TestKeys
-let certs: ReadonlyMap<string, Promise<CryptoKey>>
+let certs: KeyStore
 
 beforeAll(() => {
   keys = testKeys()
@@ -20,7 +21,7 @@ beforeAll(() => {
   certs = validateOptions({
     mchid: '1900000109',
     certs: { [platformSerial]: keys.platformPublicKey, [keys.certificateSerial]: keys.certificate },
-  }).certs
+  }).keys
 })
 
 const encode = (text: string) => new TextEncoder().encode(text)
