@@ -26,6 +26,8 @@ const VALUES = [
 ]
 
 const TYPES = [
+  'AutoCertificatesOptions',
+  'Sensitive',
   'NotificationBody',
   'NotificationEvent',
   'NotificationHeaders',

@@ -29,6 +29,7 @@ export {
   WechatpayValidationError,
 } from './errors'
 export { toHttpError, type WechatpayErrorBody } from './http-error'
+export type { Sensitive } from './keys/sensitive'
 export { acknowledge, type NotificationReply, type Notifications } from './notifications'
 export type {
   NotificationBody,
@@ -50,7 +51,13 @@ export type {
   V2SignedNotification,
   WechatpayNotification,
 } from './notifications/types'
-export { DEFAULT_BACKUP_BASE_URL, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, type WechatpayOptions } from './options'
+export {
+  type AutoCertificatesOptions,
+  DEFAULT_BACKUP_BASE_URL,
+  DEFAULT_BASE_URL,
+  DEFAULT_TIMEOUT,
+  type WechatpayOptions,
+} from './options'
 export type { CallOptions, LooseRequestOptions, Verb, WechatpayResponse } from './types/call'
 export type { LooseNode, LooseVerb } from './types/chain'
 export type { QueryValue } from './uri-template'

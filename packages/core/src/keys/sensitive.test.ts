@@ -7,7 +7,7 @@ import { type Sandbox, startSandbox } from '@wxpay/sandbox'
 import { type Gateway, startGateway, testCredentials } from '@wxpay/sandbox/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Wechatpay as FetchWechatpay } from '../index'
-import { Wechatpay, WechatpayApiError, WechatpayValidationError } from '../node'
+import { Wechatpay, WechatpayValidationError } from '../node'
 
 const OAEP_SHA1 = { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' } as const
 const creds = testCredentials()
