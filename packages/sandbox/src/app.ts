@@ -2,15 +2,21 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Hono, type MiddlewareHandler } from 'hono'
 import type { AppEnv, Listener, SandboxContext } from './context.js'
 import { controlRoutes } from './control.js'
+import { mountPayRoutes } from './pay-routes.js'
+import { mountRefundRoutes } from './refund-routes.js'
+import { mountV2PayRoutes } from './v2-pay-routes.js'
 import { mountV2Routes, v2Fail } from './v2-routes.js'
 import { mountKeyRoutes } from './v3-key-routes.js'
 import { codeForStatus, rawTarget, v3Error } from './v3-respond.js'
 import { mountV3Routes } from './v3-routes.js'
 
 /** The business routes faults apply to. */
-const V2_PATHS = ['/pay/closeorder']
+const V2_PATHS = ['/pay/closeorder', '/pay/unifiedorder', '/pay/orderquery', '/pay/refundquery']
 const V3_PATHS = [
-  '/v3/pay/transactions/out-trade-no/*',
+  // place order, query, close
+  '/v3/pay/transactions/*',
+  '/v3/refund/domestic/refunds',
+  '/v3/refund/domestic/refunds/*',
   '/v3/platsolution/ecommerce/recharges/out-recharge-no/*',
   '/v3/certificates',
   '/v3/profitsharing/receivers/add',
@@ -63,6 +69,9 @@ export function createApp(ctx: SandboxContext, listener: Listener): Hono<AppEnv>
   mountV3Routes(app, ctx)
   mountKeyRoutes(app, ctx)
   mountV2Routes(app, ctx)
+  mountPayRoutes(app, ctx)
+  mountRefundRoutes(app, ctx)
+  mountV2PayRoutes(app, ctx)
   app.notFound((c) =>
     v3Error(404, 'NOT_FOUND', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`),
   )
