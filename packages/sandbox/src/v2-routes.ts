@@ -51,7 +51,9 @@ export async function readSignedV2(
   if (!fields.sign || !isV2SignType(signType)) return v2Fail('SIGNERROR')
   if (!v2SignEquals(fields.sign, v2Sign(fields, merchant.secret, signType))) {
     // the code first, so that it can still be matched; then why a well-formed sign fails here
-    return v2Fail(`SIGNERROR: the sign does not verify with this sandbox's APIv2 key: ${STALE_CREDENTIALS_HINT}`)
+    return v2Fail(
+      `SIGNERROR: the sign does not verify with this sandbox's APIv2 key: ${STALE_CREDENTIALS_HINT}`,
+    )
   }
   if (fields.appid !== merchant.appid) return v2Fail('APPID_MCHID_NOT_MATCH')
   const nonce = fields.nonce_str
