@@ -22,10 +22,16 @@ function fieldsOf(options: WechatpayOptions): Fields {
     options.fetch, // by identity
     options.secret,
     options.apiv3Key,
+    // two fixed slots, so that `true` and `{ intervalMs }` (a new object per request) compare by value
+    ...autoFields(options.autoCertificates),
     options.privateKey,
     // `certs` keep their order: the core picks the `Wechatpay-Serial` it sends from the first entries
     ...(certs && typeof certs === 'object' ? Object.entries(certs).flat() : [certs]),
   ]
+}
+
+function autoFields(auto: WechatpayOptions['autoCertificates']): [unknown, unknown] {
+  return auto && typeof auto === 'object' ? ['interval', auto.intervalMs] : [auto, undefined]
 }
 
 function sameFields(a: Fields, b: Fields): boolean {

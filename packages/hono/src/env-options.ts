@@ -14,6 +14,7 @@ export const ENV_NAMES = {
   certs: 'WECHATPAY_CERTS',
   secret: 'WECHATPAY_SECRET',
   apiv3Key: 'WECHATPAY_APIV3_KEY',
+  autoCertificates: 'WECHATPAY_AUTO_CERTIFICATES',
   baseUrl: 'WECHATPAY_BASE_URL',
   backupBaseUrl: 'WECHATPAY_BACKUP_BASE_URL',
   timeout: 'WECHATPAY_TIMEOUT',
@@ -75,6 +76,24 @@ function timeoutFrom(env: WechatpayEnv): number | undefined {
   return timeout
 }
 
+/**
+ * `WECHATPAY_AUTO_CERTIFICATES`: `true` / `false`, or a refresh interval in milliseconds (also a
+ * boolean or a number from Wrangler JSON vars).
+ */
+function autoCertificatesFrom(env: WechatpayEnv): WechatpayOptions['autoCertificates'] {
+  const raw = env[ENV_NAMES.autoCertificates]
+  if (typeof raw === 'boolean') return raw
+  const value = text(env, 'autoCertificates')?.trim()
+  if (value === undefined) return undefined
+  if (value === 'true') return true
+  if (value === 'false') return false
+  if (/^\d+$/.test(value)) return { intervalMs: Number(value) }
+  throw new WechatpayValidationError(
+    'autoCertificates',
+    'WECHATPAY_AUTO_CERTIFICATES must be true, false or a refresh interval in milliseconds',
+  )
+}
+
 function backupFrom(env: WechatpayEnv): string | false | undefined {
   const raw = text(env, 'backupBaseUrl')
   return raw === 'false' ? false : raw
@@ -105,6 +124,7 @@ export function resolveOptions(given: WechatpayMiddlewareOptions, env: Wechatpay
   fill('certs', () => certsFrom(env))
   fill('secret', () => text(env, 'secret'))
   fill('apiv3Key', () => text(env, 'apiv3Key'))
+  fill('autoCertificates', () => autoCertificatesFrom(env))
   fill('baseUrl', () => text(env, 'baseUrl'))
   fill('backupBaseUrl', () => backupFrom(env))
   fill('timeout', () => timeoutFrom(env))
