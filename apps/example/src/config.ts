@@ -32,6 +32,7 @@ export function toEnv(config: ExampleConfig): Record<string, string> {
   if (options.privateKey) env.WECHATPAY_PRIVATE_KEY = options.privateKey
   if (options.certs) env.WECHATPAY_CERTS = JSON.stringify(options.certs)
   if (options.secret) env.WECHATPAY_SECRET = options.secret
+  if (options.apiv3Key) env.WECHATPAY_APIV3_KEY = options.apiv3Key
   if (options.baseUrl) env.WECHATPAY_BASE_URL = options.baseUrl
   if (typeof options.backupBaseUrl === 'string') env.WECHATPAY_BACKUP_BASE_URL = options.backupBaseUrl
   return env

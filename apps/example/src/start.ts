@@ -21,7 +21,12 @@ if (sandbox) {
   for (let i = 1; i <= 3; i++) sandbox.orders.create({ out_trade_no: `T${i}` })
   sandbox.orders.create({ out_trade_no: 'PAID1', state: 'SUCCESS' })
   for (let i = 1; i <= 2; i++) sandbox.recharges.create({ out_recharge_no: `cz${i}`, sub_mchid: SUB_MCHID })
-  console.log('seeded orders T1 T2 T3 (NOTPAY), PAID1 (SUCCESS) and recharges cz1 cz2 (RECHARGING); try:\n')
+  sandbox.orders.create({ out_trade_no: 'PAY1', amount: 2500, notify_url: `${nestUrl}wechatpay/notify` })
+  sandbox.orders.create({ out_trade_no: 'PAY2', amount: 2500, notify_url: `${hono.url}wechatpay/notify` })
+  console.log(
+    'seeded orders T1 T2 T3 (NOTPAY), PAID1 (SUCCESS), PAY1 PAY2 (NOTPAY, notify_url: the NestJS and Hono apps)' +
+      ' and recharges cz1 cz2 (RECHARGING); try:\n',
+  )
   console.log(`curl -i -X POST ${nestUrl}orders/T1/close`)
   console.log(`curl -i -X POST ${hono.url}v2/orders/T2/close`)
   console.log(`curl -i -X POST '${nestUrl}recharges/cz1/close?sub_mchid=${SUB_MCHID}'`)
@@ -29,10 +34,20 @@ if (sandbox) {
   console.log(
     `curl -s -X POST ${sandbox.url}sandbox/orders -H 'content-type: application/json' -d '{"out_trade_no":"T9"}'  # seed another`,
   )
+  console.log(
+    `curl -s -X POST ${sandbox.url}sandbox/orders/PAY1/pay   # a payer pays: the NestJS app is notified`,
+  )
+  console.log(`curl -s ${nestUrl}notifications                          # what it recorded`)
+  console.log(`curl -s -X POST ${sandbox.url}sandbox/orders/PAY2/pay   # the Hono app is notified`)
+  console.log(`curl -s ${hono.url}notifications`)
 } else {
   console.log(`curl -i -X POST ${nestUrl}orders/<out_trade_no>/close`)
   console.log(`curl -i -X POST ${hono.url}v2/orders/<out_trade_no>/close`)
   console.log(`curl -i -X POST '${nestUrl}recharges/<out_recharge_no>/close?sub_mchid=<sub_mchid>'`)
+  console.log(
+    `notify_url: ${nestUrl}wechatpay/notify or ${hono.url}wechatpay/notify (reachable by WeChat Pay)`,
+  )
+  console.log(`curl -s ${nestUrl}notifications    # what the NestJS app recorded`)
 }
 console.log('\nCtrl-C to stop.')
 

@@ -27,5 +27,20 @@ test('pnpm demo prints every row as expected and exits 0', async () => {
   }
   expect(stdout.match(/\| +502 \| error ORDER_PAID/g)).toHaveLength(3)
   expect(stdout.match(/\| +200 \| CLOSED/g)).toHaveLength(6)
-  expect(stdout).toContain('every row as expected; sandbox state agrees')
+  // a payment notifies each app: the probe refused, the notification recorded, its duplicate changes nothing
+  for (const integration of ['NestJS', 'Hono (Node)', 'Hono (workerd)']) {
+    const name = integration.replace(/[()]/g, '\\$&')
+    for (const [event, status, result] of [
+      ['TRANSACTION\\.SUCCESS \\(SIGNTEST probe\\)', 401, 'refused'],
+      ['TRANSACTION\\.SUCCESS', 204, 'recorded'],
+      ['TRANSACTION\\.SUCCESS \\(duplicate\\)', 204, 'no change'],
+    ] as const) {
+      expect(stdout).toMatch(
+        new RegExp(`\\| ${name} +\\| ${event} +\\| [^|]+\\| +${status} \\| ${result} +\\|`),
+      )
+    }
+  }
+  expect(stdout).toContain(
+    "every row as expected; sandbox state agrees, and so do the apps' records and its delivery log",
+  )
 })

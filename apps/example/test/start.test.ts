@@ -28,6 +28,17 @@ test('pnpm start serves the apps and its curl lines close an order', async () =>
     const res = await fetch(paid!, { method: 'POST' })
     expect(res.status).toBe(502)
     expect(await res.json()).toMatchObject({ code: 'ORDER_PAID' })
+    // the payment line: the sandbox notifies the NestJS app, which records it
+    const pay = /curl -s -X POST (\S+sandbox\/orders\/PAY1\/pay)/.exec(out)?.[1]
+    const records = /curl -s (\S+\/notifications) /.exec(out)?.[1]
+    expect(pay).toBeDefined()
+    expect(records).toBeDefined()
+    expect(await fetch(records!).then((r) => r.json())).toEqual({ deliveries: 0, records: [] })
+    expect((await fetch(pay!, { method: 'POST' })).status).toBe(200)
+    expect(await fetch(records!).then((r) => r.json())).toMatchObject({
+      deliveries: 1,
+      records: [{ event_type: 'TRANSACTION.SUCCESS', subject: 'PAY1', state: 'SUCCESS', amount: 2500 }],
+    })
   } finally {
     child.kill('SIGTERM')
   }

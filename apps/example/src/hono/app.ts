@@ -1,15 +1,23 @@
+import { WechatpaySignatureError } from '@wxpay/core'
 import type { WechatpayMiddlewareOptions } from '@wxpay/hono'
-import { wechatpay, wechatpayErrorHandler } from '@wxpay/hono'
+import { wechatpay, wechatpayErrorHandler, wechatpayNotification } from '@wxpay/hono'
 import { type Context, Hono } from 'hono'
 import { env } from 'hono/adapter'
+import { NotificationBook } from '../notifications'
 
 type ExampleEnv = { WECHATPAY_APPID?: string }
 
 /**
- * The Hono app: the same three routes as the NestJS app, on Node and on Cloudflare Workers alike.
+ * The Hono app: the same routes as the NestJS app, on Node and on Cloudflare Workers alike.
  * Options not given here come from `WECHATPAY_*` (bindings on Workers, `process.env` on Node).
+ * Notifications are recorded in `book`: on a Worker, `createApp()` runs once per isolate, so the
+ * records live in that isolate's memory (fine for a demo; an application would use D1 or KV).
  */
-export function createApp(options: WechatpayMiddlewareOptions = {}, appid?: string) {
+export function createApp(
+  options: WechatpayMiddlewareOptions = {},
+  appid?: string,
+  book: NotificationBook = new NotificationBook(),
+) {
   const app = new Hono()
   app.use(wechatpay(options))
   app.onError(wechatpayErrorHandler)
@@ -49,6 +57,28 @@ export function createApp(options: WechatpayMiddlewareOptions = {}, appid?: stri
       })
     return c.json(data)
   })
+
+  // WeChat Pay's notifications: verified (WECHATPAY_APIV3_KEY, WECHATPAY_CERTS), decrypted, typed,
+  // answered 204 (or 401 FAIL for a forgery or a WECHATPAY/SIGNTEST/ probe, before this runs).
+  // A refusal is counted in the book (GET /notifications shows it) instead of logged; anything
+  // else (the handler threw, no APIv3 key) goes to console.error.
+  app.post(
+    '/wechatpay/notify',
+    wechatpayNotification(
+      (event) => {
+        book.record(event)
+      },
+      {
+        onError: (err, _c, phase) => {
+          if (phase === 'verify' && err instanceof WechatpaySignatureError) book.refuse()
+          else console.error('[example] notification not handled:', err)
+        },
+      },
+    ),
+  )
+
+  // What the app recorded: one record per notification id, and how many deliveries arrived.
+  app.get('/notifications', (c) => c.json(book.view()))
 
   return app
 }

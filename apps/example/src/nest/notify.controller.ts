@@ -1,0 +1,27 @@
+import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common'
+import { WechatpayEvent, type WechatpayNotification } from '@wxpay/nestjs'
+import { NotificationBook, type NotificationsView } from '../notifications'
+
+/**
+ * WeChat Pay's notifications. `@WechatpayEvent()` verifies the raw body (the app is created with
+ * `rawBody: true`), decrypts the resource and answers for the method: 204 when it returns, 401 FAIL
+ * for a forgery or a `WECHATPAY/SIGNTEST/` probe (the method never runs; Nest's logger warns),
+ * 500 FAIL when it throws (WeChat Pay sends it again).
+ */
+@Controller()
+export class NotifyController {
+  constructor(@Inject(NotificationBook) private readonly book: NotificationBook) {}
+
+  /** The `notify_url`: records the event once per id (a re-delivery changes nothing). */
+  @Post('wechatpay/notify')
+  notify(@WechatpayEvent() event: WechatpayNotification): void {
+    this.book.record(event)
+  }
+
+  /** What the app recorded. */
+  @Get('notifications')
+  @HttpCode(200)
+  notifications(): NotificationsView {
+    return this.book.view()
+  }
+}
