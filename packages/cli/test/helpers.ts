@@ -70,9 +70,13 @@ export function wxpay(args: string[], env: Record<string, string> = {}, cwd?: st
   return new Promise((resolve, reject) => {
     child.on('error', reject)
     child.on('close', (code) => {
-      expectNoSecret(stdout, `stdout of wxpay ${args[0] ?? ''}`)
-      expectNoSecret(stderr, `stderr of wxpay ${args[0] ?? ''}`)
-      resolve({ code, stdout, stderr })
+      try {
+        expectNoSecret(stdout, `stdout of wxpay ${args[0] ?? ''}`)
+        expectNoSecret(stderr, `stderr of wxpay ${args[0] ?? ''}`)
+        resolve({ code, stdout, stderr })
+      } catch (err) {
+        reject(err)
+      }
     })
   })
 }
