@@ -73,7 +73,12 @@ describe('startSandbox', () => {
       secret: 's'.repeat(32),
     })
     expect(sb.merchant.privateKey).toContain('-----BEGIN PRIVATE KEY-----')
-    expect(sb.platform).toEqual({ serial: 'PUB_KEY_ID_X', publicKey: keys.platform.publicKey })
+    expect(sb.platform).toMatchObject({
+      serial: 'PUB_KEY_ID_X',
+      publicKey: keys.platform.publicKey,
+      mode: 'publicKey',
+    })
+    expect(sb.platform.certificates()).toEqual([])
     sb.orders.create({ out_trade_no: 'F1' })
     expect((await v3(sb, '/v3/pay/transactions/out-trade-no/F1/close', { mchid: '1230000109' })).status).toBe(
       204,
@@ -211,7 +216,12 @@ describe('/sandbox routes', () => {
       url: sb.url,
       backupUrl: sb.backupUrl,
       merchant: sb.merchant,
-      platform: sb.platform,
+      platform: {
+        serial: sb.platform.serial,
+        publicKey: sb.platform.publicKey,
+        mode: 'publicKey',
+        certificates: [],
+      },
     })
     expect(createPublicKey(creds.platform.publicKey).asymmetricKeyType).toBe('rsa')
   })
