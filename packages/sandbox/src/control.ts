@@ -2,7 +2,7 @@ import { isIP } from 'node:net'
 import { Hono } from 'hono'
 import type { AppEnv, SandboxContext } from './context.js'
 import { type FaultSpec, FaultSpecError } from './faults.js'
-import { payAndNotify } from './notify-events.js'
+import { payAndNotify, settleAndNotify } from './notify-events.js'
 import { type OrderInput, type PayInput, type RechargeInput, SandboxInputError } from './state.js'
 
 function isLoopback(address: string | undefined): boolean {
@@ -66,6 +66,21 @@ export function controlRoutes(ctx: SandboxContext): Hono<AppEnv> {
     const recharge = ctx.recharges.get(c.req.param('no'))
     return recharge ? c.json(recharge) : problem(404, 'ORDER_NOT_EXIST', 'No such recharge')
   })
+
+  app.get('/refunds', (c) => c.json(ctx.refunds.list(c.req.query('out_trade_no'))))
+  app.get('/refunds/:no', (c) => {
+    const refund = ctx.refunds.get(c.req.param('no'))
+    return refund ? c.json(refund) : problem(404, 'RESOURCE_NOT_EXISTS', 'No such refund')
+  })
+  for (const [action, status] of [
+    ['succeed', 'SUCCESS'],
+    ['abnormal', 'ABNORMAL'],
+    ['close', 'CLOSED'],
+  ] as const) {
+    app.post(`/refunds/:no/${action}`, async (c) =>
+      c.json(await settleAndNotify(ctx, c.req.param('no'), status)),
+    )
+  }
 
   app.get('/faults', (c) => c.json(ctx.faults.current()))
   app.post('/faults', async (c) => {

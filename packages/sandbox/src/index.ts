@@ -13,6 +13,7 @@ export type { MerchantCredentials, PlatformCredentials, PlatformKeys } from './k
 export { KeysFileError } from './keys-file.js'
 export { type NotificationAttempt, type NotificationLog, RETRY_SCHEDULE_SECONDS } from './notify.js'
 export type { PlatformCertificateInfo, PlatformMode, PlatformSigner } from './platform.js'
+export type { RefundRecord, RefundStatus, RefundStore, SandboxRefunds } from './refunds.js'
 export {
   type Sandbox,
   type SandboxClientOptions,
