@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto'
 import { Wechatpay, WechatpayValidationError } from '@wxpay/core'
 import { beforeEach, describe, expect, test } from 'vitest'
 import { __clearClientCache, __clientCacheStats, clientFor, MAX_CACHED_CLIENTS } from './client-cache'
@@ -35,6 +36,23 @@ describe('clientFor', () => {
     ]
     expect(new Set(clients).size).toBe(6)
     expect(clientFor(options({ fetch: f1 })).client).toBe(clients[2])
+  })
+
+  test('autoCertificates compares by value: a new { intervalMs } object per request is the same client', () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    const auto = (autoCertificates: unknown) =>
+      clientFor(
+        options({
+          serial: '3775B6A45ACD588826D15E583A95F5DD00000001',
+          privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+          apiv3Key: 'A'.repeat(32),
+          autoCertificates,
+        }),
+      ).client
+    const a = auto({ intervalMs: 5000 })
+    expect(a).toBeInstanceOf(Wechatpay)
+    expect(auto({ intervalMs: 5000 })).toBe(a)
+    expect(new Set([a, auto({ intervalMs: 6000 }), auto(true), auto(undefined)]).size).toBe(4)
   })
 
   test('certs in another order are another configuration (the core sends the first serial)', () => {

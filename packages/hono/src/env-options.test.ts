@@ -85,6 +85,25 @@ describe('resolveOptions', () => {
     expect(options).toEqual({ certs: { A: PEM }, timeout: 900 })
   })
 
+  test('WECHATPAY_AUTO_CERTIFICATES: true, false, an interval in ms (string or Wrangler number/boolean)', () => {
+    const auto = (value: unknown) =>
+      resolveOptions({}, { WECHATPAY_AUTO_CERTIFICATES: value }).autoCertificates
+    expect(auto('true')).toBe(true)
+    expect(auto('false')).toBe(false)
+    expect(auto(true)).toBe(true)
+    expect(auto('3600000')).toEqual({ intervalMs: 3_600_000 })
+    expect(auto(3_600_000)).toEqual({ intervalMs: 3_600_000 })
+    expect(auto('')).toBeUndefined()
+    for (const bad of ['yes', '1h', '-5']) {
+      expect(() => auto(bad)).toThrow(WechatpayValidationError)
+      expect(() => auto(bad)).toThrow(/^autoCertificates: WECHATPAY_AUTO_CERTIFICATES must be/)
+    }
+    // a given option wins
+    expect(
+      resolveOptions({ autoCertificates: false }, { WECHATPAY_AUTO_CERTIFICATES: 'true' }).autoCertificates,
+    ).toBe(false)
+  })
+
   test('WECHATPAY_BACKUP_BASE_URL=false disables the backup host', () => {
     expect(resolveOptions({}, { WECHATPAY_BACKUP_BASE_URL: 'false' }).backupBaseUrl).toBe(false)
   })
