@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Hono, type MiddlewareHandler } from 'hono'
+import { mountBillRoutes } from './bill-routes.js'
 import type { AppEnv, Listener, SandboxContext } from './context.js'
 import { controlRoutes } from './control.js'
+import { mountMediaRoutes } from './media-routes.js'
 import { mountPayRoutes } from './pay-routes.js'
 import { mountRefundRoutes } from './refund-routes.js'
 import { mountV2PayRoutes } from './v2-pay-routes.js'
@@ -20,6 +22,8 @@ const V3_PATHS = [
   '/v3/platsolution/ecommerce/recharges/out-recharge-no/*',
   '/v3/certificates',
   '/v3/profitsharing/receivers/add',
+  '/v3/bill/*',
+  '/v3/billdownload/file',
 ]
 
 /**
@@ -69,6 +73,8 @@ export function createApp(ctx: SandboxContext, listener: Listener): Hono<AppEnv>
   mountV3Routes(app, ctx)
   mountKeyRoutes(app, ctx)
   mountV2Routes(app, ctx)
+  mountMediaRoutes(app, ctx)
+  mountBillRoutes(app, ctx)
   mountPayRoutes(app, ctx)
   mountRefundRoutes(app, ctx)
   mountV2PayRoutes(app, ctx)

@@ -9,7 +9,7 @@ import type { OrderRecord, OrderStore, RechargeRecord, RechargeStore } from './s
 import type { ProfitsharingReceiver } from './v3-key-routes.js'
 
 /** Which listener a request arrived on. */
-export type Listener = 'primary' | 'backup'
+export type Listener = 'primary' | 'backup' | 'mtls'
 
 /** One request the sandbox saw on a business (non-`/sandbox/…`) path. */
 export interface RequestRecord {

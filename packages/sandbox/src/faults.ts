@@ -37,6 +37,11 @@ export interface FaultSpec {
    * acknowledged, as WeChat may. Drawn once per notification.
    */
   notifyDuplicate?: FaultRule<boolean>
+  /**
+   * Flip one byte of a downloaded bill (`/v3/billdownload/file`) after its digest was published,
+   * as a corrupted or tampered transfer would: the client's digest check must refuse it.
+   */
+  corruptDownload?: FaultRule<boolean>
 }
 
 /** The kinds of faults, i.e. the keys of {@link FaultSpec}. */
@@ -83,6 +88,7 @@ const KINDS: readonly FaultKind[] = [
   'primaryDown',
   'notifyProbe',
   'notifyDuplicate',
+  'corruptDownload',
 ]
 const BOOLEAN_KINDS = new Set<FaultKind>([
   'resetConnection',
@@ -91,6 +97,7 @@ const BOOLEAN_KINDS = new Set<FaultKind>([
   'primaryDown',
   'notifyProbe',
   'notifyDuplicate',
+  'corruptDownload',
 ])
 
 /** Thrown by `faults.set()` for a spec it cannot apply. */

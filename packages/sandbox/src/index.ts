@@ -11,12 +11,14 @@ export type { FaultKind, FaultRule, FaultSpec, SandboxFaults } from './faults.js
 export { FaultSpecError } from './faults.js'
 export type { MerchantCredentials, PlatformCredentials, PlatformKeys } from './keys.js'
 export { KeysFileError } from './keys-file.js'
+export type { UploadedMedia } from './media-routes.js'
 export { type NotificationAttempt, type NotificationLog, RETRY_SCHEDULE_SECONDS } from './notify.js'
 export type { PlatformCertificateInfo, PlatformMode, PlatformSigner } from './platform.js'
 export type { RefundRecord, RefundStatus, RefundStore, SandboxRefunds } from './refunds.js'
 export {
   type Sandbox,
   type SandboxClientOptions,
+  type SandboxMtls,
   type SandboxOptions,
   type SandboxPlatform,
   startSandbox,

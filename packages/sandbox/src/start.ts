@@ -8,6 +8,8 @@ import { createRequestLog, type RequestLog, type SandboxContext } from './contex
 import { FaultEngine, type PrimaryMode, type SandboxFaults } from './faults.js'
 import { createKeys, type MerchantCredentials, type PlatformCredentials, type PlatformKeys } from './keys.js'
 import { type KeysFromFile, loadOrCreateKeys } from './keys-file.js'
+import { type UploadedMedia, uploadsOf } from './media-routes.js'
+import { createMtlsMaterial, createMtlsServer } from './mtls.js'
 import { ANSWER_DEADLINE_MS, type NotificationLog, Notifier } from './notify.js'
 import { payAndNotify, settleAndNotify } from './notify-events.js'
 import {
@@ -73,6 +75,22 @@ export interface SandboxOptions {
   platformMode?: PlatformMode
   /** In `both` mode, which key signs replies and notifications; default `certificate`. */
   platformSignWith?: PlatformSigner
+  /**
+   * Also start an HTTPS listener for the APIv2 endpoints that need the merchant's client
+   * certificate (`POST /secapi/pay/refund`), requiring one issued by a test CA made at start
+   * (needs `openssl` on the PATH). See {@link Sandbox.mtls}. Default off.
+   */
+  mtls?: boolean
+}
+
+/** The mutual-TLS listener of a sandbox started with `mtls: true`. */
+export interface SandboxMtls {
+  /** `https://127.0.0.1:PORT/`: the `baseUrl` of a client calling the certificate endpoints. */
+  url: string
+  /** The test CA (PEM): the server's certificate chains to it (pass it as `clientCert.ca`). */
+  ca: string
+  /** A merchant client certificate issued by that CA: `{ cert, key }` PEM, as `clientCert` takes it. */
+  clientCert: { cert: string; key: string }
 }
 
 /** The platform side of a running sandbox: its public key, its certificates, and their rotation. */
@@ -137,6 +155,10 @@ export interface Sandbox {
    * ```
    */
   clientOptions(): SandboxClientOptions
+  /** With the `mtls` option: the HTTPS listener for the v2 certificate endpoints and its test PKI. */
+  mtls?: SandboxMtls
+  /** Files received by the upload endpoints (`/v3/merchant/media/upload`, …), oldest first. */
+  uploads: UploadedMedia[]
   /** Stops both listeners, dropping open connections. */
   close(): Promise<void>
   /** With the `keysFile` option: where the credentials came from, and whether this start created the file. */
@@ -279,6 +301,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await shut(primary)
     throw err
   }
+  let mtls: { server: Server; info: SandboxMtls } | undefined
+  if (options.mtls) {
+    try {
+      const material = createMtlsMaterial(keys.merchant.mchid)
+      const mtlsServer = createMtlsServer(ctx, material) as unknown as Server
+      const mtlsPort = await listen(mtlsServer, 0, host)
+      mtls = {
+        server: mtlsServer,
+        info: {
+          url: urlOf(host, mtlsPort).replace(/^http:/, 'https:'),
+          ca: material.ca,
+          clientCert: material.clientCert,
+        },
+      }
+    } catch (err) {
+      await Promise.all([shut(primary), shut(backup)])
+      throw err
+    }
+  }
   ctx.urls.url = urlOf(host, primaryPort)
   ctx.urls.backupUrl = urlOf(host, backupPort)
   const server = primary
@@ -294,6 +335,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       : {}),
     url: ctx.urls.url,
     backupUrl: ctx.urls.backupUrl,
+    ...(mtls ? { mtls: mtls.info } : {}),
+    uploads: uploadsOf(ctx),
     merchant: { ...keys.merchant },
     platform: {
       serial: keys.platform.serial,
@@ -343,7 +386,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       // retries stop and requests in flight are dropped: nothing of the sandbox outlives close()
       await notifier.settled()
       await transition
-      await Promise.all([shut(server), shut(backup)])
+      await Promise.all([shut(server), shut(backup), ...(mtls ? [shut(mtls.server)] : [])])
     },
   }
 }
