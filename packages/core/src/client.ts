@@ -1,5 +1,6 @@
 import { chainNode, NODE } from './chain'
 import { importAesGcmKey } from './crypto/aes-gcm'
+import { createDownload, type Download } from './download'
 import { downloadCertificates } from './keys/certificates'
 import { decryptField, type Sensitive, sensitive } from './keys/sensitive'
 import { createNotifications, type Notifications } from './notifications'
@@ -65,6 +66,18 @@ export interface RootMembers {
    * ```
    */
   readonly paySign: PaySign
+  /**
+   * Downloads the file a bill reply points to and checks it against the reply's digest (SHA-1 or
+   * SHA-256 over the uncompressed bytes; gzip is unpacked first). `download_url` must be on
+   * `baseUrl` or `backupBaseUrl`, else nothing is sent. `download.stream` for files larger than memory.
+   *
+   * @example
+   * ```ts
+   * const { data } = await wxpay.v3.bill.tradebill.get({ query: { bill_date: '2026-11-29' } })
+   * const csv = new TextDecoder().decode(await wxpay.download(data.download_url, data))
+   * ```
+   */
+  readonly download: Download
 }
 
 export interface WechatpayConstructor {
@@ -101,6 +114,7 @@ export function createWechatpayClass(defaultTransport: () => Transport): Wechatp
       ['sensitive', sensitive],
       ['decrypt', (ciphertext: string) => decryptField(config.decryptionKey, ciphertext)],
       ['paySign', createPaySign(config, context.hmacKey)],
+      ['download', createDownload(context)],
     ])
     return chainNode(context, '', Object.create(new.target.prototype), members)
   }

@@ -17,7 +17,8 @@ let gateway: Gateway
 const BILL = Buffer.from(
   `\ufeff交易时间,公众账号ID,商户号,微信订单号,商户订单号,订单金额\r\n${Array.from(
     { length: 2000 },
-    (_, i) => `\`2026-11-29 10:00:${String(i % 60).padStart(2, '0')},\`wx2421b1c4370ec43b,\`${mchid},\`42000${i},\`T${i},\`0.0${i % 10}`,
+    (_, i) =>
+      `\`2026-11-29 10:00:${String(i % 60).padStart(2, '0')},\`wx2421b1c4370ec43b,\`${mchid},\`42000${i},\`T${i},\`0.0${i % 10}`,
   ).join('\r\n')}\r\n`,
 )
 const sha1 = (b: Uint8Array) => createHash('sha1').update(b).digest('hex')
@@ -40,7 +41,12 @@ afterEach(() => {
 })
 
 const serve = (body: Uint8Array) => {
-  gateway.handler = () => ({ status: 200, sign: false, headers: { 'content-type': 'application/octet-stream' }, body })
+  gateway.handler = () => ({
+    status: 200,
+    sign: false,
+    headers: { 'content-type': 'application/octet-stream' },
+    body,
+  })
 }
 const transports = [
   ['undici', Wechatpay],
@@ -49,7 +55,8 @@ const transports = [
 
 describe.each(transports)('wxpay.download (%s)', (_, Client) => {
   const client = () => new Client({ ...clientOptions(keys), baseUrl: gateway.url, backupBaseUrl: false })
-  const url = () => `${gateway.url}v3/billdownload/file?token=6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA_Cv_isgaUtBzp4QtiozLO`
+  const url = () =>
+    `${gateway.url}v3/billdownload/file?token=6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA_Cv_isgaUtBzp4QtiozLO`
 
   test('a plain bill: signed GET over the URL’s path and query, bytes returned after the SHA-1 check', async () => {
     serve(BILL)
@@ -64,7 +71,10 @@ describe.each(transports)('wxpay.download (%s)', (_, Client) => {
 
   test('a gzip bill (tartype=gzip): the digest is over the uncompressed bytes', async () => {
     serve(gzipSync(BILL))
-    const data = await client().download(`${url()}&tartype=gzip`, { hash_type: 'SHA1', hash_value: sha1(BILL) })
+    const data = await client().download(`${url()}&tartype=gzip`, {
+      hash_type: 'SHA1',
+      hash_value: sha1(BILL),
+    })
     expect(Buffer.compare(Buffer.from(data), BILL)).toBe(0)
   })
 
@@ -114,7 +124,9 @@ describe.each(transports)('wxpay.download (%s)', (_, Client) => {
 
   test('an error reply (JSON, non-2xx) is a WechatpayApiError', async () => {
     gateway.handler = () => ({ status: 400, body: '{"code":"INVALID_REQUEST","message":"token expired"}' })
-    await expect(client().download(url(), { hash_type: 'SHA1', hash_value: sha1(BILL) })).rejects.toMatchObject({
+    await expect(
+      client().download(url(), { hash_type: 'SHA1', hash_value: sha1(BILL) }),
+    ).rejects.toMatchObject({
       name: 'WechatpayApiError',
       code: 'INVALID_REQUEST',
     })
@@ -122,7 +134,10 @@ describe.each(transports)('wxpay.download (%s)', (_, Client) => {
 
   test('stream: the bytes arrive; a digest mismatch errors the stream at its end', async () => {
     serve(gzipSync(BILL))
-    const good = await client().download.stream(`${url()}&tartype=gzip`, { hash_type: 'SHA1', hash_value: sha1(BILL) })
+    const good = await client().download.stream(`${url()}&tartype=gzip`, {
+      hash_type: 'SHA1',
+      hash_value: sha1(BILL),
+    })
     expect(Buffer.compare(Buffer.from(await new Response(good).arrayBuffer()), BILL)).toBe(0)
 
     const tampered = Buffer.from(BILL)
@@ -155,6 +170,11 @@ test('the download request is signed with the merchant key over GET, path?query 
   const auth = String(gateway.seen[0]!.headers.authorization)
   const field = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(auth)![1]!
   const message = `GET\n${target}\n${field('timestamp')}\n${field('nonce_str')}\n\n`
-  const ok = verify('sha256', Buffer.from(message), createPublicKey(keys.merchantPublicKey), Buffer.from(field('signature'), 'base64'))
+  const ok = verify(
+    'sha256',
+    Buffer.from(message),
+    createPublicKey(keys.merchantPublicKey),
+    Buffer.from(field('signature'), 'base64'),
+  )
   expect(ok).toBe(true)
 })

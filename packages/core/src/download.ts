@@ -54,7 +54,8 @@ interface Checked {
 
 /** Everything is checked before any I/O: the URL's origin, the digest's type and shape. */
 function check(config: Config, url: unknown, options: DownloadOptions | undefined): Checked {
-  if (typeof url !== 'string' || url === '') throw new WechatpayValidationError('url', 'must be the download_url')
+  if (typeof url !== 'string' || url === '')
+    throw new WechatpayValidationError('url', 'must be the download_url')
   let parsed: URL
   try {
     parsed = new URL(url)
@@ -70,16 +71,26 @@ function check(config: Config, url: unknown, options: DownloadOptions | undefine
       `its origin ${parsed.origin} is not the configured baseUrl${config.backupBaseUrl ? ' or backupBaseUrl' : ''} (${origins.map((u) => u.origin).join(', ')})`,
     )
   if (!parsed.pathname.startsWith(config.baseUrl.pathname))
-    throw new WechatpayValidationError('url', `its path is not under the baseUrl path ${config.baseUrl.pathname}`)
+    throw new WechatpayValidationError(
+      'url',
+      `its path is not under the baseUrl path ${config.baseUrl.pathname}`,
+    )
   if (!options || typeof options !== 'object')
     throw new WechatpayValidationError('options', 'must be { hash_type, hash_value } from the bill reply')
   const hashType = typeof options.hash_type === 'string' ? options.hash_type.toUpperCase() : undefined
   if (hashType !== 'SHA1' && hashType !== 'SHA256')
     throw new WechatpayValidationError('hash_type', 'must be SHA1 or SHA256')
   const length = hashType === 'SHA1' ? 40 : 64
-  if (typeof options.hash_value !== 'string' || !new RegExp(`^[0-9A-Fa-f]{${length}}$`).test(options.hash_value))
+  if (
+    typeof options.hash_value !== 'string' ||
+    !new RegExp(`^[0-9A-Fa-f]{${length}}$`).test(options.hash_value)
+  )
     throw new WechatpayValidationError('hash_value', `must be ${length} hex digits (${hashType})`)
-  return { pathAndQuery: parsed.pathname + parsed.search, hashType, hashValue: options.hash_value.toLowerCase() }
+  return {
+    pathAndQuery: parsed.pathname + parsed.search,
+    hashType,
+    hashValue: options.hash_value.toLowerCase(),
+  }
 }
 
 function hex(bytes: Uint8Array): string {
@@ -126,12 +137,18 @@ async function uncompressed(source: ReadableStream<Uint8Array>): Promise<Readabl
     },
   })
   return isGzip(joined)
-    ? replay.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
+    ? replay.pipeThrough(
+        new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>,
+      )
     : replay
 }
 
 /** Hashes what flows through; at the end, a digest other than `expected` errors the stream. */
-export function digestCheck(hashType: HashType, expected: string, requestId?: string): TransformStream<Uint8Array, Uint8Array> {
+export function digestCheck(
+  hashType: HashType,
+  expected: string,
+  requestId?: string,
+): TransformStream<Uint8Array, Uint8Array> {
   const hash = hashType === 'SHA1' ? sha1.create() : sha256.create()
   return new TransformStream({
     transform(chunk, controller) {
@@ -141,10 +158,13 @@ export function digestCheck(hashType: HashType, expected: string, requestId?: st
     flush() {
       const actual = hex(hash.digest())
       if (!timingSafeEqual(actual, expected))
-        throw new WechatpaySignatureError(`the downloaded file's ${hashType} digest does not match hash_value`, {
-          code: 'DIGEST_MISMATCH',
-          requestId,
-        })
+        throw new WechatpaySignatureError(
+          `the downloaded file's ${hashType} digest does not match hash_value`,
+          {
+            code: 'DIGEST_MISMATCH',
+            requestId,
+          },
+        )
     },
   })
 }
@@ -159,7 +179,10 @@ async function collect(stream: ReadableStream<Uint8Array>, maxBytes: number): Pr
     length += value.length
     if (length > maxBytes) {
       await reader.cancel().catch(() => {})
-      throw new WechatpayValidationError('url', `the file is larger than ${maxBytes} bytes uncompressed: use download.stream`)
+      throw new WechatpayValidationError(
+        'url',
+        `the file is larger than ${maxBytes} bytes uncompressed: use download.stream`,
+      )
     }
     parts.push(value)
   }
@@ -180,7 +203,10 @@ function timeoutOf(config: Config, options: DownloadOptions): number {
 }
 
 /** A transport over `fetch` that hands back the reply's body stream unread (2xx) through `capture`. */
-function streamingTransport(fetchImpl: typeof fetch, capture: (body: ReadableStream<Uint8Array>) => void): Transport {
+function streamingTransport(
+  fetchImpl: typeof fetch,
+  capture: (body: ReadableStream<Uint8Array>) => void,
+): Transport {
   return async (request) => {
     let response: Response
     try {
@@ -253,7 +279,9 @@ export function createDownload(context: Context): Download {
       { method: 'GET', pathAndQuery, headers, body: undefined, timeout, signal: options.signal, maxBytes: 0 },
     )
     if (reply.status < 200 || reply.status > 299 || !body) throw apiErrorOf(reply)
-    return (await uncompressed(body)).pipeThrough(digestCheck(hashType, hashValue, reply.headers['request-id']))
+    return (await uncompressed(body)).pipeThrough(
+      digestCheck(hashType, hashValue, reply.headers['request-id']),
+    )
   }
   return download
 }

@@ -83,7 +83,12 @@ function text(option: string, value: unknown, pattern: RegExp, what: string): st
 function common(input: PaySignInput) {
   if (!input || typeof input !== 'object') throw new WechatpayValidationError('paySign', 'takes an object')
   const appId = text('appId', input.appId, /^[\w-]{1,64}$/, 'must be an AppID (letters, digits, _ and -)')
-  const prepayId = text('prepayId', input.prepayId, /^[\w-]{1,128}$/, 'must be a prepay_id, without "prepay_id="')
+  const prepayId = text(
+    'prepayId',
+    input.prepayId,
+    /^[\w-]{1,128}$/,
+    'must be a prepay_id, without "prepay_id="',
+  )
   const timeStamp =
     input.timeStamp === undefined
       ? String(Math.floor(Date.now() / 1000))
@@ -111,7 +116,10 @@ function partner(config: Config, input: AppPaySignInput): string {
 function signTypeOf(value: unknown): SignType {
   if (value === undefined) return 'MD5'
   if (value !== 'MD5' && value !== 'HMAC-SHA256')
-    throw new WechatpayValidationError('signType', 'must be MD5 or HMAC-SHA256 (the sign type of unifiedorder)')
+    throw new WechatpayValidationError(
+      'signType',
+      'must be MD5 or HMAC-SHA256 (the sign type of unifiedorder)',
+    )
   return value
 }
 
@@ -127,14 +135,18 @@ export function createPaySign(config: Config, hmacKey: () => Promise<CryptoKey>)
     const paySign = await rsa(config, [appId, timeStamp, nonceStr, pkg])
     return { appId, timeStamp, nonceStr, package: pkg, signType: 'RSA', paySign }
   }
-  const jsapiV2 = async (input: PaySignInput & { signType?: SignType }): Promise<JsapiPayParams<SignType>> => {
+  const jsapiV2 = async (
+    input: PaySignInput & { signType?: SignType },
+  ): Promise<JsapiPayParams<SignType>> => {
     const { appId, prepayId, timeStamp, nonceStr } = common(input)
     const signType = signTypeOf(input.signType)
     const fields = { appId, timeStamp, nonceStr, package: `prepay_id=${prepayId}`, signType }
     return { ...fields, paySign: await v2(fields, signType) }
   }
-  const withoutAppId = <S extends string>({ appId: _, ...rest }: JsapiPayParams<S>): MiniProgramPayParams<S> =>
-    rest
+  const withoutAppId = <S extends string>({
+    appId: _,
+    ...rest
+  }: JsapiPayParams<S>): MiniProgramPayParams<S> => rest
   return {
     jsapi,
     miniProgram: async (input) => withoutAppId(await jsapi(input)),

@@ -8,7 +8,11 @@ import { WechatpayValidationError } from '../errors'
 import { Wechatpay } from '../index'
 
 const SAMPLE_V2_KEY = '192006250b4c09247ec02edce69f6a2d'
-const wxpay = new Wechatpay({ mchid: '10000100', privateKey: OFFICIAL_TEST_PRIVATE_KEY, secret: SAMPLE_V2_KEY })
+const wxpay = new Wechatpay({
+  mchid: '10000100',
+  privateKey: OFFICIAL_TEST_PRIVATE_KEY,
+  secret: SAMPLE_V2_KEY,
+})
 const H = {
   appId: 'wx2421b1c4370ec43b',
   timeStamp: '1554208460',
@@ -121,11 +125,16 @@ describe('bad input: a WechatpayValidationError naming the field', () => {
     [{ ...H, timeStamp: '1554208460\n' }, 'timeStamp'],
     [{ ...H, nonceStr: 'x'.repeat(33) }, 'nonceStr'],
   ])('%o', async (input, option) => {
-    await expect(wxpay.paySign.jsapi(input)).rejects.toMatchObject({ name: 'WechatpayValidationError', option })
+    await expect(wxpay.paySign.jsapi(input)).rejects.toMatchObject({
+      name: 'WechatpayValidationError',
+      option,
+    })
   })
   test('a v2 signType other than MD5 / HMAC-SHA256', async () => {
     // @ts-expect-error not a sign type
-    await expect(wxpay.paySign.v2.jsapi({ ...J, signType: 'SHA1' })).rejects.toMatchObject({ option: 'signType' })
+    await expect(wxpay.paySign.v2.jsapi({ ...J, signType: 'SHA1' })).rejects.toMatchObject({
+      option: 'signType',
+    })
   })
   test('no privateKey (v3) / no secret (v2)', async () => {
     const bare = new Wechatpay({ mchid: '10000100' })

@@ -1,6 +1,8 @@
+import { createSecureContext } from 'node:tls'
 import { Agent, type Dispatcher } from 'undici'
 import { concatBytes } from '../encoding'
-import { WechatpayTransportError } from '../errors'
+import { WechatpayTransportError, WechatpayValidationError } from '../errors'
+import type { ClientCertConfig } from '../options'
 import { tooLarge } from './fetch'
 import type { Transport, TransportRequest, TransportResponse } from './types'
 
@@ -127,4 +129,47 @@ export function undiciTransport(dispatcher?: Dispatcher): Transport {
         },
       )
     })
+}
+
+/** How to convert a PKCS#12 file OpenSSL 3 refuses (RC2-40 / 3DES, as older tools wrote them). */
+export const LEGACY_P12_HINT =
+  'openssl pkcs12 -legacy -in apiclient_cert.p12 -nodes | openssl pkcs12 -export -out apiclient_cert.new.p12 (both ask for the passphrase: the mchid), or use the PEM pair apiclient_cert.pem + apiclient_key.pem'
+
+/**
+ * Loads the client certificate once (at construction, so a bad one fails before any I/O) and
+ * returns a transport whose connections present it. Server certificates are verified as always
+ * (against `ca` when given, else the system's roots).
+ */
+export function clientCertTransport(clientCert: ClientCertConfig): Transport {
+  const { cert, key, pfx, passphrase, ca } = clientCert
+  const options = pfx ? { pfx: Buffer.from(pfx), passphrase } : { cert, key }
+  try {
+    createSecureContext(options)
+  } catch (err) {
+    throw clientCertError(err)
+  }
+  const mtls = new Agent({
+    keepAliveTimeout: 4_000,
+    connect: { timeout: 6_000, ...options, ...(ca ? { ca } : {}), rejectUnauthorized: true },
+  })
+  return undiciTransport(mtls)
+}
+
+/** What OpenSSL said, as a validation error naming the option; never the key or the passphrase. */
+function clientCertError(err: unknown): WechatpayValidationError {
+  const message = err instanceof Error ? err.message : String(err)
+  const code = (err as { code?: unknown }).code
+  if (/Unsupported PKCS12 PFX data|unsupported/i.test(message) || code === 'ERR_CRYPTO_UNSUPPORTED_OPERATION')
+    return new WechatpayValidationError(
+      'clientCert.pfx',
+      `this PKCS#12 file uses a legacy cipher (RC2-40 or 3DES) that OpenSSL 3 no longer reads; convert it once: ${LEGACY_P12_HINT}`,
+    )
+  if (/mac verify failure|bad decrypt/i.test(message))
+    return new WechatpayValidationError(
+      'clientCert.passphrase',
+      'does not open this PKCS#12 file (WeChat Pay issues it with the mchid as its passphrase)',
+    )
+  if (/key values mismatch/i.test(message))
+    return new WechatpayValidationError('clientCert.key', 'is not the private key of clientCert.cert')
+  return new WechatpayValidationError('clientCert', `OpenSSL cannot load it (${code ?? 'error'})`)
 }

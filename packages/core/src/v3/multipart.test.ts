@@ -56,7 +56,10 @@ test('meta first, then the file; the sha256 is the file’s, computed by node:cr
   expect(contentType).toMatch(/^multipart\/form-data; boundary=[\w-]+$/)
   const [first, second, ...more] = parts(body, contentType)
   expect(more).toEqual([])
-  expect(first!.head).toEqual(['Content-Disposition: form-data; name="meta"', 'Content-Type: application/json'])
+  expect(first!.head).toEqual([
+    'Content-Disposition: form-data; name="meta"',
+    'Content-Type: application/json',
+  ])
   expect(first!.body.toString()).toBe(meta)
   expect(JSON.parse(meta)).toEqual({
     filename: 'photo.PNG',

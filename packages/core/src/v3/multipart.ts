@@ -93,7 +93,8 @@ export async function encodeMedia(media: unknown): Promise<EncodedMedia> {
     for (const [name, value] of Object.entries(extra)) {
       if (name === 'filename' || name === 'sha256')
         throw new WechatpayValidationError(`media.meta.${name}`, 'is computed by the SDK')
-      if (typeof value !== 'string') throw new WechatpayValidationError(`media.meta.${name}`, 'must be a string')
+      if (typeof value !== 'string')
+        throw new WechatpayValidationError(`media.meta.${name}`, 'must be a string')
       fields[name] = value
     }
   }
@@ -104,5 +105,9 @@ export async function encodeMedia(media: unknown): Promise<EncodedMedia> {
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`,
   )
   const tail = utf8.encode(`\r\n--${boundary}--\r\n`)
-  return { meta, body: concatBytes(head, file, tail), contentType: `multipart/form-data; boundary=${boundary}` }
+  return {
+    meta,
+    body: concatBytes(head, file, tail),
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  }
 }
