@@ -6,6 +6,7 @@ import { EXIT, type Io, processIo, Redactor, UsageError } from './io.js'
 import { report } from './report.js'
 import { VERSION } from './version.js'
 
+/** The text of `wxpay --help`. */
 export const HELP = `Usage: wxpay <command> [options]
 
 Commands:
