@@ -1,32 +1,90 @@
 // pnpm demo: the whole product, offline, from one command. Starts @wxpay/sandbox, seeds orders and
-// recharges, starts the NestJS app and the Hono app on free loopback ports, drives every route
-// over HTTP plus the direct-import script, has a simulated payer pay one order per app (the
-// sandbox notifies the app, with a SIGNTEST probe before and a duplicate after), prints a table,
-// stops everything, and exits 0 — or 1 if any row is not what it should be or the sandbox and the
-// apps disagree. The demo always uses its own embedded sandbox (it seeds state there);
-// `pnpm start` is the one that honours WECHATPAY_* for a real integration.
+// recharges, starts the NestJS app and the Hono app (on Node, and inside workerd) on free loopback
+// ports, drives every route over HTTP plus the direct-import script, and runs the payment
+// lifecycle through each: place an order, a simulated payer pays it (the sandbox notifies the app,
+// with a SIGNTEST probe before and a duplicate after), query it, refund part of it (notified
+// too). Prints a table, stops everything, and exits 0 — or 1 if any row is not what it should be
+// or the sandbox's state, its delivery log and the apps' records disagree. The demo always uses
+// its own embedded sandbox (it seeds state there); `pnpm start` is the one that honours
+// WECHATPAY_* for a real integration.
 import { startSandbox } from '@wxpay/sandbox'
-import { type CheckedRow, type Expected, notificationRows } from './agree'
+import {
+  bookProblems,
+  type CheckedRow,
+  type Expected,
+  type ExpectedNotification,
+  type JsapiParams,
+  notificationRows,
+  type Receiver,
+} from './agree'
 import type { ExampleConfig } from './config'
-import { measure, printTable, runDirect, SUB_MCHID } from './direct'
+import {
+  measure,
+  OPENID,
+  placedResult,
+  printTable,
+  type Row,
+  runDirect,
+  runDirectLifecycle,
+  SUB_MCHID,
+  startDirectReceiver,
+} from './direct'
 import { startHono } from './hono/node'
 import { startWorker } from './hono/workerd'
 import { startNest } from './nest/main'
 import type { NotificationsView } from './notifications'
 
-async function post(url: string): Promise<{ status: number; result: string }> {
-  const res = await fetch(url, { method: 'POST' })
+/** The lifecycle's amounts, fen: an order of 25.00 yuan, 10.00 refunded. */
+const TOTAL = 2500
+const REFUND = 1000
+const REFUND_ROW = `v3 refund (${REFUND} of ${TOTAL} fen)`
+
+/** What the lifecycle rows should show, by endpoint. */
+const LIFECYCLE: Record<string, Expected> = {
+  'v3 place order (JSAPI)': { status: 200, result: 'prepay_id, paySign verifies' },
+  'v3 query order': { status: 200, result: 'SUCCESS' },
+  [REFUND_ROW]: { status: 200, result: 'PROCESSING' },
+  'v3 query refund': { status: 200, result: 'SUCCESS' },
+}
+
+async function call(
+  method: 'GET' | 'POST',
+  url: string,
+  json?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(url, {
+    method,
+    ...(json === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) }),
+  })
   const text = await res.text()
-  const body = text ? (JSON.parse(text) as Record<string, unknown>) : {}
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} }
+}
+
+/** A close route's answer as a row result. */
+async function close(url: string): Promise<{ status: number; result: string }> {
+  const { status, body } = await call('POST', url)
   const result =
-    res.status === 204
+    status === 204
       ? 'closed'
       : typeof body.code === 'string'
         ? `error ${body.code}`
         : typeof body.result_code === 'string'
           ? `result_code ${body.result_code}`
           : String(body.recharge_state)
-  return { status: res.status, result }
+  return { status, result }
+}
+
+/** A lifecycle route's answer as a row result: `field` of the reply, or the error code. */
+async function lifecycle(
+  method: 'GET' | 'POST',
+  url: string,
+  json: unknown,
+  field: string,
+): Promise<{ status: number; result: string }> {
+  const { status, body } = await call(method, url, json)
+  return { status, result: typeof body.code === 'string' ? `error ${body.code}` : String(body[field]) }
 }
 
 async function main(): Promise<number> {
@@ -35,19 +93,70 @@ async function main(): Promise<number> {
   // the apps keep 5 real seconds to answer each delivery.
   const sandbox = await startSandbox({ notifyTimeScale: 0.0001, notifyTimeoutMs: 5000 })
   const config: ExampleConfig = { options: sandbox.clientOptions(), appid: sandbox.merchant.appid, sandbox }
+  const { privateKey } = sandbox.merchant
   // Nest's logger would warn about the refused SIGNTEST probe; the table shows the refusal instead
   const nest = await startNest(config, 0, ['error'])
   const hono = await startHono(config)
   const worker = await startWorker(config)
+  const direct = await startDirectReceiver(config.options)
   const rows: CheckedRow[] = []
   const problems: string[] = []
+  const receivers: Array<Receiver & { base: string }> = []
+
+  /** The notification rows of one event at an app, checked against the sandbox's state. */
+  const notified = async (
+    r: { integration: string; style: string; base: string },
+    expected: ExpectedNotification,
+  ) => {
+    const view = (await (await fetch(`${r.base}notifications`)).json()) as NotificationsView
+    const receiver = { ...r, url: `${r.base}wechatpay/notify`, view }
+    const checked = notificationRows(sandbox.notifications, receiver, expected)
+    rows.push(...checked.rows)
+    problems.push(...checked.problems)
+  }
+  /** A simulated payer pays; the app's notify route gets a probe, the notification and a duplicate. */
+  const payAndCheck = async (r: { integration: string; style: string; base: string }, no: string) => {
+    await sandbox.faults.set({ notifyProbe: true, notifyDuplicate: true })
+    await sandbox.orders.pay(no, { openid: OPENID })
+    await sandbox.notifications.settled()
+    await sandbox.faults.set({ notifyProbe: null, notifyDuplicate: null })
+    const order = sandbox.orders.get(no)
+    await notified(r, {
+      event_type: 'TRANSACTION.SUCCESS',
+      subject: no,
+      state: 'SUCCESS',
+      amount: order?.amount ?? -1,
+      transaction_id: order?.transaction_id ?? '?',
+      faulted: true,
+    })
+  }
+  /** The refund succeeds (the sandbox's autoRefund); REFUND.SUCCESS reaches the app once. */
+  const refundedAndCheck = async (r: { integration: string; style: string; base: string }, no: string) => {
+    await sandbox.notifications.settled()
+    const refund = sandbox.refunds.get(no)
+    await notified(r, {
+      event_type: 'REFUND.SUCCESS',
+      subject: no,
+      state: 'SUCCESS',
+      amount: refund?.refund ?? -1,
+      transaction_id: refund?.transaction_id ?? '?',
+      faulted: false,
+    })
+  }
+
   try {
-    for (const [integration, base, styles] of [
-      ['NestJS', nest.url.endsWith('/') ? nest.url : `${nest.url}/`, ['property chain', 'chain()', "['…']"]],
-      ['Hono (Node)', hono.url, ["['…']", 'property chain', 'chain()']],
-      ['Hono (workerd)', worker.url, ["['…']", 'property chain', 'chain()']],
-    ] as const) {
-      const tag = integration === 'Hono (workerd)' ? 'W' : integration.slice(0, 1)
+    const apps = [
+      [
+        'NestJS',
+        nest.url.endsWith('/') ? nest.url : `${nest.url}/`,
+        ['property chain', 'chain()', "['…']"],
+        '@WechatpayEvent()',
+        'N',
+      ],
+      ['Hono (Node)', hono.url, ["['…']", 'property chain', 'chain()'], 'wechatpayNotification()', 'H'],
+      ['Hono (workerd)', worker.url, ["['…']", 'property chain', 'chain()'], 'wechatpayNotification()', 'W'],
+    ] as const
+    for (const [integration, base, styles, style, tag] of apps) {
       const order = sandbox.orders.create({ out_trade_no: `${tag}V3` }).out_trade_no
       const v2order = sandbox.orders.create({ out_trade_no: `${tag}V2` }).out_trade_no
       const paid = sandbox.orders.create({ out_trade_no: `${tag}PAID`, state: 'SUCCESS' }).out_trade_no
@@ -76,10 +185,49 @@ async function main(): Promise<number> {
           { status: 502, result: 'error ORDER_PAID' },
         ],
       ]
-      for (const [endpoint, style, path, expected] of calls) {
-        rows.push({ ...(await measure(integration, endpoint, style, () => post(base + path))), expected })
+      for (const [endpoint, callStyle, path, expected] of calls) {
+        rows.push({
+          ...(await measure(integration, endpoint, callStyle, () => close(base + path))),
+          expected,
+        })
       }
+
+      // The lifecycle: the app places the order with its own notify route as notify_url.
+      const app = { integration, style, base }
+      receivers.push({ ...app, url: `${base}wechatpay/notify`, view: { deliveries: 0, records: [] } })
+      const no = `${tag}LC`
+      const refundNo = `${tag}RF`
+      const step = async (
+        endpoint: string,
+        callStyle: string,
+        run: () => Promise<{ status: number; result: string }>,
+      ) =>
+        rows.push({
+          ...(await measure(integration, endpoint, callStyle, run)),
+          expected: LIFECYCLE[endpoint]!,
+        })
+      await step('v3 place order (JSAPI)', styles[0], async () => {
+        const placed = { out_trade_no: no, total: TOTAL, description: 'wxpay demo', openid: OPENID }
+        const { status, body } = await call('POST', `${base}orders`, placed)
+        if (typeof body.code === 'string') return { status, result: `error ${body.code}` }
+        const pay = body.pay as JsapiParams
+        return { status, result: placedResult(pay, String(body.prepay_id), config.appid, privateKey) }
+      })
+      await payAndCheck(app, no)
+      await step('v3 query order', styles[1], () =>
+        lifecycle('GET', `${base}orders/${no}`, undefined, 'trade_state'),
+      )
+      await step(REFUND_ROW, styles[2], () =>
+        lifecycle(
+          'POST',
+          `${base}orders/${no}/refunds`,
+          { out_refund_no: refundNo, refund: REFUND, total: TOTAL },
+          'status',
+        ),
+      )
+      await refundedAndCheck(app, refundNo)
     }
+
     const orders = Array.from(
       { length: 6 },
       (_, i) => sandbox.orders.create({ out_trade_no: `DIRECT${i + 1}` }).out_trade_no,
@@ -98,33 +246,36 @@ async function main(): Promise<number> {
           : { status: 200, result: 'CLOSED' }
       rows.push({ ...row, expected })
     }
-    // A simulated payer pays one order per app; the sandbox notifies the app at the order's
-    // notify_url: a WECHATPAY/SIGNTEST/ probe first (refused), then the notification (recorded),
-    // then the same notification once more (recorded already: nothing changes).
-    await sandbox.faults.set({ notifyProbe: true, notifyDuplicate: true })
-    const receivers = [
-      ['NestJS', nest.url.endsWith('/') ? nest.url : `${nest.url}/`, '@WechatpayEvent()', 'N'],
-      ['Hono (Node)', hono.url, 'wechatpayNotification()', 'H'],
-      ['Hono (workerd)', worker.url, 'wechatpayNotification()', 'W'],
-    ] as const
-    for (const [, base, , tag] of receivers) {
-      sandbox.orders.create({
-        out_trade_no: `${tag}PAY`,
-        amount: 2500,
-        notify_url: `${base}wechatpay/notify`,
-      })
-      await sandbox.orders.pay(`${tag}PAY`)
-    }
-    await sandbox.notifications.settled()
-    await sandbox.faults.set({ notifyProbe: null, notifyDuplicate: null })
-    for (const [integration, base, style, tag] of receivers) {
-      const view = (await (await fetch(`${base}notifications`)).json()) as NotificationsView
-      const order = sandbox.orders.get(`${tag}PAY`)
-      if (!order) throw new Error(`order ${tag}PAY vanished from the sandbox`)
-      const url = `${base}wechatpay/notify`
-      const checked = notificationRows(sandbox.notifications, { integration, style, url, view, order })
-      rows.push(...checked.rows)
-      problems.push(...checked.problems)
+    // The direct lifecycle; its notify_url is a node:http receiver using notifications.parse().
+    const directApp = { integration: 'direct', style: 'notifications.parse()', base: direct.url }
+    receivers.push({
+      ...directApp,
+      url: `${direct.url}wechatpay/notify`,
+      view: { deliveries: 0, records: [] },
+    })
+    await runDirectLifecycle(
+      config.options,
+      config.appid,
+      {
+        out_trade_no: 'DLC',
+        out_refund_no: 'DRF',
+        notify_url: `${direct.url}wechatpay/notify`,
+        total: TOTAL,
+        refund: REFUND,
+      },
+      {
+        pay: () => payAndCheck(directApp, 'DLC'),
+        settle: () => refundedAndCheck(directApp, 'DRF'),
+        emit: (row: Row) => {
+          rows.push({ ...row, expected: LIFECYCLE[row.endpoint] ?? { status: 0, result: 'unknown row' } })
+        },
+      },
+    )
+
+    // Each app's records as a whole against the sandbox's delivery log.
+    for (const r of receivers) {
+      const view = (await (await fetch(`${r.base}notifications`)).json()) as NotificationsView
+      problems.push(...bookProblems(sandbox.notifications, { ...r, view }))
     }
 
     // The gateway's own state must agree with what the clients were told.
@@ -136,6 +287,22 @@ async function main(): Promise<number> {
       (no) => sandbox.recharges.get(no)?.state !== 'CLOSED',
     )
     const stillPaid = tags.filter((t) => sandbox.orders.get(`${t}PAID`)?.state === 'SUCCESS')
+    const lifecycleProblems = [...tags, 'D'].flatMap((t) => {
+      const order = sandbox.orders.get(`${t}LC`)
+      const refunds = sandbox.refunds.list(`${t}LC`)
+      const refund = refunds[0]
+      if (order?.state !== 'REFUND') return [`order ${t}LC is ${order?.state} in the sandbox, not REFUND`]
+      if (
+        refunds.length !== 1 ||
+        refund?.status !== 'SUCCESS' ||
+        refund.refund !== REFUND ||
+        refund.total !== TOTAL
+      )
+        return [
+          `order ${t}LC: the sandbox has ${JSON.stringify(refunds)}; expected one ${REFUND}-fen refund, SUCCESS`,
+        ]
+      return []
+    })
 
     const wrong = rows.filter((r) => r.status !== r.expected.status || r.result !== r.expected.result)
     const marked = rows.map((r) =>
@@ -147,14 +314,15 @@ async function main(): Promise<number> {
     const deliveries = sandbox.notifications.length
     console.log(
       `\n${rows.length - deliveries} calls through 4 integrations and ${deliveries} notification deliveries ` +
-        `to 3 apps, against @wxpay/sandbox at ${sandbox.url}; the "(paid)" rows are the expected failure: ` +
-        `closing a paid order → 502 with WeChat Pay's code; the probe is refused with 401.`,
+        `to 4 receivers, against @wxpay/sandbox at ${sandbox.url}; the "(paid)" rows are the expected ` +
+        `failure: closing a paid order → 502 with WeChat Pay's code; the SIGNTEST probe is refused with 401.`,
     )
     problems.unshift(
       ...wrong.map((r) => `${r.integration} ${r.endpoint}: got ${r.status} ${r.result}`),
       ...unclosed.map((no) => `order ${no} is not CLOSED in the sandbox`),
       ...unclosedRecharges.map((no) => `recharge ${no} is not CLOSED in the sandbox`),
       ...(stillPaid.length === tags.length ? [] : ['a paid order changed state']),
+      ...lifecycleProblems,
     )
     if (problems.length) {
       console.error(`\nDEMO FAILED:\n${problems.join('\n')}`)
@@ -168,6 +336,7 @@ async function main(): Promise<number> {
     await nest.app.close()
     await hono.close()
     await worker.close()
+    await direct.close()
     await sandbox.close()
   }
 }

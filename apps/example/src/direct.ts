@@ -1,9 +1,19 @@
 // Direct import: @wxpay/core alone, the three endpoints in all three call styles.
 // `pnpm --filter @wxpay/example direct` runs it on its own (against the embedded sandbox unless
 // WECHATPAY_* is set; with real credentials, set DIRECT_OUT_TRADE_NOS / DIRECT_OUT_RECHARGE_NOS).
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { pathToFileURL } from 'node:url'
-import { Wechatpay, WechatpayError, type WechatpayOptions } from '@wxpay/core'
+import {
+  acknowledge,
+  Wechatpay,
+  WechatpayError,
+  type WechatpayOptions,
+  WechatpaySignatureError,
+} from '@wxpay/core'
+import { type JsapiParams, jsapiParamsVerify } from './agree'
 import { loadConfig } from './config'
+import { NotificationBook } from './notifications'
 
 export interface Row {
   integration: string
@@ -121,6 +131,116 @@ export async function runDirect(
       ),
     ),
   ]
+}
+
+/**
+ * The direct-import way to receive notifications: node:http, the raw body, `notifications.parse`,
+ * `acknowledge`. POST /wechatpay/notify records into a book; GET /notifications shows it.
+ */
+export async function startDirectReceiver(
+  options: WechatpayOptions,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const wxpay = new Wechatpay(options)
+  const book = new NotificationBook()
+  const server = createServer(async (req, res) => {
+    if (req.method === 'GET' && req.url === '/notifications') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(book.view()))
+      return
+    }
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    let reply = acknowledge.success()
+    try {
+      // the exact bytes received: the signature covers them
+      book.record(await wxpay.notifications.parse({ headers: req.headers, body: Buffer.concat(chunks) }))
+    } catch (err) {
+      if (err instanceof WechatpaySignatureError) book.refuse()
+      else console.error('[direct] notification not handled:', err)
+      reply = acknowledge.failure(err instanceof WechatpaySignatureError ? 401 : 500)
+    }
+    res.writeHead(reply.status, reply.headers).end(reply.body)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
+
+export const OPENID = 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o'
+
+/**
+ * The payment lifecycle with `@wxpay/core` alone: place a JSAPI order (and sign the front end's
+ * parameters), let `pay` happen (a payer, or the sandbox's simulated one), query the order,
+ * refund part of it, let `settle` happen, query the refund.
+ */
+export async function runDirectLifecycle(
+  options: WechatpayOptions,
+  appid: string,
+  ids: { out_trade_no: string; out_refund_no: string; notify_url: string; total: number; refund: number },
+  hooks: { pay(): Promise<void>; settle(): Promise<void>; emit?(row: Row): void },
+): Promise<Row[]> {
+  const wxpay = new Wechatpay(options)
+  const { mchid } = options
+  const { out_trade_no, out_refund_no, notify_url, total, refund } = ids
+  const rows: Row[] = []
+  // each row is handed to `emit` as soon as it is made, so a caller can put its own rows between
+  const push = (row: Row) => {
+    rows.push(row)
+    hooks.emit?.(row)
+  }
+  push(
+    await measure('direct', 'v3 place order (JSAPI)', 'property chain', async () => {
+      const { status, data } = await wxpay.v3.pay.transactions.jsapi.post({
+        json: {
+          appid,
+          mchid,
+          description: 'wxpay demo',
+          out_trade_no,
+          notify_url,
+          amount: { total, currency: 'CNY' },
+          payer: { openid: OPENID },
+        },
+      })
+      const pay = await wxpay.paySign.jsapi({ appId: appid, prepayId: data.prepay_id })
+      return { status, result: placedResult(pay, data.prepay_id, appid, options.privateKey) }
+    }),
+  )
+  await hooks.pay()
+  push(
+    await measure('direct', 'v3 query order', 'chain()', async () => {
+      const { status, data } = await wxpay
+        .chain('v3/pay/transactions/out-trade-no/{out_trade_no}')
+        .get({ out_trade_no, query: { mchid } })
+      return { status, result: String(data.trade_state) }
+    }),
+  )
+  push(
+    await measure('direct', `v3 refund (${refund} of ${total} fen)`, "['…']", async () => {
+      const { status, data } = await wxpay['v3/refund/domestic/refunds'].post({
+        json: { out_trade_no, out_refund_no, notify_url, amount: { refund, total, currency: 'CNY' } },
+      })
+      return { status, result: data.status }
+    }),
+  )
+  await hooks.settle()
+  push(
+    await measure('direct', 'v3 query refund', 'property chain', async () => {
+      const { status, data } = await wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no })
+      return { status, result: data.status }
+    }),
+  )
+  return rows
+}
+
+/** The result of a place-order row: `prepay_id, paySign verifies` when the JSAPI parameters are right. */
+export function placedResult(pay: JsapiParams, prepayId: string, appid: string, privateKey?: string): string {
+  if (!/^wx\w+$/.test(prepayId)) return `prepay_id ${prepayId}?`
+  if (!privateKey) return 'prepay_id'
+  return jsapiParamsVerify(pay, prepayId, appid, privateKey)
+    ? 'prepay_id, paySign verifies'
+    : 'prepay_id, paySign does not verify'
 }
 
 export function printTable(rows: Row[]): string {

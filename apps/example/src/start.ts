@@ -1,7 +1,7 @@
 // pnpm start: the NestJS app, the Hono app and (without WECHATPAY_*) the embedded sandbox keep
 // serving; prints ready-to-paste curl lines. Stop with Ctrl-C.
 import { loadConfig } from './config'
-import { SUB_MCHID } from './direct'
+import { OPENID, SUB_MCHID } from './direct'
 import { startHono } from './hono/node'
 import { startNest } from './nest/main'
 
@@ -40,6 +40,17 @@ if (sandbox) {
   console.log(`curl -s ${nestUrl}notifications                          # what it recorded`)
   console.log(`curl -s -X POST ${sandbox.url}sandbox/orders/PAY2/pay   # the Hono app is notified`)
   console.log(`curl -s ${hono.url}notifications`)
+  console.log(
+    '\n# the lifecycle: place a JSAPI order (notify_url: the app itself), pay it, query it, refund part of it',
+  )
+  console.log(
+    `curl -s -X POST ${hono.url}orders -H 'content-type: application/json' -d '{"out_trade_no":"LC1","total":2500,"description":"demo","openid":"${OPENID}"}'`,
+  )
+  console.log(`curl -s -X POST ${sandbox.url}sandbox/orders/LC1/pay`)
+  console.log(`curl -s ${hono.url}orders/LC1`)
+  console.log(
+    `curl -s -X POST ${hono.url}orders/LC1/refunds -H 'content-type: application/json' -d '{"out_refund_no":"RF1","refund":1000,"total":2500}'`,
+  )
 } else {
   console.log(`curl -i -X POST ${nestUrl}orders/<out_trade_no>/close`)
   console.log(`curl -i -X POST ${hono.url}v2/orders/<out_trade_no>/close`)

@@ -27,19 +27,31 @@ test('pnpm demo prints every row as expected and exits 0', async () => {
   }
   expect(stdout.match(/\| +502 \| error ORDER_PAID/g)).toHaveLength(3)
   expect(stdout.match(/\| +200 \| CLOSED/g)).toHaveLength(6)
-  // a payment notifies each app: the probe refused, the notification recorded, its duplicate changes nothing
-  for (const integration of ['NestJS', 'Hono (Node)', 'Hono (workerd)']) {
+  // the lifecycle through every integration: place (JSAPI parameters signed), pay (the app is
+  // notified: probe refused, notification recorded, duplicate changes nothing), query, refund
+  // (REFUND.SUCCESS recorded)
+  for (const [integration, receiver] of [
+    ['NestJS', '@WechatpayEvent\\(\\)'],
+    ['Hono (Node)', 'wechatpayNotification\\(\\)'],
+    ['Hono (workerd)', 'wechatpayNotification\\(\\)'],
+    ['direct', 'notifications\\.parse\\(\\)'],
+  ] as const) {
     const name = integration.replace(/[()]/g, '\\$&')
-    for (const [event, status, result] of [
-      ['TRANSACTION\\.SUCCESS \\(SIGNTEST probe\\)', 401, 'refused'],
-      ['TRANSACTION\\.SUCCESS', 204, 'recorded'],
-      ['TRANSACTION\\.SUCCESS \\(duplicate\\)', 204, 'no change'],
+    for (const [endpoint, style, status, result] of [
+      ['v3 place order \\(JSAPI\\)', '[^|]+', 200, 'prepay_id, paySign verifies'],
+      ['TRANSACTION\\.SUCCESS \\(SIGNTEST probe\\)', receiver, 401, 'refused'],
+      ['TRANSACTION\\.SUCCESS', receiver, 204, 'recorded'],
+      ['TRANSACTION\\.SUCCESS \\(duplicate\\)', receiver, 204, 'no change'],
+      ['v3 query order', '[^|]+', 200, 'SUCCESS'],
+      ['v3 refund \\(1000 of 2500 fen\\)', '[^|]+', 200, 'PROCESSING'],
+      ['REFUND\\.SUCCESS', receiver, 204, 'recorded'],
     ] as const) {
       expect(stdout).toMatch(
-        new RegExp(`\\| ${name} +\\| ${event} +\\| [^|]+\\| +${status} \\| ${result} +\\|`),
+        new RegExp(`\\| ${name} +\\| ${endpoint} +\\| ${style} +\\| +${status} \\| ${result} +\\|`),
       )
     }
   }
+  expect(stdout).toMatch(/\| direct +\| v3 query refund +\| [^|]+\| +200 \| SUCCESS +\|/)
   expect(stdout).toContain(
     "every row as expected; sandbox state agrees, and so do the apps' records and its delivery log",
   )

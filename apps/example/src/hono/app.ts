@@ -7,6 +7,25 @@ import { NotificationBook } from '../notifications'
 
 type ExampleEnv = { WECHATPAY_APPID?: string }
 
+/** `POST /orders`: a JSAPI order. */
+export interface PlaceOrderBody {
+  out_trade_no: string
+  /** Fen. */
+  total: number
+  description: string
+  /** The payer's openid under `appid`. */
+  openid: string
+  notify_url?: string
+}
+
+/** `POST /orders/:outTradeNo/refunds`: refund `refund` fen of an order of `total` fen. */
+export interface RefundBody {
+  out_refund_no: string
+  refund: number
+  total: number
+  notify_url?: string
+}
+
 /**
  * The Hono app: the same routes as the NestJS app, on Node and on Cloudflare Workers alike.
  * Options not given here come from `WECHATPAY_*` (bindings on Workers, `process.env` on Node).
@@ -55,6 +74,50 @@ export function createApp(
         out_recharge_no: c.req.param('outRechargeNo'),
         query: { sub_mchid: c.req.query('sub_mchid') ?? '' },
       })
+    return c.json(data)
+  })
+
+  // The payment lifecycle. Place a JSAPI order and hand the front end its signed parameters
+  // (`['…']` style); `notify_url` is this app's own notify route unless the body names one.
+  app.post('/orders', async (c) => {
+    const { mchid, appid } = merchant(c)
+    const body = await c.req.json<PlaceOrderBody>()
+    const { data } = await c.var.wechatpay['v3/pay/transactions/jsapi'].post({
+      json: {
+        appid,
+        mchid,
+        description: body.description,
+        out_trade_no: body.out_trade_no,
+        notify_url: body.notify_url ?? new URL('/wechatpay/notify', c.req.url).href,
+        amount: { total: body.total, currency: 'CNY' },
+        payer: { openid: body.openid },
+      },
+    })
+    const pay = await c.var.wechatpay.paySign.jsapi({ appId: appid, prepayId: data.prepay_id })
+    return c.json({ out_trade_no: body.out_trade_no, prepay_id: data.prepay_id, pay })
+  })
+
+  // Query an order (property chain): the verified transaction.
+  app.get('/orders/:outTradeNo', async (c) => {
+    const { mchid } = merchant(c)
+    const { data } = await c.var.wechatpay.v3.pay.transactions.outTradeNo._out_trade_no_.get({
+      out_trade_no: c.req.param('outTradeNo'),
+      query: { mchid },
+    })
+    return c.json(data)
+  })
+
+  // Refund (part of) an order (`chain()`): the refund as WeChat Pay accepted it.
+  app.post('/orders/:outTradeNo/refunds', async (c) => {
+    const body = await c.req.json<RefundBody>()
+    const { data } = await c.var.wechatpay.chain('v3/refund/domestic/refunds').post({
+      json: {
+        out_trade_no: c.req.param('outTradeNo'),
+        out_refund_no: body.out_refund_no,
+        notify_url: body.notify_url ?? new URL('/wechatpay/notify', c.req.url).href,
+        amount: { refund: body.refund, total: body.total, currency: 'CNY' },
+      },
+    })
     return c.json(data)
   })
 
