@@ -9,6 +9,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Wechatpay as FetchWechatpay } from '../index'
 import { Wechatpay, WechatpayValidationError } from '../node'
 
+// The catalogue types `name` as a string; until its generated types accept sensitive() markers
+// for encrypted fields, the loose path takes them (a path typed as plain `string`).
+const RECEIVERS_ADD: string = 'v3/profitsharing/receivers/add'
+const receiversAdd = (wxpay: Wechatpay) => wxpay.chain(RECEIVERS_ADD)
+
 const OAEP_SHA1 = { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' } as const
 const creds = testCredentials()
 const NAME = '张三 Zhang San'
@@ -54,7 +59,7 @@ describe('a marker never shows its plaintext', () => {
 
   test('error messages do not quote it: a value too long for RSA-OAEP', async () => {
     const long = '秘'.repeat(100) // 300 bytes of UTF-8, more than 214
-    const error = await wxpay['v3/profitsharing/receivers/add']
+    const error = await receiversAdd(wxpay)
       .post({ json: { name: wxpay.sensitive(long) } })
       .catch((err: unknown) => err)
     expect(error).toBeInstanceOf(WechatpayValidationError)
@@ -76,7 +81,7 @@ describe.each([
     gateway.handler = () => ({ status: 200, body: '{"ok":true}' })
     const wxpay = new Client(options())
     const marker = wxpay.sensitive(NAME)
-    await wxpay['v3/profitsharing/receivers/add'].post({
+    await receiversAdd(wxpay).post({
       json: { type: 'PERSONAL_OPENID', name: marker, nested: [{ again: marker }], plain: 'kept' },
     })
     const [seen] = gateway.seen
@@ -98,7 +103,7 @@ describe.each([
   test('a Wechatpay-Serial of another key is refused before any I/O', async () => {
     gateway.seen.length = 0
     const wxpay = new Client(options())
-    const error = await wxpay['v3/profitsharing/receivers/add']
+    const error = await receiversAdd(wxpay)
       .post({ json: { name: wxpay.sensitive(NAME) }, headers: { 'Wechatpay-Serial': 'PUB_KEY_ID_0000' } })
       .catch((err: unknown) => err)
     expect(error).toBeInstanceOf(WechatpayValidationError)
@@ -131,11 +136,11 @@ describe('against the sandbox: receivers/add decrypts name with the key Wechatpa
     ['both', 'the public key (it wins over certificates)'],
   ] as const)(
     '%s mode: encrypted with %s, decrypted by the sandbox, the reply name decrypts with decrypt()',
-    async (mode) => {
+    async (mode, _key) => {
       const sb = await startSandbox({ platformMode: mode })
       sandboxes.push(sb)
       const wxpay = new Wechatpay({ ...sb.clientOptions(), backupBaseUrl: false })
-      const reply = await wxpay['v3/profitsharing/receivers/add'].post({
+      const reply = await receiversAdd(wxpay).post({
         json: {
           appid: sb.merchant.appid,
           type: 'PERSONAL_OPENID',
@@ -157,7 +162,7 @@ describe('against the sandbox: receivers/add decrypts name with the key Wechatpa
     sandboxes.push(sb)
     const wxpay = new Wechatpay({ ...sb.clientOptions(), backupBaseUrl: false })
     const add = (headers?: Record<string, string>) =>
-      wxpay['v3/profitsharing/receivers/add'].post({
+      receiversAdd(wxpay).post({
         json: {
           appid: sb.merchant.appid,
           type: 'PERSONAL_OPENID',
