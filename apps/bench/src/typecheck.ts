@@ -100,7 +100,8 @@ function prepare(): { versions: { name: string; dir: string }[]; calls: string[]
     for (const call of calls) user += `  await ${call}\n`
     user += '}\n'
     writeFileSync(join(dir, 'user.ts'), user)
-    writeFileSync(join(dir, 'complete.ts'), `${user}\nwxpay.\nwxpay.v3.\nwxpay.v3.pay.\n`)
+    // Each on its own statement (a `;` first): `wxpay.` then `wxpay.v3.` would read as one chain.
+    writeFileSync(join(dir, 'complete.ts'), `${user}\nwxpay.\n;wxpay.v3.\n;wxpay.v3.pay.\n`)
     writeFileSync(
       join(dir, 'tsconfig.user.json'),
       JSON.stringify({ compilerOptions: COMPILER, files: ['user.ts'] }),
@@ -169,7 +170,7 @@ async function completions(dir: string): Promise<{ cold: number; v3: number; pay
     })
   const file = join(dir, 'complete.ts')
   const lines = readFileSync(file, 'utf8').split('\n')
-  const lineOf = (text: string) => lines.indexOf(text) + 1
+  const lineOf = (text: string) => lines.findIndex((l) => l === text || l === `;${text}`)
   await request('configure', { preferences: { includeCompletionsWithInsertText: true } })
   server.stdin.write(
     `${JSON.stringify({ seq: ++seq, type: 'request', command: 'open', arguments: { file } })}\n`,
@@ -178,8 +179,8 @@ async function completions(dir: string): Promise<{ cold: number; v3: number; pay
     const started = performance.now()
     const body = (await request('completionInfo', {
       file,
-      line: lineOf(text),
-      offset: text.length + 1,
+      line: lineOf(text) + 1,
+      offset: lines[lineOf(text)]!.length + 1,
     })) as { entries?: unknown[] } | undefined
     return { ms: performance.now() - started, entries: body?.entries?.length ?? 0 }
   }
@@ -222,6 +223,7 @@ const results = versions.map(() => ({
   total: [] as number[],
   check: [] as number[],
   memory: [] as number[],
+  cold: [] as number[],
   v3: [] as number[],
   pay: [] as number[],
   entries: 0,

@@ -2,6 +2,7 @@
 // which verbs (typed from `Endpoints`, loose otherwise) that node has.
 import type { Endpoints } from '../endpoints'
 import type { CatalogueEndpoints } from '../endpoints/catalogue'
+import type { CatalogueChildren } from '../endpoints/catalogue/tree'
 import type { LooseRequestOptions, Verb, WechatpayResponse } from './call'
 
 /** A call on a path the SDK has no types for. */
@@ -52,19 +53,29 @@ type Camel<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capita
 type PropertiesOf<S extends string> = S extends `{${infer V}}` ? `_${V}_` | `$${V}$` | S : Camel<S> | S
 
 type Head<P extends string> = P extends `${infer H}/${string}` ? H : P
-type Rest<P extends string, H extends string> = P extends `${H}/${infer R}` ? R : never
+type Join<Path extends string, S extends string> = Path extends '' ? S : `${Path}/${S}`
+/** The rest of each of an application's own paths (`Endpoints`) below `Path`. */
+type Below<Path extends string, P extends string = keyof Endpoints & string> = Path extends ''
+  ? P
+  : P extends `${Path}/${infer R}`
+    ? R
+    : never
+/**
+ * The segments below `Path`: the catalogue's from its generated tree (one lookup), and those of the
+ * few paths in `Endpoints` (seeds, augmentations) derived from their keys.
+ */
+type ChildrenOf<Path extends string> =
+  | (Path extends keyof CatalogueChildren ? CatalogueChildren[Path] : never)
+  | Head<Below<Path>>
 
 /**
- * The node at `Path`: its typed children by every spelling, the typed verbs of `Endpoints[Path]`,
- * loose verbs for the others, and loose nodes for any other child. (Reading a property of an
+ * The node at `Path`: its typed children by every spelling, the typed verbs of its endpoint, loose
+ * verbs for the others, and loose nodes for any other child. (Reading a property of an
  * intersection only consults the members that declare it, so a typed member is never widened by
- * the index signature.)
+ * the index signature.) A child's type is computed only when it is read.
  */
-export type NodeAt<Path extends string, Paths extends string = never> = {
-  [S in Head<Paths> as S extends Reserved ? never : PropertiesOf<S>]: NodeAt<
-    Path extends '' ? S : `${Path}/${S}`,
-    Rest<Paths, S>
-  >
+export type NodeAt<Path extends string> = {
+  [S in ChildrenOf<Path> as S extends Reserved ? never : PropertiesOf<S>]: NodeAt<Join<Path, S>>
 } & (Path extends EndpointPath
   ? EndpointAt<Path> & LooseVerbs<Exclude<Verb, keyof EndpointAt<Path>>>
   : Path extends ''
@@ -85,6 +96,6 @@ export interface RootChainMethod {
 }
 
 /** The chain from the client: typed for the paths in {@link Endpoints}, loose for any other. */
-export type EndpointTree = NodeAt<'', EndpointPath> & {
+export type EndpointTree = NodeAt<''> & {
   [P in EndpointPath]: NodeAt<P>
 }
