@@ -4,11 +4,18 @@
 // trusted or written.
 import { execFileSync } from 'node:child_process'
 import { X509Certificate } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Sandbox, startSandbox } from '@wxpay/sandbox'
-import { alnum, encryptResource, type Gateway, rsaKeyPair, startGateway } from '@wxpay/sandbox/testing'
+import {
+  alnum,
+  createPlatformCertificate,
+  encryptResource,
+  type Gateway,
+  rsaKeyPair,
+  startGateway,
+} from '@wxpay/sandbox/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { envOf, secret, wxpay } from './helpers'
 
@@ -93,6 +100,14 @@ describe('from a certificate-mode sandbox', () => {
         .map((c) => c.serial)
         .sort(),
     )
+  })
+
+  test('an --out that cannot be created (a file is in the way): exit 4, the directory named', async () => {
+    writeFileSync(join(dir, 'blocker'), '')
+    const r = await wxpay(['certificates', 'download', '--out', join('blocker', 'certs')], env, dir)
+    expect(r.code).toBe(4)
+    expect(r.stderr).toMatch(/^wxpay: cannot write to blocker\/certs \(ENOTDIR\)$/m)
+    expect(r.stdout).toBe('')
   })
 
   test('without the APIv3 key: exit 2, the missing credential named, nothing sent', async () => {
@@ -274,5 +289,19 @@ describe('forged /v3/certificates replies (raw gateway)', () => {
       /^wxpay: SIGNATURE_INVALID: platform certificates refused: data\[1\] is listed as/m,
     )
     expect(r.written).toEqual([])
+  })
+
+  test('an expired certificate beside a valid one: listed on stderr, not written', async () => {
+    const expired = await createPlatformCertificate(Date.now() - 10 * 365 * 86_400_000)
+    const reply = body([
+      { certificate: expired.certificate, serial_no: expired.serial, key: apiv3Key },
+      { ...genuine, serial_no: genuine.serial, key: apiv3Key },
+    ])
+    const r = await serve(genuine, reply)
+    expect(r.code).toBe(0)
+    expect(r.written.sort()).toEqual(['certs.json', `wechatpay_${genuine.serial}.pem`])
+    expect(r.stderr).toContain(
+      `skipped ${expired.serial}: valid ${seconds(expired.notBefore)} → ${seconds(expired.notAfter)}, not now`,
+    )
   })
 })

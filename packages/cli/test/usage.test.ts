@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { alnum, rsaKeyPair, startGateway } from '@wxpay/sandbox/testing'
 import { describe, expect, test } from 'vitest'
+import { EXIT, run } from '../src/index'
 import { expectNoSecret, secret, wxpay } from './helpers'
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -115,4 +116,19 @@ describe('secrets', () => {
       await gateway.close()
     }
   })
+})
+
+test('run() in-process: the same commands, output to the given streams, the exit code resolved', async () => {
+  let stdout = ''
+  let stderr = ''
+  const io = {
+    env: {},
+    cwd: process.cwd(),
+    stdout: (t: string) => void (stdout += t),
+    stderr: (t: string) => void (stderr += t),
+  }
+  expect(await run(['--version'], io)).toBe(EXIT.OK)
+  expect(stdout).toMatch(/^@wxpay\/cli /)
+  expect(await run(['call', 'v3/x'], io)).toBe(EXIT.USAGE)
+  expect(stderr).toContain('no merchant id')
 })
