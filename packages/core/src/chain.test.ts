@@ -3,9 +3,9 @@
 // node:crypto verifying the Authorization header against the merchant public key.
 import { verify } from 'node:crypto'
 import { inspect } from 'node:util'
+import { signV3Reply } from '@wxpay/sandbox/testing'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { clientOptions, mchid, merchantSerial, platformSerial, secret } from '../test/fixtures'
-import { signReply } from '../test/gateway'
 import { type TestKeys, testKeys } from '../test/keys'
 import { Wechatpay as FetchWechatpay } from './index'
 import { Wechatpay } from './node'
@@ -34,7 +34,10 @@ function recordingFetch(seen: Recorded[]): typeof fetch {
       headers: { ...(init?.headers as Record<string, string>) },
       body: body ? new TextDecoder().decode(body as Uint8Array) : '',
     })
-    return new Response(null, { status: 204, headers: signReply(keys.platformKey, platformSerial, '') })
+    return new Response(null, {
+      status: 204,
+      headers: signV3Reply({ privateKey: keys.platformKey, serial: platformSerial, body: '' }),
+    })
   }) as typeof fetch
 }
 

@@ -1,10 +1,9 @@
 // No secret in any error or printed client: every error class the SDK throws in practice, built
 // through the public API with secret-bearing inputs, then shown every way Node shows things.
 import { inspect } from 'node:util'
-import { signV3Notification } from '@wxpay/sandbox/testing'
+import { signedV2Xml, signV3Notification, signV3Reply, v2Xml } from '@wxpay/sandbox/testing'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { appid, clientOptions, mchid, platformSerial, v2OrderPaidReply } from '../test/fixtures'
-import { signedV2Xml, signReply, v2Xml } from '../test/gateway'
 import { type TestKeys, testKeys } from '../test/keys'
 import {
   Wechatpay,
@@ -299,7 +298,11 @@ const scenarios: Array<[string, Function, string | RegExp, () => unknown]> = [
     'SIGNATURE_INVALID',
     () =>
       v3Failure(
-        () => new Response(null, { status: 204, headers: signReply(keys.otherKey, platformSerial, '') }),
+        () =>
+          new Response(null, {
+            status: 204,
+            headers: signV3Reply({ privateKey: keys.otherKey, serial: platformSerial, body: '' }),
+          }),
       ),
   ],
   [
