@@ -124,8 +124,12 @@ test('run() in-process: the same commands, output to the given streams, the exit
   const io = {
     env: {},
     cwd: process.cwd(),
-    stdout: (t: string) => void (stdout += t),
-    stderr: (t: string) => void (stderr += t),
+    stdout: (t: string) => {
+      stdout += t
+    },
+    stderr: (t: string) => {
+      stderr += t
+    },
   }
   expect(await run(['--version'], io)).toBe(EXIT.OK)
   expect(stdout).toMatch(/^@wxpay\/cli /)
