@@ -1,50 +1,34 @@
 // The undici transport's own edges: aborts before the request reaches a socket, byte limits as
 // the reply streams in, and duplicate headers kept visible.
-import { createServer, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { type Gateway, startGateway } from '@wxpay/sandbox/testing'
 import { Agent } from 'undici'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { WechatpayTransportError } from '../errors'
 import { undiciTransport } from './undici'
 
-let server: Server
+let gateway: Gateway
 let url: string
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    if (req.url === '/hang') return
+  gateway = await startGateway()
+  gateway.handler = (req) => {
+    if (req.url === '/hang') return 'hang'
+    // 4 MiB without a content-length: the limit must apply while the reply streams in
     if (req.url === '/big') {
-      streamBig(res)
-      return
+      return { stream: { status: 200, chunk: Buffer.alloc(64 * 1024, 120), total: 4 * 1024 * 1024 } }
     }
-    res.setHeader('wechatpay-nonce', ['a', 'b'])
-    res.end('ok')
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-})
-
-/** 4 MiB without a content-length: the limit must apply while the reply streams in. */
-function streamBig(res: ServerResponse) {
-  res.writeHead(200)
-  const chunk = Buffer.alloc(64 * 1024, 120)
-  let sent = 0
-  const more = (): void => {
-    while (sent < 4 * 1024 * 1024) {
-      sent += chunk.length
-      if (!res.write(chunk)) {
-        res.once('drain', more)
-        return
-      }
+    return {
+      status: 200,
+      headers: [
+        ['wechatpay-nonce', 'a'],
+        ['wechatpay-nonce', 'b'],
+      ],
+      body: 'ok',
     }
-    res.end()
   }
-  more()
-}
-
-afterAll(() => {
-  server.closeAllConnections()
-  server.close()
+  url = gateway.url.slice(0, -1)
 })
+
+afterAll(() => gateway.close())
 
 const request = (path: string, signal: AbortSignal, maxBytes = 1024) => ({
   url: url + path,
