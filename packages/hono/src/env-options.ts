@@ -18,7 +18,9 @@ export const ENV_NAMES = {
   baseUrl: 'WECHATPAY_BASE_URL',
   backupBaseUrl: 'WECHATPAY_BACKUP_BASE_URL',
   timeout: 'WECHATPAY_TIMEOUT',
-} as const satisfies Record<Exclude<keyof WechatpayOptions, 'fetch'>, string>
+  // clientCert (APIv2 mutual TLS) is not read from the environment: it is for the Node transport;
+  // on Workers an injected `fetch` (an mTLS binding) carries the client certificate
+} as const satisfies Record<Exclude<keyof WechatpayOptions, 'fetch' | 'clientCert'>, string>
 
 type EnvOption = keyof typeof ENV_NAMES
 
