@@ -363,6 +363,33 @@ describe('forged /v3/certificates replies are never trusted (raw gateway)', () =
     expect(gateway.seen.map((s) => s.url)).toEqual(['/v3/certificates', '/v3/certificates'])
   })
 
+  test('a download that keeps failing is not retried for every forged notification', async () => {
+    gateway.seen.length = 0
+    gateway.handler = () => ({ status: 500, body: '{"code":"SYSTEM_ERROR","message":"down"}' })
+    const wxpay = new Wechatpay({
+      mchid: creds.mchid,
+      serial: creds.merchantSerial,
+      privateKey: creds.merchant.privateKey,
+      apiv3Key: creds.apiv3Key,
+      certs: { [creds.platformSerial]: creds.platform.publicKey },
+      autoCertificates: true,
+      baseUrl: gateway.url,
+      backupBaseUrl: false,
+    })
+    const forged = () =>
+      signV3Notification({
+        privateKey: creds.other.privateKey,
+        serial: '6F0000000000000000000000000000000000000A',
+        apiv3Key: creds.apiv3Key,
+        resource: { out_trade_no: 'X' },
+      })
+    const first = await wxpay.notifications.parse(forged()).catch((err: unknown) => err)
+    expect(first).toBeInstanceOf(WechatpayApiError) // why the download failed
+    for (let i = 0; i < 20; i++)
+      await expect(wxpay.notifications.parse(forged())).rejects.toThrow(WechatpaySignatureError)
+    expect(gateway.seen.filter((s) => s.url === '/v3/certificates')).toHaveLength(1)
+  })
+
   test('a failed refresh keeps the certificates held so far', async () => {
     const body = certificatesBody([
       { certificate: genuine.certificate, serial_no: genuine.serial, apiv3Key: creds.apiv3Key },

@@ -116,15 +116,17 @@ export class KeyStore {
     }
     const auto = this.#auto
     if (!auto) return undefined
-    if (!this.#loaded) {
-      await this.refresh()
-    } else if (this.#inflight) {
+    if (this.#inflight) {
       await this.#inflight.catch(() => {})
     } else {
+      // Anyone can send a notification with a made-up serial: misses download at most once per
+      // missIntervalMs, whether or not a download ever succeeded (a failing one is not retried
+      // for every forged request either).
       const now = auto.now()
       if (now - this.#lastMissRefresh < auto.missIntervalMs) return undefined
       this.#lastMissRefresh = now
-      await this.refresh().catch(() => {})
+      if (this.#loaded) await this.refresh().catch(() => {})
+      else await this.refresh() // the first download: why it failed is the caller's error
     }
     return this.lookup(serial)?.verify
   }
