@@ -191,7 +191,7 @@ describe('v3 close order: request checks', () => {
   })
 
   it('answers unknown paths with 404 in the error shape', async () => {
-    const res = await v3(sb, '/v3/pay/transactions/id/1', undefined, { method: 'GET' })
+    const res = await v3(sb, '/v3/pay/no-such-route/1', undefined, { method: 'GET' })
     expect(res.status).toBe(404)
     expect(res.json()).toMatchObject({ code: 'NOT_FOUND' })
   })
