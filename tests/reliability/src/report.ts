@@ -15,6 +15,7 @@ import { runLeakChild } from './leak'
 import { LOAD_FAULTS, type LoadResult, runLoad } from './load'
 import { describe } from './outcome'
 import { type PropertyRun, uriExpansion, v2SignOrder, xmlRoundTrip } from './properties'
+import { runRotation } from './rotation'
 import { runSecretsScan } from './secrets'
 
 const unhandled = watchUnhandled()
@@ -270,6 +271,35 @@ section('Load with faults')
       r.heapAfter - r.heapBefore < 32 * MIB,
       `load ${r.options.transport}: heap grew ${mib(r.heapAfter - r.heapBefore)}`,
     )
+  }
+}
+
+section('Certificate rotation')
+{
+  const sb = await startSandbox({ platformMode: 'certificate' })
+  try {
+    const r = await runRotation(sb, { calls: 20_000, concurrency: 32 })
+    line(
+      'A certificate-mode merchant (no platform key configured, `autoCertificates: true`) closes one order 20,000 times, 32 at a time; the sandbox rotates to a new certificate after a third of the calls (it signs with the new one at once) and stops serving the old one after two thirds. Every reply is genuine: any refusal is a false rejection.',
+    )
+    line()
+    table(
+      ['calls', 'accepted', 'refused (must be 0)', 'certificate downloads', 'signing serials seen', 'time'],
+      [
+        [
+          r.options.calls,
+          r.ok,
+          [...r.refused.values()].reduce((a, b) => a + b, 0),
+          r.downloads,
+          r.serials.length,
+          `${(r.ms / 1000).toFixed(1)} s`,
+        ],
+      ],
+    )
+    check(r.ok === r.options.calls && r.refused.size === 0, 'rotation: false rejections')
+    check(r.serials.length === 2 && r.downloads <= 3, 'rotation: downloads')
+  } finally {
+    await sb.close()
   }
 }
 
