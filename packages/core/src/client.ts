@@ -1,10 +1,11 @@
 import { chainNode, NODE } from './chain'
 import { importAesGcmKey } from './crypto/aes-gcm'
 import { createDownload, type Download } from './download'
+import { WechatpayValidationError } from './errors'
 import { downloadCertificates } from './keys/certificates'
 import { decryptField, type Sensitive, sensitive } from './keys/sensitive'
 import { createNotifications, type Notifications } from './notifications'
-import { validateOptions, type WechatpayOptions } from './options'
+import { type ClientCertConfig, validateOptions, type WechatpayOptions } from './options'
 import { createPaySign, type PaySign } from './pay-sign'
 import { createContext } from './request'
 import { fetchTransport } from './transport/fetch'
@@ -80,6 +81,32 @@ export interface RootMembers {
   readonly download: Download
 }
 
+/**
+ * The transport of the APIv2 certificate endpoints: `clientCert` on the Node transport; else the
+ * given `fetch`, which is then responsible for presenting the certificate (a Workers mTLS binding).
+ */
+function certificateTransport(
+  config: ReturnType<typeof validateOptions>,
+  transport: Transport,
+  clientCertTransport: ((clientCert: ClientCertConfig) => Transport) | undefined,
+): { transport?: Transport; missing?: string } {
+  if (config.clientCert) {
+    if (clientCertTransport) return { transport: clientCertTransport(config.clientCert) }
+    if (config.fetch) return { transport }
+    throw new WechatpayValidationError(
+      'clientCert',
+      "this runtime's fetch cannot present a client certificate: pass a `fetch` that does (e.g. the fetch of a Cloudflare Workers mTLS certificate binding), or run on Node.js",
+    )
+  }
+  if (config.fetch) return { transport }
+  return clientCertTransport
+    ? {}
+    : {
+        missing:
+          'on this runtime, pass a `fetch` that presents the merchant API certificate (e.g. the fetch of a Cloudflare Workers mTLS certificate binding)',
+      }
+}
+
 export interface WechatpayConstructor {
   /** Validates the options (a bad one throws `WechatpayValidationError` naming it) and imports the keys. */
   new (options: WechatpayOptions): Wechatpay
@@ -87,14 +114,21 @@ export interface WechatpayConstructor {
 }
 
 /** Builds the `Wechatpay` class of an entry point, with that entry's default transport. */
-export function createWechatpayClass(defaultTransport: () => Transport): WechatpayConstructor {
+export function createWechatpayClass(
+  defaultTransport: () => Transport,
+  clientCertTransport?: (clientCert: ClientCertConfig) => Transport,
+): WechatpayConstructor {
   // A constructor that returns the chain's root proxy; its target carries the prototype so that
   // `instanceof Wechatpay` holds, and nothing else: the configuration lives in a closure.
   function Wechatpay(this: object, options: WechatpayOptions) {
     if (!new.target) throw new TypeError("Class constructor Wechatpay cannot be invoked without 'new'")
     const config = validateOptions(options)
     const transport = config.fetch ? fetchTransport(config.fetch) : defaultTransport()
-    const context = createContext(config, transport)
+    const context = createContext(
+      config,
+      transport,
+      certificateTransport(config, transport, clientCertTransport),
+    )
     if (config.autoCertificates) {
       let aes: Promise<CryptoKey> | undefined
       const apiv3Key = () => {

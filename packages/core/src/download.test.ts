@@ -87,7 +87,7 @@ describe.each(transports)('wxpay.download (%s)', (_, Client) => {
 
   test('a tampered file (one byte changed): WechatpaySignatureError DIGEST_MISMATCH, no bytes returned', async () => {
     const tampered = Buffer.from(BILL)
-    tampered[tampered.length - 3] ^= 1
+    tampered[tampered.length - 3]! ^= 1
     serve(tampered)
     const error = await client()
       .download(url(), { hash_type: 'SHA1', hash_value: sha1(BILL) })
@@ -141,7 +141,7 @@ describe.each(transports)('wxpay.download (%s)', (_, Client) => {
     expect(Buffer.compare(Buffer.from(await new Response(good).arrayBuffer()), BILL)).toBe(0)
 
     const tampered = Buffer.from(BILL)
-    tampered[10] ^= 1
+    tampered[10]! ^= 1
     serve(tampered)
     const bad = await client().download.stream(url(), { hash_type: 'SHA1', hash_value: sha1(BILL) })
     const reader = bad.getReader()

@@ -27,6 +27,17 @@ const VALUES = [
 
 const TYPES = [
   'AutoCertificatesOptions',
+  'ClientCertificate',
+  'Download',
+  'DownloadOptions',
+  'AppPayParams',
+  'AppPaySignInput',
+  'JsapiPayParams',
+  'MiniProgramPayParams',
+  'PaySign',
+  'PaySignInput',
+  'PaySignV2',
+  'Media',
   'Sensitive',
   'NotificationBody',
   'NotificationEvent',

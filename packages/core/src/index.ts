@@ -8,6 +8,7 @@ import { fetchTransport } from './transport/fetch'
 
 // The public surface, name by name (node.ts exports the same names; src/exports.test.ts pins both).
 export type { Wechatpay as WechatpayClient, WechatpayConstructor } from './client'
+export type { Download, DownloadOptions } from './download'
 export type { Endpoints } from './endpoints'
 export type {
   CloseOrderRequest,
@@ -53,16 +54,27 @@ export type {
 } from './notifications/types'
 export {
   type AutoCertificatesOptions,
+  type ClientCertificate,
   DEFAULT_BACKUP_BASE_URL,
   DEFAULT_BASE_URL,
   DEFAULT_TIMEOUT,
   type WechatpayOptions,
 } from './options'
+export type {
+  AppPayParams,
+  AppPaySignInput,
+  JsapiPayParams,
+  MiniProgramPayParams,
+  PaySign,
+  PaySignInput,
+  PaySignV2,
+} from './pay-sign'
 export type { CallOptions, LooseRequestOptions, Verb, WechatpayResponse } from './types/call'
 export type { LooseNode, LooseVerb } from './types/chain'
 export type { QueryValue } from './uri-template'
 export type { SignType } from './v2/sign'
 export { buildXml, parseXml } from './v2/xml'
+export type { Media } from './v3/multipart'
 export { VERSION } from './version'
 
 /** The WeChat Pay client (transport: global `fetch`, or the `fetch` option). See {@link WechatpayClient}. */

@@ -3,10 +3,11 @@
  * @module
  */
 import { createWechatpayClass } from './client'
-import { undiciTransport } from './transport/undici'
+import { clientCertTransport, undiciTransport } from './transport/undici'
 
 // The public surface, name by name (index.ts exports the same names; src/exports.test.ts pins both).
 export type { Wechatpay as WechatpayClient, WechatpayConstructor } from './client'
+export type { Download, DownloadOptions } from './download'
 export type { Endpoints } from './endpoints'
 export type {
   CloseOrderRequest,
@@ -52,18 +53,29 @@ export type {
 } from './notifications/types'
 export {
   type AutoCertificatesOptions,
+  type ClientCertificate,
   DEFAULT_BACKUP_BASE_URL,
   DEFAULT_BASE_URL,
   DEFAULT_TIMEOUT,
   type WechatpayOptions,
 } from './options'
+export type {
+  AppPayParams,
+  AppPaySignInput,
+  JsapiPayParams,
+  MiniProgramPayParams,
+  PaySign,
+  PaySignInput,
+  PaySignV2,
+} from './pay-sign'
 export type { CallOptions, LooseRequestOptions, Verb, WechatpayResponse } from './types/call'
 export type { LooseNode, LooseVerb } from './types/chain'
 export type { QueryValue } from './uri-template'
 export type { SignType } from './v2/sign'
 export { buildXml, parseXml } from './v2/xml'
+export type { Media } from './v3/multipart'
 export { VERSION } from './version'
 
 /** The WeChat Pay client (transport: undici, or the `fetch` option). See {@link WechatpayClient}. */
-export const Wechatpay = createWechatpayClass(() => undiciTransport())
+export const Wechatpay = createWechatpayClass(() => undiciTransport(), clientCertTransport)
 export type Wechatpay = import('./client').Wechatpay

@@ -1,5 +1,5 @@
 import { importHmacKey } from './crypto/keys'
-import { HOSTS, URI_QUIRKS } from './endpoints/catalogue/table'
+import { API_CERT, DOWNLOADS, HOSTS, URI_QUIRKS } from './endpoints/catalogue/table'
 import { oversizedReplyError, WechatpayValidationError } from './errors'
 import { type Config, DEFAULT_BASE_URL, MAX_TIMEOUT } from './options'
 import { exchange } from './transport/exchange'
@@ -7,7 +7,7 @@ import type { Transport, TransportResponse } from './transport/types'
 import type { LooseRequestOptions, Verb, WechatpayResponse } from './types/call'
 import { expandPath, isPlainObject, queryString } from './uri-template'
 import { decodeV2, MAX_XML_BYTES, prepareV2 } from './v2/call'
-import { decodeV3, MAX_JSON_BYTES, prepareV3 } from './v3/call'
+import { decodeV3, isDownloadPath, MAX_DOWNLOAD_REPLY_BYTES, MAX_JSON_BYTES, prepareV3 } from './v3/call'
 import { VERSION } from './version'
 
 const USER_AGENT = `wxpay/${VERSION} (${runtime()})`
@@ -18,20 +18,35 @@ function runtime(): string {
   return g.navigator?.userAgent ?? 'unknown-runtime'
 }
 
-const RESERVED_OPTIONS = new Set(['json', 'xml', 'query', 'headers', 'signal', 'timeout'])
+const RESERVED_OPTIONS = new Set(['json', 'xml', 'media', 'query', 'headers', 'signal', 'timeout'])
 
 /** Everything a call needs besides its options: the validated config and the transport. */
 export interface Context {
   config: Config
   transport: Transport
   hmacKey: () => Promise<CryptoKey>
+  /**
+   * The transport for the APIv2 endpoints that need the merchant client certificate (mutual TLS):
+   * the Node transport with `clientCert`, or the given `fetch`; `undefined` when there is none.
+   */
+  certTransport: Transport | undefined
+  /** Why there is no `certTransport`, for the validation error of a call that needs one. */
+  certMissing: string
 }
 
-export function createContext(config: Config, transport: Transport): Context {
+export function createContext(
+  config: Config,
+  transport: Transport,
+  cert: { transport?: Transport | undefined; missing?: string } = {},
+): Context {
   let hmac: Promise<CryptoKey> | undefined
   return {
     config,
     transport,
+    certTransport: cert.transport,
+    certMissing:
+      cert.missing ??
+      'set clientCert: the merchant API certificate as { cert, key } PEM (apiclient_cert.pem, apiclient_key.pem) or { pfx, passphrase } (apiclient_cert.p12)',
     hmacKey: () => {
       if (!config.secret) throw new WechatpayValidationError('secret', 'HMAC-SHA256 needs the APIv2 key')
       hmac ??= importHmacKey(config.secret)
@@ -151,16 +166,30 @@ export async function send(
   const bases = basesFor(config, template)
 
   if (isV2) {
+    if (options.media !== undefined)
+      throw new WechatpayValidationError('media', 'is for APIv3 upload endpoints; v2 paths take `xml`')
+    // The catalogue's certificate endpoints go over mutual TLS; without a certificate nothing is sent.
+    const needsCert = API_CERT.test(`v2/${path}`)
+    if (needsCert && !context.certTransport)
+      throw new WechatpayValidationError(
+        'clientCert',
+        `v2/${path} needs the merchant API certificate (mutual TLS): ${context.certMissing}`,
+      )
     const { body, signType } = await prepareV2(config, options.xml, hmacKey)
     headers['content-type'] = 'text/xml; charset=utf-8'
     headers.accept ??= 'text/xml, application/xml'
     let reply: TransportResponse
     try {
-      reply = await exchange(transport, bases, { ...request, body, maxBytes: MAX_XML_BYTES })
+      const download = DOWNLOADS.test(`v2/${path}`)
+      reply = await exchange(needsCert ? context.certTransport! : transport, bases, {
+        ...request,
+        body,
+        maxBytes: download ? MAX_DOWNLOAD_REPLY_BYTES : MAX_XML_BYTES,
+      })
     } catch (err) {
       throw oversizedReplyError(err)
     }
-    return decodeV2(config, reply, signType, hmacKey)
+    return decodeV2(config, reply, signType, hmacKey, DOWNLOADS.test(`v2/${path}`))
   }
   const body = await prepareV3(config, {
     method,
@@ -168,10 +197,15 @@ export async function send(
     headers,
     json: options.json,
     xml: options.xml,
+    media: options.media,
   })
   let reply: TransportResponse
   try {
-    reply = await exchange(transport, bases, { ...request, body, maxBytes: MAX_JSON_BYTES })
+    reply = await exchange(transport, bases, {
+      ...request,
+      body,
+      maxBytes: isDownloadPath(path) ? MAX_DOWNLOAD_REPLY_BYTES : MAX_JSON_BYTES,
+    })
   } catch (err) {
     // A non-2xx reply over the size limit is an API error with its status, like a small one.
     throw oversizedReplyError(err)

@@ -1,4 +1,5 @@
 import type { QueryValue } from '../uri-template'
+import type { Media } from '../v3/multipart'
 
 /** What every verb resolves to. `headers` names are lowercase. */
 export interface WechatpayResponse<T = unknown, S extends number = number> {
@@ -23,6 +24,11 @@ export interface LooseRequestOptions extends CallOptions {
   json?: unknown
   /** APIv2 fields (paths starting `v2/`); `nonce_str` and `sign` are added. */
   xml?: Record<string, string | number>
+  /**
+   * A file for an APIv3 upload endpoint (`v3/merchant/media/upload`, …): sent as multipart with
+   * the `meta` part first; the `meta` JSON is what is signed.
+   */
+  media?: Media
   /** Query string parameters; part of the signed URL. */
   query?: Record<string, QueryValue>
   /** Path variables by name, e.g. `out_trade_no` for `{out_trade_no}`. */

@@ -14,6 +14,15 @@ import { buildXml, MAX_XML_BYTES, parseXml, XmlError } from './xml'
 
 export { MAX_XML_BYTES }
 
+/** Whether a reply body starts (after whitespace) with `<`: XML, not a bill file. */
+function looksLikeXml(body: Bytes): boolean {
+  for (const byte of body) {
+    if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue
+    return byte === 0x3c
+  }
+  return false
+}
+
 /** Whitespace at either end of a value. */
 const EDGE_WHITESPACE = /^\s|\s$/
 
@@ -92,9 +101,13 @@ export async function decodeV2(
   reply: TransportResponse,
   signType: SignType,
   hmacKey: () => Promise<CryptoKey>,
+  download = false,
 ): Promise<WechatpayResponse<unknown>> {
   const { status, headers, body } = reply
   if (status < 200 || status > 299) throw apiErrorOf(reply)
+  // v2 downloadbill / downloadfundflow: the file (CSV, or gzip with tar_type=GZIP) on success,
+  // unsigned; an XML document (return_code FAIL) on failure, handled below like any reply.
+  if (download && !looksLikeXml(body)) return { status, headers, data: body }
   const requestId = headers['request-id']
   let data: Record<string, string>
   try {

@@ -6,10 +6,13 @@ import type { Config } from '../options'
 import type { TransportResponse } from '../transport/types'
 import type { WechatpayResponse } from '../types/call'
 import { authorization } from './authorization'
+import { encodeMedia } from './multipart'
 import { verifyReply } from './verify'
 
 /** v3 replies larger than this are refused (the largest documented JSON replies are far smaller). */
 export const MAX_JSON_BYTES = 8 * 1024 * 1024
+/** Replies of download endpoints (images, statements) larger than this are refused; bills: `wxpay.download`. */
+export const MAX_DOWNLOAD_REPLY_BYTES = 64 * 1024 * 1024
 
 /**
  * Prepares an APIv3 request: the JSON body serialised once (those bytes are signed and sent),
@@ -24,6 +27,8 @@ export async function prepareV3(
     headers: Record<string, string>
     json: unknown
     xml: unknown
+    /** A file for an upload endpoint: sent as multipart, and its `meta` JSON is what is signed. */
+    media?: unknown
   },
 ): Promise<Bytes | undefined> {
   const { serial, privateKey, keys } = config
@@ -39,6 +44,33 @@ export async function prepareV3(
   }
   if (request.xml !== undefined)
     throw new WechatpayValidationError('xml', 'is for v2/ paths; APIv3 takes `json`')
+  if (request.media !== undefined) {
+    if (request.json !== undefined)
+      throw new WechatpayValidationError(
+        'media',
+        'an upload sends `media` only; extra meta keys go in media.meta',
+      )
+    if (request.method !== 'POST') throw new WechatpayValidationError('media', 'is uploaded with post')
+    const encoded = await encodeMedia(request.media)
+    const [key] = await Promise.all([privateKey, keys.ready()])
+    const { headers } = request
+    headers.accept ??= 'application/json'
+    if (headers['wechatpay-serial'] === undefined) {
+      const platformSerial = await keys.headerSerial()
+      if (platformSerial) headers['wechatpay-serial'] = platformSerial
+    }
+    headers['content-type'] = encoded.contentType
+    // The BODY line of the signature is the meta JSON, not the multipart body.
+    headers.authorization = await authorization({
+      key,
+      mchid: config.mchid,
+      serial,
+      method: request.method,
+      pathAndQuery: request.pathAndQuery,
+      body: encoded.meta,
+    })
+    return encoded.body
+  }
   let text = ''
   let serialised: ReturnType<typeof stringifyJson> | undefined
   if (request.json !== undefined) {
@@ -78,8 +110,7 @@ export async function prepareV3(
  * Whether `path` (as expanded, without the base URL's path or the query) is a download endpoint,
  * whose 2xx reply is a file rather than JSON: the catalogue's list (`DOWNLOADS`, generated: the bill
  * file, merchant-service images but not `…/images/upload`, statements, transfer files). WeChat Pay
- * does not sign these replies, and verification is not special-cased for them yet, so they still
- * fail closed; once verified, their body is returned as text.
+ * does not sign these replies: their 2xx body is returned as bytes without a signature check.
  */
 export function isDownloadPath(path: string): boolean {
   return DOWNLOADS.test(path)
@@ -89,7 +120,7 @@ export function isDownloadPath(path: string): boolean {
  * Non-2xx → `WechatpayApiError`; 2xx → verified over the raw bytes, then parsed as JSON whatever
  * its `Content-Type` says (typed endpoints promise objects; 204 or an empty body: no data). A
  * verified body that is not a JSON object or array is a `WechatpayApiError` `INVALID_REPLY`: the
- * signature is fine, the reply is not usable. Download endpoints are returned as text.
+ * signature is fine, the reply is not usable. Download endpoints: the bytes, unverified (unsigned).
  */
 export async function decodeV3(
   config: Config,
@@ -98,10 +129,12 @@ export async function decodeV3(
 ): Promise<WechatpayResponse<unknown>> {
   const { status, headers, body } = reply
   if (status < 200 || status > 299) throw apiErrorOf(reply)
+  // WeChat Pay signs no download reply: the file's bytes are returned as they came, and only for
+  // these endpoints (the catalogue's list). Bills are checked by digest: `wxpay.download`.
+  if (isDownloadPath(path)) return { status, headers, data: body }
   await verifyReply({ status, headers, body, keys: config.keys })
   if (body.length === 0) return { status, headers, data: undefined }
   const text = utf8Decoder.decode(body)
-  if (isDownloadPath(path)) return { status, headers, data: text }
   let data: unknown
   try {
     data = JSON.parse(text)

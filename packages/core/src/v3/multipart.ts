@@ -40,6 +40,7 @@ const TYPES: Record<string, string> = {
 }
 
 /** Characters a quoted header parameter or a header value cannot carry as they are. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
 const BAD_HEADER_TEXT = /["\\\u0000-\u001f\u007f]/
 
 /** The encoded upload: `meta` is the exact JSON sent in the meta part, which is what is signed. */
