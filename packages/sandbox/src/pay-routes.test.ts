@@ -416,6 +416,41 @@ describe('v3 refund', () => {
   })
 })
 
+describe('control routes and faults', () => {
+  it('GET /sandbox/refunds and POST /sandbox/refunds/:no/succeed settle a PROCESSING refund', async () => {
+    const manual = await sandbox({ autoRefund: false })
+    await v3(manual, '/v3/pay/transactions/jsapi', jsapiBody(manual, 'R', 1000))
+    await manual.orders.pay('R')
+    await v3(manual, '/v3/refund/domestic/refunds', refundBody('CR', 100))
+    const list = await fetch(new URL('sandbox/refunds?out_trade_no=R', manual.url))
+    expect(((await list.json()) as { status: string }[]).map((r) => r.status)).toEqual(['PROCESSING'])
+    const settled = await fetch(new URL('sandbox/refunds/CR/succeed', manual.url), { method: 'POST' })
+    expect(settled.status).toBe(200)
+    expect(await settled.json()).toMatchObject({ out_refund_no: 'CR', status: 'SUCCESS' })
+    const again = await fetch(new URL('sandbox/refunds/CR/succeed', manual.url), { method: 'POST' })
+    expect(again.status).toBe(400)
+    expect((await fetch(new URL('sandbox/refunds/NOPE', manual.url))).status).toBe(404)
+  })
+
+  it('a status fault answers instead of the place-order and refund routes: nothing changes', async () => {
+    await sb.faults.set({ status: 503 })
+    const placed = await v3(sb, '/v3/pay/transactions/jsapi', jsapiBody(sb, 'F1'))
+    expect(placed.status).toBe(503)
+    expect(sb.orders.get('F1')).toBeUndefined()
+    await sb.faults.clear()
+    await v3(sb, '/v3/pay/transactions/jsapi', jsapiBody(sb, 'F1'))
+    await sb.orders.pay('F1')
+    await sb.faults.set({ status: 500 })
+    const refund = await v3(sb, '/v3/refund/domestic/refunds', {
+      ...refundBody('F', 1),
+      out_trade_no: 'F1',
+      amount: { refund: 1, total: 100, currency: 'CNY' },
+    })
+    expect(refund.status).toBe(500)
+    expect(sb.refunds.list()).toEqual([])
+  })
+})
+
 /** A v2 request signed with ./testing's signer, posted to `path`. */
 async function v2Post(
   s: Sandbox,

@@ -218,6 +218,9 @@ function urlOf(host: string, port: number): string {
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1'
+  if (options.autoRefund !== undefined && typeof options.autoRefund !== 'boolean') {
+    throw new TypeError('autoRefund must be true or false')
+  }
   const minCloseAgeSeconds = options.minCloseAgeSeconds ?? 0
   if (!(Number.isFinite(minCloseAgeSeconds) && minCloseAgeSeconds >= 0)) {
     throw new TypeError('minCloseAgeSeconds must be a non-negative number of seconds')
