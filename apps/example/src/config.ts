@@ -30,7 +30,13 @@ export function toEnv(config: ExampleConfig): Record<string, string> {
   const env: Record<string, string> = { WECHATPAY_MCHID: options.mchid, WECHATPAY_APPID: config.appid }
   if (options.serial) env.WECHATPAY_SERIAL = options.serial
   if (options.privateKey) env.WECHATPAY_PRIVATE_KEY = options.privateKey
-  if (options.certs) env.WECHATPAY_CERTS = JSON.stringify(options.certs)
+  // a certificate-mode merchant has no keys to configure: its certificates are downloaded
+  if (options.certs && Object.keys(options.certs).length) env.WECHATPAY_CERTS = JSON.stringify(options.certs)
+  if (options.autoCertificates !== undefined) {
+    const auto = options.autoCertificates
+    env.WECHATPAY_AUTO_CERTIFICATES =
+      typeof auto === 'object' ? String(auto.intervalMs ?? true) : String(auto)
+  }
   if (options.secret) env.WECHATPAY_SECRET = options.secret
   if (options.apiv3Key) env.WECHATPAY_APIV3_KEY = options.apiv3Key
   if (options.baseUrl) env.WECHATPAY_BASE_URL = options.baseUrl

@@ -7,6 +7,7 @@
 // or the sandbox's state, its delivery log and the apps' records disagree. The demo always uses
 // its own embedded sandbox (it seeds state there); `pnpm start` is the one that honours
 // WECHATPAY_* for a real integration.
+import { Wechatpay } from '@wxpay/core'
 import { startSandbox } from '@wxpay/sandbox'
 import {
   bookProblems,
@@ -85,6 +86,101 @@ async function lifecycle(
 ): Promise<{ status: number; result: string }> {
   const { status, body } = await call(method, url, json)
   return { status, result: typeof body.code === 'string' ? `error ${body.code}` : String(body[field]) }
+}
+
+/**
+ * A certificate-mode merchant (issue: merchants that verify WeChat Pay with downloaded platform
+ * certificates): a second sandbox in `platformMode: 'certificate'`, clients configured with no
+ * WeChat Pay key at all (`autoCertificates: true`, empty `certs`), the direct client and the Worker
+ * from a cold start; then the sandbox rotates its certificate mid-run. The Worker meets the new
+ * certificate on a notification, the direct client on a reply; each downloads `/v3/certificates`
+ * once more and carries on. Every download is counted from the sandbox's request log.
+ */
+async function certificateMerchant(rows: CheckedRow[], problems: string[]): Promise<void> {
+  const sb = await startSandbox({
+    platformMode: 'certificate',
+    notifyTimeScale: 0.0001,
+    notifyTimeoutMs: 5000,
+  })
+  const options = sb.clientOptions()
+  if (Object.keys(options.certs).length || options.autoCertificates !== true)
+    problems.push('the certificate merchant was given keys: it must start from none')
+  const worker = await startWorker({ options, appid: sb.merchant.appid, sandbox: sb })
+  const wxpay = new Wechatpay(options)
+  let counted = 0
+  /** Downloads of /v3/certificates since the last look. */
+  const downloads = () => {
+    const total = sb.requests.filter((r) => r.path === '/v3/certificates').length
+    const since = total - counted
+    counted = total
+    return since
+  }
+  const closed = (n: number) =>
+    n === 0 ? 'closed' : n === 1 ? 'closed, certificates downloaded' : `closed, ${n} downloads`
+  const fresh = { status: 204, result: 'closed, certificates downloaded' }
+  const directClose = (no: string) => async () => {
+    sb.orders.create({ out_trade_no: no })
+    const { status, headers } = await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({
+      out_trade_no: no,
+      json: { mchid: options.mchid },
+    })
+    const signer = headers['wechatpay-serial']
+    if (signer !== sb.platform.certificates().at(-1)?.serial)
+      problems.push(`direct: the reply to closing ${no} was signed by ${signer}, not the newest certificate`)
+    return { status, result: closed(downloads()) }
+  }
+  const workerClose = (no: string) => async () => {
+    sb.orders.create({ out_trade_no: no })
+    const { status, result } = await close(`${worker.url}orders/${no}/close`)
+    return { status, result: status === 204 ? closed(downloads()) : result }
+  }
+  try {
+    const cold = 'v3 close order (cert merchant, cold start)'
+    const later = 'v3 close order (cert merchant, rotated)'
+    rows.push({ ...(await measure('direct', cold, 'property chain', directClose('CERT1'))), expected: fresh })
+    rows.push({ ...(await measure('Hono (workerd)', cold, "['…']", workerClose('CERT2'))), expected: fresh })
+    const rotated = await sb.platform.rotate()
+    // the first thing the Worker sees signed by the new certificate: a payment notification
+    sb.orders.create({ out_trade_no: 'CERTPAY', amount: TOTAL, notify_url: `${worker.url}wechatpay/notify` })
+    await sb.orders.pay('CERTPAY', { openid: OPENID })
+    await sb.notifications.settled()
+    const order = sb.orders.get('CERTPAY')
+    const view = (await (await fetch(`${worker.url}notifications`)).json()) as NotificationsView
+    const receiver = {
+      integration: 'Hono (workerd)',
+      style: 'wechatpayNotification()',
+      url: `${worker.url}wechatpay/notify`,
+      view,
+    }
+    const checked = notificationRows(sb.notifications, receiver, {
+      event_type: 'TRANSACTION.SUCCESS',
+      subject: 'CERTPAY',
+      state: 'SUCCESS',
+      amount: order?.amount ?? -1,
+      transaction_id: order?.transaction_id ?? '?',
+      faulted: false,
+    })
+    rows.push(...checked.rows.map((r) => ({ ...r, endpoint: `${r.endpoint} (cert merchant, rotated)` })))
+    problems.push(...checked.problems, ...bookProblems(sb.notifications, receiver))
+    const refreshed = downloads()
+    if (refreshed !== 1)
+      problems.push(
+        `the Worker downloaded certificates ${refreshed} times on meeting ${rotated.serial}; expected once`,
+      )
+    rows.push({
+      ...(await measure('direct', later, 'property chain', directClose('CERT3'))),
+      expected: fresh,
+    })
+    // the Worker has the new certificate already (from the notification): nothing to download
+    const known = { status: 204, result: 'closed' }
+    rows.push({ ...(await measure('Hono (workerd)', later, "['…']", workerClose('CERT4'))), expected: known })
+    for (const no of ['CERT1', 'CERT2', 'CERT3', 'CERT4'])
+      if (sb.orders.get(no)?.state !== 'CLOSED')
+        problems.push(`order ${no} is not CLOSED in the certificate sandbox`)
+  } finally {
+    await worker.close()
+    await sb.close()
+  }
 }
 
 async function main(): Promise<number> {
@@ -272,6 +368,8 @@ async function main(): Promise<number> {
       },
     )
 
+    await certificateMerchant(rows, problems)
+
     // Each app's records as a whole against the sandbox's delivery log.
     for (const r of receivers) {
       const view = (await (await fetch(`${r.base}notifications`)).json()) as NotificationsView
@@ -311,11 +409,12 @@ async function main(): Promise<number> {
         : r,
     )
     console.log(printTable(marked))
-    const deliveries = sandbox.notifications.length
+    const deliveries = rows.filter((r) => /^(TRANSACTION|REFUND)\./.test(r.endpoint)).length
     console.log(
-      `\n${rows.length - deliveries} calls through 4 integrations and ${deliveries} notification deliveries ` +
-        `to 4 receivers, against @wxpay/sandbox at ${sandbox.url}; the "(paid)" rows are the expected ` +
-        `failure: closing a paid order → 502 with WeChat Pay's code; the SIGNTEST probe is refused with 401.`,
+      `\n${rows.length - deliveries} calls through 4 integrations and ${deliveries} notification deliveries, ` +
+        `against @wxpay/sandbox (a public-key merchant at ${sandbox.url}, then a certificate merchant on a ` +
+        `second sandbox, rotated mid-run); the "(paid)" rows are the expected failure: closing a paid order → ` +
+        `502 with WeChat Pay's code; the SIGNTEST probes are refused with 401.`,
     )
     problems.unshift(
       ...wrong.map((r) => `${r.integration} ${r.endpoint}: got ${r.status} ${r.result}`),

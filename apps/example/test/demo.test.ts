@@ -52,6 +52,20 @@ test('pnpm demo prints every row as expected and exits 0', async () => {
     }
   }
   expect(stdout).toMatch(/\| direct +\| v3 query refund +\| [^|]+\| +200 \| SUCCESS +\|/)
+  // a certificate merchant from a cold start, through a rotation
+  for (const integration of ['direct', 'Hono \\(workerd\\)']) {
+    expect(stdout).toMatch(
+      new RegExp(
+        `\\| ${integration} +\\| v3 close order \\(cert merchant, cold start\\) +\\| [^|]+\\| +204 \\| closed, certificates downloaded +\\|`,
+      ),
+    )
+  }
+  expect(stdout).toMatch(
+    /\| Hono \(workerd\) +\| TRANSACTION\.SUCCESS \(cert merchant, rotated\) +\| [^|]+\| +204 \| recorded +\|/,
+  )
+  expect(stdout).toMatch(
+    /\| direct +\| v3 close order \(cert merchant, rotated\) +\| [^|]+\| +204 \| closed, certificates downloaded +\|/,
+  )
   expect(stdout).toContain(
     "every row as expected; sandbox state agrees, and so do the apps' records and its delivery log",
   )
