@@ -3,14 +3,17 @@ import { envLines } from './env-lines.js'
 import { startSandbox } from './start.js'
 
 const USAGE = `Usage: wxpay-sandbox [--port N] [--backup-port N] [--host ADDR] [--min-close-age SECONDS]
-                     [--keys-file PATH]
+                     [--keys-file PATH] [--platform-mode publicKey|certificate|both]
 
 Starts a local WeChat Pay gateway and prints its URL and merchant credentials as env lines.
 The port also comes from $PORT; 0 (default) picks a free one. Stop with Ctrl-C.
 New credentials are made on every start, unless --keys-file names a file to keep them in:
 created (mode 0600) on the first start, reused on later ones, e.g. --keys-file .wxpay-sandbox.json
 (it holds private keys: keep it out of version control). With a fixed --port as well, the env
-lines stay the same from one start to the next.`
+lines stay the same from one start to the next.
+--platform-mode certificate makes a certificate-mode merchant: /v3/certificates serves platform
+certificates (made anew on every start) that sign replies; the client downloads them itself
+(WECHATPAY_AUTO_CERTIFICATES=true). 'both' is a merchant migrating to the public key.`
 
 function port(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
       host: { type: 'string' },
       'min-close-age': { type: 'string' },
       'keys-file': { type: 'string' },
+      'platform-mode': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -45,6 +49,12 @@ async function main(): Promise<void> {
   if (values['keys-file'] !== undefined) {
     if (values['keys-file'] === '') throw new Error('--keys-file needs a path')
     options.keysFile = values['keys-file']
+  }
+  const mode = values['platform-mode']
+  if (mode !== undefined) {
+    if (mode !== 'publicKey' && mode !== 'certificate' && mode !== 'both')
+      throw new Error('--platform-mode must be publicKey, certificate or both')
+    options.platformMode = mode
   }
   const sb = await startSandbox(options)
   if (sb.keysFile?.warning) process.stderr.write(`wxpay-sandbox: ${sb.keysFile.warning}\n`)

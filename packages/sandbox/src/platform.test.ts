@@ -2,6 +2,7 @@
 // endpoint, checked with node:crypto here (X509Certificate, AES-GCM, OAEP), not the sandbox's code.
 import { constants, createDecipheriv, publicEncrypt, X509Certificate } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { envLines } from './env-lines.js'
 import type { Sandbox } from './start.js'
 import { authorization, start, v3 } from './test-helpers.js'
 import { verifyV3Reply } from './testing/v3.js'
@@ -81,6 +82,12 @@ describe('certificate mode', () => {
     expect(res.status).toBe(401)
   })
 
+  test('env lines: no WECHATPAY_CERTS, WECHATPAY_AUTO_CERTIFICATES=true', () => {
+    const lines = envLines(sb)
+    expect(lines.some((l) => l.startsWith('WECHATPAY_CERTS='))).toBe(false)
+    expect(lines).toContain('WECHATPAY_AUTO_CERTIFICATES=true')
+  })
+
   test('rotate(): the new certificate is served beside the old one and signs; retire() drops the old one', async () => {
     const [old] = sb.platform.certificates()
     const next = await sb.platform.rotate()
@@ -135,6 +142,12 @@ describe('public-key mode', () => {
     expect(sb.platform.certificates()).toEqual([])
     await expect(sb.platform.rotate()).rejects.toThrow(TypeError)
     expect(sb.clientOptions().autoCertificates).toBeUndefined()
+  })
+
+  test('env lines: WECHATPAY_CERTS, no WECHATPAY_AUTO_CERTIFICATES', () => {
+    const lines = envLines(sb)
+    expect(lines.some((l) => l.startsWith('WECHATPAY_CERTS='))).toBe(true)
+    expect(lines.some((l) => l.startsWith('WECHATPAY_AUTO_CERTIFICATES'))).toBe(false)
   })
 
   test('receivers/add decrypts name with the public key', async () => {
