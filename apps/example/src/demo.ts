@@ -8,7 +8,7 @@
 // its own embedded sandbox (it seeds state there); `pnpm start` is the one that honours
 // WECHATPAY_* for a real integration.
 import { Wechatpay } from '@wxpay/core'
-import { startSandbox } from '@wxpay/sandbox'
+import { type Sandbox, startSandbox } from '@wxpay/sandbox'
 import {
   bookProblems,
   type CheckedRow,
@@ -183,11 +183,106 @@ async function certificateMerchant(rows: CheckedRow[], problems: string[]): Prom
   }
 }
 
+/**
+ * Beyond JSON, with `@wxpay/core` alone: an image uploaded (multipart, only `meta` signed; the
+ * sandbox keeps the bytes it parsed), today's trade bill downloaded and checked against its SHA-1
+ * digest (and refused once the sandbox corrupts a byte: its `corruptDownload` fault), and an APIv2
+ * refund over mutual TLS (the sandbox's HTTPS listener requires a client certificate from its test
+ * CA; the client presents the PEM pair).
+ */
+async function beyondJson(sandbox: Sandbox, rows: CheckedRow[], problems: string[]): Promise<void> {
+  const options = sandbox.clientOptions()
+  const wxpay = new Wechatpay({ ...options, backupBaseUrl: false })
+  const image = new Uint8Array(2048).map((_, i) => (i * 37) & 0xff)
+  rows.push({
+    ...(await measure('direct', 'v3 media upload (image)', 'property chain', async () => {
+      const { status, data } = await wxpay.v3.merchant.media.upload.post({
+        media: { filename: 'receipt.png', data: image },
+      })
+      const { media_id } = data as { media_id: string }
+      const kept = sandbox.uploads.find((u) => u.media_id === media_id)
+      const same = kept !== undefined && Buffer.compare(kept.data, Buffer.from(image)) === 0
+      return { status, result: same ? 'media_id; the sandbox has the same bytes' : 'bytes differ' }
+    })),
+    expected: { status: 200, result: 'media_id; the sandbox has the same bytes' },
+  })
+  // bill dates are China Standard Time days
+  const billDate = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
+  const bill = async () => {
+    const { data } = await wxpay.v3.bill.tradebill.get({ query: { bill_date: billDate } })
+    return data as { download_url: string; hash_type: string; hash_value: string }
+  }
+  rows.push({
+    ...(await measure('direct', 'v3 trade bill, downloaded', 'download()', async () => {
+      const { download_url, hash_type, hash_value } = await bill()
+      const bytes = await wxpay.download(download_url, { hash_type, hash_value })
+      const csv = new TextDecoder().decode(bytes)
+      // the lifecycle's direct order was paid today: the bill lists it (WeChat prefixes ids with `)
+      return {
+        status: 200,
+        result: csv.includes('`DLC,') ? `${hash_type} verified, lists DLC` : 'DLC missing',
+      }
+    })),
+    expected: { status: 200, result: 'SHA1 verified, lists DLC' },
+  })
+  rows.push({
+    ...(await measure('direct', 'v3 trade bill, one byte corrupted', 'download()', async () => {
+      const { download_url, hash_type, hash_value } = await bill()
+      await sandbox.faults.set({ corruptDownload: true })
+      try {
+        await wxpay.download(download_url, { hash_type, hash_value })
+        return { status: 200, result: 'accepted' }
+      } catch (err) {
+        return { status: 200, result: `refused ${(err as { code?: string }).code}` }
+      } finally {
+        await sandbox.faults.set({ corruptDownload: null })
+      }
+    })),
+    expected: { status: 200, result: 'refused DIGEST_MISMATCH' },
+  })
+  const mtls = sandbox.mtls
+  if (!mtls) {
+    problems.push('the sandbox has no mutual TLS listener')
+    return
+  }
+  sandbox.orders.create({ out_trade_no: 'DMTLS', amount: 800 })
+  const { transaction_id = '' } = await sandbox.orders.pay('DMTLS')
+  const tls = new Wechatpay({
+    ...options,
+    baseUrl: mtls.url,
+    backupBaseUrl: false,
+    clientCert: { ...mtls.clientCert, ca: mtls.ca },
+  })
+  rows.push({
+    ...(await measure('direct', 'v2 refund over mutual TLS', 'property chain', async () => {
+      const { status, data } = await tls.v2.secapi.pay.refund.post({
+        xml: {
+          appid: sandbox.merchant.appid,
+          mch_id: sandbox.merchant.mchid,
+          transaction_id,
+          out_trade_no: 'DMTLS',
+          out_refund_no: 'DMTLSRF',
+          total_fee: '800',
+          refund_fee: '300',
+        },
+      })
+      return { status, result: `result_code ${data.result_code}` }
+    })),
+    expected: { status: 200, result: 'result_code SUCCESS' },
+  })
+  const refunds = sandbox.refunds.list('DMTLS')
+  if (refunds.length !== 1 || refunds[0]?.refund !== 300 || refunds[0]?.protocol !== 'v2')
+    problems.push(`order DMTLS: the sandbox has ${JSON.stringify(refunds)}; expected one 300-fen v2 refund`)
+  if (!sandbox.requests.some((r) => r.listener === 'mtls'))
+    problems.push('the v2 refund did not reach the mutual TLS listener')
+}
+
 async function main(): Promise<number> {
   const started = performance.now()
   // Retries scaled 10,000× down (the whole 24 h schedule in 9 s, should an app fail to acknowledge);
   // the apps keep 5 real seconds to answer each delivery.
-  const sandbox = await startSandbox({ notifyTimeScale: 0.0001, notifyTimeoutMs: 5000 })
+  // `mtls: true`: an HTTPS listener that requires a client certificate, for the v2 refund
+  const sandbox = await startSandbox({ notifyTimeScale: 0.0001, notifyTimeoutMs: 5000, mtls: true })
   const config: ExampleConfig = { options: sandbox.clientOptions(), appid: sandbox.merchant.appid, sandbox }
   const { privateKey } = sandbox.merchant
   // Nest's logger would warn about the refused SIGNTEST probe; the table shows the refusal instead
@@ -368,6 +463,7 @@ async function main(): Promise<number> {
       },
     )
 
+    await beyondJson(sandbox, rows, problems)
     await certificateMerchant(rows, problems)
 
     // Each app's records as a whole against the sandbox's delivery log.

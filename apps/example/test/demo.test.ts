@@ -52,6 +52,17 @@ test('pnpm demo prints every row as expected and exits 0', async () => {
     }
   }
   expect(stdout).toMatch(/\| direct +\| v3 query refund +\| [^|]+\| +200 \| SUCCESS +\|/)
+  // beyond JSON: an upload, a bill checked against its digest (and refused when corrupted), v2 mTLS
+  for (const [endpoint, status, result] of [
+    ['v3 media upload \\(image\\)', 200, 'media_id; the sandbox has the same bytes'],
+    ['v3 trade bill, downloaded', 200, 'SHA1 verified, lists DLC'],
+    ['v3 trade bill, one byte corrupted', 200, 'refused DIGEST_MISMATCH'],
+    ['v2 refund over mutual TLS', 200, 'result_code SUCCESS'],
+  ] as const) {
+    expect(stdout).toMatch(
+      new RegExp(`\\| direct +\\| ${endpoint} +\\| [^|]+\\| +${status} \\| ${result} +\\|`),
+    )
+  }
   // a certificate merchant from a cold start, through a rotation
   for (const integration of ['direct', 'Hono \\(workerd\\)']) {
     expect(stdout).toMatch(
