@@ -43,7 +43,9 @@ describe('media upload', () => {
 
   test('a complaint image, uploaded and read back: the unsigned image reply is returned as bytes', async () => {
     const data = new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])])
-    const uploaded = await client().v3.merchantService.images.upload.post({ media: { filename: 'c.jpg', data } })
+    const uploaded = await client().v3.merchantService.images.upload.post({
+      media: { filename: 'c.jpg', data },
+    })
     const media_id = (uploaded.data as { media_id: string }).media_id
     const image = await client().chain('v3/merchant-service/images/{media_id}').get({ media_id })
     expect(image.data).toBeInstanceOf(Uint8Array)
@@ -64,7 +66,9 @@ describe('bills: tradebill → download, digest checked', () => {
     await sb.orders.pay(out_trade_no)
     const { data } = await bill(query)
     const { download_url, hash_type, hash_value } = data as Record<string, string>
-    const csv = decode(await client().download(download_url!, { hash_type: hash_type!, hash_value: hash_value! }))
+    const csv = decode(
+      await client().download(download_url!, { hash_type: hash_type!, hash_value: hash_value! }),
+    )
     expect(csv.startsWith('\ufeff交易时间')).toBe(true)
     expect(csv).toContain(`\`${out_trade_no},`)
   })
@@ -74,7 +78,9 @@ describe('bills: tradebill → download, digest checked', () => {
     const { download_url, hash_type, hash_value } = data as Record<string, string>
     const options = { hash_type: hash_type!, hash_value: hash_value! }
     await sb.faults.set({ corruptDownload: true })
-    const error = await client().download(download_url!, options).catch((e: unknown) => e)
+    const error = await client()
+      .download(download_url!, options)
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(WechatpaySignatureError)
     expect(error).toMatchObject({ code: 'DIGEST_MISMATCH' })
     const stream = await client().download.stream(download_url!, options)
@@ -168,7 +174,10 @@ describe('APIv2 mutual TLS: secapi/pay/refund', () => {
   test('without clientCert: a validation error naming clientCert, and nothing is sent', async () => {
     sb.requests.clear()
     const bare = new Wechatpay({ ...sb.clientOptions(), baseUrl: sb.mtls!.url, backupBaseUrl: false })
-    await expect(refund(bare, 'T-none')).rejects.toMatchObject({ name: 'WechatpayValidationError', option: 'clientCert' })
+    await expect(refund(bare, 'T-none')).rejects.toMatchObject({
+      name: 'WechatpayValidationError',
+      option: 'clientCert',
+    })
     // the fetch build without an injected fetch cannot present a certificate: refused the same way
     const edge = new FetchWechatpay({ ...sb.clientOptions(), baseUrl: sb.mtls!.url, backupBaseUrl: false })
     await expect(refund(edge as Wechatpay, 'T-none')).rejects.toMatchObject({ option: 'clientCert' })
@@ -179,7 +188,9 @@ describe('APIv2 mutual TLS: secapi/pay/refund', () => {
   test('the server certificate is verified: without the test CA the handshake fails (no request reaches the routes)', async () => {
     sb.requests.clear()
     const untrusting = mtlsClient({ ...sb.mtls!.clientCert })
-    await expect(refund(untrusting, await paidOrder())).rejects.toMatchObject({ name: 'WechatpayTransportError' })
+    await expect(refund(untrusting, await paidOrder())).rejects.toMatchObject({
+      name: 'WechatpayTransportError',
+    })
     expect(sb.requests.filter((r) => r.listener === 'mtls')).toHaveLength(0)
   })
 })

@@ -178,3 +178,25 @@ test('the download request is signed with the merchant key over GET, path?query 
   )
   expect(ok).toBe(true)
 })
+
+describe('v2 downloadbill: the CSV on success, XML on failure', () => {
+  const client = () => new Wechatpay({ ...clientOptions(keys), baseUrl: gateway.url, backupBaseUrl: false })
+  const xml = { appid: 'wx2421b1c4370ec43b', mch_id: mchid, bill_date: '20261129', bill_type: 'ALL' }
+
+  test('a CSV reply: its bytes, as they came (the signed request was checked by the gateway)', async () => {
+    serve(BILL)
+    const { data } = await client().v2.pay.downloadbill.post({ xml })
+    expect(Buffer.compare(Buffer.from(data as Uint8Array), BILL)).toBe(0)
+    expect(gateway.seen[0]!.valid).toBe(true)
+  })
+  test('an XML FAIL reply: WechatpayBusinessError', async () => {
+    gateway.handler = () => ({
+      status: 200,
+      body: '<xml><return_code><![CDATA[FAIL]]></return_code><return_msg><![CDATA[No Bill Exist]]></return_msg></xml>',
+    })
+    await expect(client().v2.pay.downloadbill.post({ xml })).rejects.toMatchObject({
+      name: 'WechatpayBusinessError',
+      message: 'No Bill Exist',
+    })
+  })
+})

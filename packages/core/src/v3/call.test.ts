@@ -5,7 +5,7 @@ import { type Gateway, signV3Reply, startGateway } from '@wxpay/sandbox/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { clientOptions, mchid, merchantSerial, platformSerial, secret } from '../../test/fixtures'
 import { type TestKeys, testKeys } from '../../test/keys'
-import { WechatpayApiError, WechatpayTransportError } from '../errors'
+import { WechatpayApiError, WechatpaySignatureError, WechatpayTransportError } from '../errors'
 import { Wechatpay as FetchWechatpay } from '../index'
 import { Wechatpay } from '../node'
 import { isDownloadPath, MAX_JSON_BYTES } from './call'
@@ -165,16 +165,25 @@ describe.each([0, 1])('v3 replies, transport %i', (index) => {
     expect((await get()).data).toBeUndefined()
   })
 
-  test('a download endpoint that verified is returned as text', async () => {
+  test('a download endpoint: its unsigned 2xx reply is returned as bytes; the same reply elsewhere is refused', async () => {
+    // Before: download replies went through signature verification, so every real one was refused.
+    const bill = '交易时间,公众账号ID\n'
     gateway.handler = () => ({
       status: 200,
+      sign: false,
       headers: { 'Content-Type': 'text/plain' },
-      body: '交易时间,公众账号ID\n',
+      body: bill,
     })
     const result = await client()
       .chain('v3/billdownload/file')
       .get({ query: { token: 't' } })
-    expect(result.data).toBe('交易时间,公众账号ID\n')
+    expect(result.data).toBeInstanceOf(Uint8Array)
+    expect(new TextDecoder().decode(result.data as Uint8Array)).toBe(bill)
+    const elsewhere = await client()
+      .chain('v3/bill/tradebill')
+      .get({ query: { bill_date: '2026-11-29' } })
+      .catch((e: unknown) => e)
+    expect(elsewhere).toBeInstanceOf(WechatpaySignatureError)
   })
 })
 
