@@ -106,6 +106,13 @@ test('--platform-mode certificate: WECHATPAY_AUTO_CERTIFICATES instead of a publ
   }
 })
 
+test('--platform-mode both: the public key and WECHATPAY_AUTO_CERTIFICATES, each once', async () => {
+  const { banner, out } = await start(['--platform-mode', 'both'])
+  expect(banner).toContain('platform mode both')
+  expect(out().match(/^WECHATPAY_CERTS=/gm)).toHaveLength(1)
+  expect(out().match(/^WECHATPAY_AUTO_CERTIFICATES=true$/gm)).toHaveLength(1)
+})
+
 test('a bad --platform-mode or port is a usage error: exit 2, nothing started', async () => {
   const mode = await wxpay(['sandbox', '--platform-mode', 'pubkey'])
   expect(mode.code).toBe(2)

@@ -86,13 +86,7 @@ export async function sandbox(args: string[], io: Io): Promise<number> {
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
   })
-  // In certificate mode the client downloads its platform keys; the public-key line would not verify.
-  const platformMode = options.platformMode ?? 'publicKey'
-  const lines = envLines(sb).flatMap((line) => {
-    if (!line.startsWith('WECHATPAY_CERTS=') || platformMode === 'publicKey') return [line]
-    const auto = 'WECHATPAY_AUTO_CERTIFICATES=true'
-    return platformMode === 'certificate' ? [auto] : [line, auto]
-  })
+  const platformMode = sb.platform.mode
   // printed last: whoever reads this may signal at once, and the handlers are in place
   io.stdout(
     [
@@ -101,7 +95,8 @@ export async function sandbox(args: string[], io: Io): Promise<number> {
         ? `# credentials ${sb.keysFile.created ? 'created in' : 'reused from'} ${sb.keysFile.path}`
         : '# new credentials (they change on every start; --keys-file keeps them)',
       '# paste into your environment:',
-      ...lines,
+      // certificate mode: no WECHATPAY_CERTS, WECHATPAY_AUTO_CERTIFICATES=true (both mode: both lines)
+      ...envLines(sb),
       '',
     ].join('\n'),
   )
