@@ -31,6 +31,8 @@ const SEED_PATHS = new Set([
 /** Property names the chain keeps for itself: a segment spelled so is reached with `chain()` or `['…']`. */
 const RESERVED = new Set(['get', 'post', 'put', 'patch', 'delete', 'chain', 'then', 'toString', 'toJSON'])
 const DEFAULT_HOST = 'api.mch.weixin.qq.com'
+/** `meta` keys of an upload the SDK writes itself. */
+const MEDIA_META = new Set(['filename', 'sha256'])
 /** v2 fields the SDK fills in itself. */
 const V2_SDK_FIELDS = new Set(['nonce_str', 'sign'])
 
@@ -204,7 +206,17 @@ function optionsOf(e, template, indent) {
     }
     body('xml', xml, 'xmlRequest', V2_SDK_FIELDS)
   } else if (e.json) body('json', e.json, 'request')
-  if (e.formData) body('media', e.formData, 'request')
+  // Uploads: the pipeline's `Media` (filename, data; it computes `sha256` and writes `meta`), with
+  // the endpoint's extra `meta` keys. v2 uploads have no multipart support: loosely typed.
+  if (e.protocol === 'v3' && e.formData) {
+    const meta = e.formData.properties?.meta?.['x-json']
+    const extra = Object.keys(meta?.properties ?? {}).filter((k) => !MEDIA_META.has(k))
+    if (extra.length) {
+      const required = (meta.required ?? []).some((r) => !MEDIA_META.has(r))
+      const t = objectOf(meta, 'request', indent + 2, [], MEDIA_META)
+      lines.push(`media: Media & {\n${pad}  meta${required ? '' : '?'}: ${t}\n${pad}}`)
+    } else lines.push('media: Media')
+  }
   if (!lines.length) return { text: 'options?: CallOptions', required: false }
   const required = lines.some((l) => !l.startsWith('/**') && /^[^?:]+:/.test(l))
   const text = `{\n${lines.map((l) => pad + l).join('\n')}\n${'  '.repeat(indent)}} & CallOptions`
@@ -286,6 +298,11 @@ for (const [area, list] of [...areas].sort((a, b) => cmp(a[0], b[0]))) {
     text = text.replace(
       "from '../../types/call'\n",
       `from '../../types/call'\nimport type { ${[...used].sort().join(', ')} } from './shared'\n`,
+    )
+  if (text.includes('media: Media'))
+    text = text.replace(
+      "from '../../types/call'\n",
+      "from '../../types/call'\nimport type { Media } from '../../v3/multipart'\n",
     )
   if (!text.includes('OpenEnum<'))
     text = text.replace('CallOptions, OpenEnum, WechatpayResponse', 'CallOptions, WechatpayResponse')
@@ -485,7 +502,21 @@ function requestSchema(e) {
       required: (e.xml.required ?? []).filter((r) => !skip.has(r)),
     })
   } else add('json', e.json)
-  add('media', e.formData)
+  if (e.protocol === 'v3' && e.formData) {
+    const meta = e.formData.properties?.meta?.['x-json']
+    const extra = Object.fromEntries(Object.entries(meta?.properties ?? {}).filter(([k]) => !MEDIA_META.has(k)))
+    const metaRequired = (meta?.required ?? []).filter((r) => !MEDIA_META.has(r))
+    const media = {
+      type: 'object',
+      properties: { filename: { type: 'string' }, data: { type: 'file' } },
+      required: ['filename', 'data'],
+    }
+    if (metaRequired.length) {
+      media.properties.meta = { type: 'object', properties: extra, required: metaRequired }
+      media.required.push('meta')
+    }
+    add('media', media)
+  }
   return { type: 'object', properties, required }
 }
 

@@ -1,5 +1,6 @@
 import { importHmacKey } from './crypto/keys'
 import { API_CERT, DOWNLOADS, HOSTS, URI_QUIRKS } from './endpoints/catalogue/table'
+import { checkEndpointRules } from './endpoints/rules'
 import { oversizedReplyError, WechatpayValidationError } from './errors'
 import { type Config, DEFAULT_BASE_URL, MAX_TIMEOUT } from './options'
 import { exchange } from './transport/exchange'
@@ -137,6 +138,8 @@ export async function send(
   const variables: Record<string, unknown> = {}
   for (const key of Object.keys(options)) if (!RESERVED_OPTIONS.has(key)) variables[key] = options[key]
   const path = expandPath(isV2 ? template.slice(3) : template, variables)
+  // Rules of this one endpoint (the `out_trade_no` shape, …), by its template.
+  checkEndpointRules(template, options)
   const query = queryString(options.query)
   const timeout = options.timeout ?? config.timeout
   // The client option's bounds: a timer above MAX_TIMEOUT would fire at once.

@@ -4,22 +4,6 @@ import { WechatpayValidationError } from './errors'
 export type QueryValue = string | number | boolean | undefined
 
 /**
- * Known path variables and the shape WeChat Pay documents for them; a value outside it is
- * refused before any I/O (the gateway would refuse it anyway, after a round trip).
- */
-const FORMATS = new Map<string, { pattern: RegExp; text: string }>([
-  ['out_trade_no', { pattern: /^[0-9A-Za-z_\-|*]{1,32}$/, text: '1 to 32 of digits, letters and _-|*' }],
-  ['out_recharge_no', { pattern: /^[0-9A-Za-z_\-|*@]{1,64}$/, text: '1 to 64 of digits, letters and _-|*@' }],
-])
-
-/** Refuses a value of a known field (`out_trade_no`, …) outside its documented shape. */
-export function checkFormat(name: string, value: string, option: string): void {
-  const format = FORMATS.get(name)
-  if (format && !format.pattern.test(value))
-    throw new WechatpayValidationError(option, `must be ${format.text}`)
-}
-
-/**
  * What a path template may hold as written: RFC 3986 `pchar`s (unreserved, sub-delims, `:` `@`),
  * `/`, `{name}` placeholders and `%XX` triplets. Neither transport re-encodes any of these (the
  * WHATWG URL parser of `fetch` leaves them alone, undici sends the path as given), so what is signed
@@ -88,7 +72,6 @@ export function expandPath(template: string, variables: Readonly<Record<string, 
     if (value === '' || value === '.' || value === '..') {
       throw new WechatpayValidationError(name, `must not be empty, "." or ".."`)
     }
-    checkFormat(name, value, name)
     try {
       return encodeURIComponent(value)
     } catch {

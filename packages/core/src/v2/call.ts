@@ -8,7 +8,6 @@ import {
 import type { Config } from '../options'
 import type { TransportResponse } from '../transport/types'
 import type { WechatpayResponse } from '../types/call'
-import { checkFormat } from '../uri-template'
 import { type SignType, signV2, verifyV2 } from './sign'
 import { buildXml, MAX_XML_BYTES, parseXml, XmlError } from './xml'
 
@@ -68,7 +67,6 @@ export async function prepareV2(
     // WeChat Pay trims values before checking the sign: it would check another string than this one.
     if (EDGE_WHITESPACE.test(text))
       throw new WechatpayValidationError(option, 'must not start or end with whitespace')
-    checkFormat(name, text, option)
     fields[name] = text
   }
   for (const idField of ['mch_id', 'mchid']) {

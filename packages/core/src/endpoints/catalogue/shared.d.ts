@@ -4006,13 +4006,6 @@ export interface Data7 {
   service_order_info?: ServiceOrderInfo[]
 }
 
-export interface MerchantServiceImagesUploadMedia {
-  /** 图片文件 */
-  file: Blob
-  /** 媒体文件元信息JSON格式字符串 · JSON-encoded string */
-  meta: string
-}
-
 export interface MerchantH5PermissionApplicationsReply {
   /** 子商户号 */
   sub_mchid: string

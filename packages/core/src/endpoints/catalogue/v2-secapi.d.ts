@@ -338,20 +338,7 @@ export interface V2SecapiEndpoints {
   }
   'v2/secapi/mch/uploadmedia': {
     /** 图片上传API · `POST /secapi/mch/uploadmedia` Needs the merchant API certificate (mutual TLS). */
-    post(options: {
-      media: {
-        /** 服务商商户号或渠道号 */
-        mch_id: string
-        /** form-data中媒体文件标识 */
-        media: Blob
-        /** 根据媒体文件内容进行MD5计算后的值 */
-        media_hash: string
-        /** 签名 */
-        sign: string
-        /** 签名方式 */
-        sign_type: OpenEnum<'HMAC-SHA256' | 'MD5'>
-      }
-    } & CallOptions): Promise<WechatpayResponse<{
+    post(options?: CallOptions): Promise<WechatpayResponse<{
       /** 返回状态码 */
       return_code: OpenEnum<'SUCCESS' | 'FAIL'>
       /** 返回信息 */
