@@ -256,7 +256,7 @@ export function notificationCases(): NotificationCase[] {
   )
   add('body', 're-serialised with non-ASCII escaped (the same JSON value)', (c) =>
     reserialised(c, (b) =>
-      b.replace(/[^\x00-\x7f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`),
+      b.replace(/[^ -~]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`),
     ),
   )
   add('body', 'a trailing newline added', (c) => reserialised(c, (b) => `${b}\n`))
