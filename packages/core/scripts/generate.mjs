@@ -233,7 +233,7 @@ const replyHint = (e) =>
 function replyOf(e, indent) {
   const status = e.status ?? 200
   if (status === 204 || status === 202) return `WechatpayResponse<undefined, ${status}>`
-  if (e.kind === 'download') return `WechatpayResponse<string, ${status}>`
+  if (e.kind === 'download') return `WechatpayResponse<Uint8Array, ${status}>`
   if (!e.response) return `WechatpayResponse<unknown, ${status}>`
   const mode = e.protocol === 'v2' ? 'xmlReply' : 'reply'
   return `WechatpayResponse<${typeOf(e.response, mode, indent, `${replyHint(e)} reply`)}, ${status}>`
@@ -243,7 +243,7 @@ function verbOf(e, template, indent) {
   const pad = '  '.repeat(indent)
   const flags = [
     e.deprecated && '@deprecated',
-    e.kind === 'download' && 'The reply is a file (text), not a signed JSON/XML body.',
+    e.kind === 'download' && "The reply is the file's bytes, not a signed JSON/XML body.",
     e.apiCert && 'Needs the merchant API certificate (mutual TLS).',
     e.host && e.host !== DEFAULT_HOST && `Sent to \`${e.host}\`.`,
   ].filter(Boolean)
@@ -504,7 +504,9 @@ function requestSchema(e) {
   } else add('json', e.json)
   if (e.protocol === 'v3' && e.formData) {
     const meta = e.formData.properties?.meta?.['x-json']
-    const extra = Object.fromEntries(Object.entries(meta?.properties ?? {}).filter(([k]) => !MEDIA_META.has(k)))
+    const extra = Object.fromEntries(
+      Object.entries(meta?.properties ?? {}).filter(([k]) => !MEDIA_META.has(k)),
+    )
     const metaRequired = (meta?.required ?? []).filter((r) => !MEDIA_META.has(r))
     const media = {
       type: 'object',

@@ -4,7 +4,7 @@ import type { CallOptions, WechatpayResponse } from '../../types/call'
 /** The `hk/v3/statements/…` endpoints (1), keyed by path template. */
 export interface HkV3StatementsEndpoints {
   'hk/v3/statements': {
-    /** 下载对账单 · `GET /hk/v3/statements` The reply is a file (text), not a signed JSON/XML body. */
+    /** 下载对账单 · `GET /hk/v3/statements` The reply is the file's bytes, not a signed JSON/XML body. */
     get(options: {
       query: {
         /** 账单日期 */
@@ -12,6 +12,6 @@ export interface HkV3StatementsEndpoints {
         /** 商户号 */
         mchid?: string
       }
-    } & CallOptions): Promise<WechatpayResponse<string, 200>>
+    } & CallOptions): Promise<WechatpayResponse<Uint8Array, 200>>
   }
 }

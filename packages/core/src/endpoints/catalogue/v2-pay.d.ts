@@ -249,7 +249,7 @@ export interface V2PayEndpoints {
     }, 200>>
   }
   'v2/pay/downloadbill': {
-    /** 下载对账单 · `POST /pay/downloadbill` The reply is a file (text), not a signed JSON/XML body. */
+    /** 下载对账单 · `POST /pay/downloadbill` The reply is the file's bytes, not a signed JSON/XML body. */
     post(options: {
       xml: {
         /** 公众账号ID */
@@ -263,10 +263,10 @@ export interface V2PayEndpoints {
         /** 压缩账单 */
         tar_type?: OpenEnum<'GZIP'>
       }
-    } & CallOptions): Promise<WechatpayResponse<string, 200>>
+    } & CallOptions): Promise<WechatpayResponse<Uint8Array, 200>>
   }
   'v2/pay/downloadfundflow': {
-    /** 下载资金账单 · `POST /pay/downloadfundflow` The reply is a file (text), not a signed JSON/XML body. Needs the merchant API certificate (mutual TLS). */
+    /** 下载资金账单 · `POST /pay/downloadfundflow` The reply is the file's bytes, not a signed JSON/XML body. Needs the merchant API certificate (mutual TLS). */
     post(options: {
       xml: {
         /** 公众账号ID */
@@ -282,7 +282,7 @@ export interface V2PayEndpoints {
         /** 压缩账单 */
         tar_type?: OpenEnum<'GZIP'>
       }
-    } & CallOptions): Promise<WechatpayResponse<string, 200>>
+    } & CallOptions): Promise<WechatpayResponse<Uint8Array, 200>>
   }
   'v2/pay/facepay': {
     /** 提交刷脸支付 · `POST /pay/facepay` */

@@ -5,7 +5,7 @@ import type { DepositOrderqueryReply, DepositRefundReply, DepositRefundqueryRepl
 /** The `v2/sandboxnew/…` endpoints (7), keyed by path template. */
 export interface V2SandboxnewEndpoints {
   'v2/sandboxnew/pay/downloadbill': {
-    /** 下载对账单 · `POST /sandboxnew/pay/downloadbill` @deprecated The reply is a file (text), not a signed JSON/XML body. */
+    /** 下载对账单 · `POST /sandboxnew/pay/downloadbill` @deprecated The reply is the file's bytes, not a signed JSON/XML body. */
     post(options: {
       xml: {
         /** 公众账号ID */
@@ -19,7 +19,7 @@ export interface V2SandboxnewEndpoints {
         /** 压缩账单 */
         tar_type?: OpenEnum<'GZIP'>
       }
-    } & CallOptions): Promise<WechatpayResponse<string, 200>>
+    } & CallOptions): Promise<WechatpayResponse<Uint8Array, 200>>
   }
   'v2/sandboxnew/pay/getsignkey': {
     /** 获取验签密钥API · `POST /sandboxnew/pay/getsignkey` @deprecated */

@@ -4,12 +4,12 @@ import type { CallOptions, WechatpayResponse } from '../../types/call'
 /** The `v3/billdownload/…` endpoints (1), keyed by path template. */
 export interface V3BilldownloadEndpoints {
   'v3/billdownload/file': {
-    /** 下载账单API · `GET /v3/billdownload/file` The reply is a file (text), not a signed JSON/XML body. */
+    /** 下载账单API · `GET /v3/billdownload/file` The reply is the file's bytes, not a signed JSON/XML body. */
     get(options: {
       query: {
         token: string
         tartype?: string
       }
-    } & CallOptions): Promise<WechatpayResponse<string, 200>>
+    } & CallOptions): Promise<WechatpayResponse<Uint8Array, 200>>
   }
 }

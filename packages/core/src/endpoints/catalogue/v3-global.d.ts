@@ -210,7 +210,7 @@ export interface V3GlobalEndpoints {
     }, 200>>
   }
   'v3/global/merchant-service/images/{media_id}': {
-    /** 图片下载API · `GET /v3/global/merchant-service/images/{media_id}` The reply is a file (text), not a signed JSON/XML body. */
+    /** 图片下载API · `GET /v3/global/merchant-service/images/{media_id}` The reply is the file's bytes, not a signed JSON/XML body. */
     get(options: {
       /** 媒体文件ID */
       media_id: string
@@ -218,7 +218,7 @@ export interface V3GlobalEndpoints {
         /** 投诉单号 */
         complaint_id: string
       }
-    } & CallOptions): Promise<WechatpayResponse<string, 200>>
+    } & CallOptions): Promise<WechatpayResponse<Uint8Array, 200>>
   }
   'v3/global/merchant-storage/file/upload': {
     /** 上传文件API · `POST /v3/global/merchant-storage/file/upload` */
@@ -1478,7 +1478,7 @@ export interface V3GlobalEndpoints {
     }, 200>>
   }
   'v3/global/statements': {
-    /** 下载对账单 · `GET /v3/global/statements` The reply is a file (text), not a signed JSON/XML body. */
+    /** 下载对账单 · `GET /v3/global/statements` The reply is the file's bytes, not a signed JSON/XML body. */
     get(options: {
       query: {
         /** 账单日期 */
@@ -1490,7 +1490,7 @@ export interface V3GlobalEndpoints {
         /** 子商户号 */
         sub_mchid?: string
       }
-    } & CallOptions): Promise<WechatpayResponse<string, 200>>
+    } & CallOptions): Promise<WechatpayResponse<Uint8Array, 200>>
   }
   'v3/global/transactions/app': {
     /** APP支付下单 · `POST /v3/global/transactions/app` */

@@ -542,10 +542,10 @@ export interface V3MerchantServiceEndpoints {
     }, 200>>
   }
   'v3/merchant-service/images/{media_id}': {
-    /** 图片下载API · `GET /v3/merchant-service/images/{media_id}` The reply is a file (text), not a signed JSON/XML body. */
+    /** 图片下载API · `GET /v3/merchant-service/images/{media_id}` The reply is the file's bytes, not a signed JSON/XML body. */
     get(options: {
       /** 媒体文件ID */
       media_id: string
-    } & CallOptions): Promise<WechatpayResponse<string, 200>>
+    } & CallOptions): Promise<WechatpayResponse<Uint8Array, 200>>
   }
 }

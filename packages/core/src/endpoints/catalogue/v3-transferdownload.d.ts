@@ -4,7 +4,7 @@ import type { CallOptions, WechatpayResponse } from '../../types/call'
 /** The `v3/transferdownload/…` endpoints (2), keyed by path template. */
 export interface V3TransferdownloadEndpoints {
   'v3/transferdownload/elecvoucherfile': {
-    /** 下载电子回单API · `GET /v3/transferdownload/elecvoucherfile` The reply is a file (text), not a signed JSON/XML body. */
+    /** 下载电子回单API · `GET /v3/transferdownload/elecvoucherfile` The reply is the file's bytes, not a signed JSON/XML body. */
     get(options: {
       query: {
         /** 前序download_url的查询参数 */
@@ -12,15 +12,15 @@ export interface V3TransferdownloadEndpoints {
         /** 前序download_url的查询参数 */
         source: string
       }
-    } & CallOptions): Promise<WechatpayResponse<string, 200>>
+    } & CallOptions): Promise<WechatpayResponse<Uint8Array, 200>>
   }
   'v3/transferdownload/signfile': {
-    /** 下载电子回单API · `GET /v3/transferdownload/signfile` The reply is a file (text), not a signed JSON/XML body. */
+    /** 下载电子回单API · `GET /v3/transferdownload/signfile` The reply is the file's bytes, not a signed JSON/XML body. */
     get(options: {
       query: {
         /** 前序download_url的查询参数 */
         token: string
       }
-    } & CallOptions): Promise<WechatpayResponse<string, 200>>
+    } & CallOptions): Promise<WechatpayResponse<Uint8Array, 200>>
   }
 }
