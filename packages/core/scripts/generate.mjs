@@ -31,12 +31,29 @@ const SEED_PATHS = new Set([
 /** Property names the chain keeps for itself: a segment spelled so is reached with `chain()` or `['…']`. */
 const RESERVED = new Set(['get', 'post', 'put', 'patch', 'delete', 'chain', 'then', 'toString', 'toJSON'])
 const DEFAULT_HOST = 'api.mch.weixin.qq.com'
+/**
+ * WeChat Pay's either-or identifiers: the catalogue marks both required where v2 takes one of them
+ * (`orderquery`, `refund`, `refundquery`, …); both become optional there. Customs declarations
+ * really need both and keep them.
+ */
+const ONE_OF = [
+  ['transaction_id', 'out_trade_no'],
+  ['refund_id', 'out_refund_no'],
+]
+function relaxOneOf(e, schema) {
+  if (!schema?.required || e.protocol !== 'v2' || e.path.includes('customs')) return schema
+  let required = schema.required
+  for (const pair of ONE_OF)
+    if (pair.every((p) => required.includes(p))) required = required.filter((r) => !pair.includes(r))
+  return required === schema.required ? schema : { ...schema, required }
+}
 /** `meta` keys of an upload the SDK writes itself. */
 const MEDIA_META = new Set(['filename', 'sha256'])
 /** v2 fields the SDK fills in itself. */
 const V2_SDK_FIELDS = new Set(['nonce_str', 'sign'])
 
 const catalogue = JSON.parse(readFileSync(CATALOGUE, 'utf8'))
+for (const e of catalogue.endpoints) if (e.xml) e.xml = relaxOneOf(e, e.xml)
 const endpoints = [...catalogue.endpoints].sort((a, b) =>
   a.path === b.path ? cmp(a.method, b.method) : cmp(a.path, b.path),
 )

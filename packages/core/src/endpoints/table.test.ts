@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { appid, clientOptions, mchid } from '../../test/fixtures'
 import { type TestKeys, testKeys } from '../../test/keys'
-import { type LooseNode, Wechatpay } from '../node'
+import { Wechatpay } from '../node'
 import { isDownloadPath } from '../v3/call'
 import { API_CERT, DOWNLOADS, HOSTS, UPLOADS, URI_QUIRKS } from './catalogue/table'
 
@@ -65,8 +65,7 @@ describe('the pipeline uses it', () => {
   beforeAll(() => {
     keys = testKeys()
   })
-  // Loosely typed on purpose: the requests are incomplete, only the URL they go to is checked.
-  function client(seen: string[], extra: Record<string, unknown> = {}): LooseNode {
+  function client(seen: string[], extra: Record<string, unknown> = {}): Wechatpay {
     const fetch = (async (input: RequestInfo | URL) => {
       seen.push(String(input))
       return new Response('{"code":"NOT_FOUND","message":"recorded"}', {
@@ -74,9 +73,10 @@ describe('the pipeline uses it', () => {
         headers: { 'content-type': 'application/json' },
       })
     }) as typeof globalThis.fetch
-    return new Wechatpay({ ...clientOptions(keys), fetch, ...extra }) as unknown as LooseNode
+    return new Wechatpay({ ...clientOptions(keys), fetch, ...extra })
   }
-  const xml = { appid, mch_id: mchid }
+  // Incomplete requests on purpose (only the URL they go to is checked): typed as anything.
+  const xml = { appid, mch_id: mchid } as never
 
   test('upper-case URIs, in the three call styles and the kebab spelling', async () => {
     const seen: string[] = []
@@ -94,7 +94,7 @@ describe('the pipeline uses it', () => {
   test('trailing-slash URIs, in the three call styles', async () => {
     const seen: string[] = []
     const wxpay = client(seen)
-    const json = { business_code: 'B1' }
+    const json = { business_code: 'B1' } as never
     const calls = [
       () => wxpay.v3.applyment4sub.applyment._empty_.post({ json }),
       () => wxpay.chain('v3/applyment4sub/applyment/{empty}').post({ json }),
@@ -113,9 +113,9 @@ describe('the pipeline uses it', () => {
     const wxpay = client(seen)
     await expect(wxpay.v2.risk.getpublickey.post({ xml })).rejects.toThrow()
     await expect(wxpay.v2.secsvc.realnameauth.post({ xml })).rejects.toThrow()
-    await expect(wxpay.global.v3.customs.orders.get({ query: { appid } })).rejects.toThrow()
-    await expect(wxpay['hk/v3/transactions/micropay'].post({ json: {} })).rejects.toThrow()
-    await expect(wxpay.v3.global.transactions.native.post({ json: {} })).rejects.toThrow()
+    await expect(wxpay.global.v3.customs.orders.get({ query: { appid } } as never)).rejects.toThrow()
+    await expect(wxpay['hk/v3/transactions/micropay'].post({ json: {} } as never)).rejects.toThrow()
+    await expect(wxpay.v3.global.transactions.native.post({ json: {} } as never)).rejects.toThrow()
     expect(seen).toEqual([
       'https://fraud.mch.weixin.qq.com/risk/getpublickey',
       'https://fraud.mch.weixin.qq.com/secsvc/realnameauth',

@@ -85,23 +85,23 @@ describe('a seeded sample of the catalogue is typed in all three styles', () => 
     expectTypeOf(wxpay['v2/pay/contractorder'].post({ xml: { appid: 'x', mch_id: 'x', contract_mchid: 'x', contract_appid: 'x', out_trade_no: 'x', body: 'x', notify_url: 'x', total_fee: 1, spbill_create_ip: 'x', trade_type: 'JSAPI', plan_id: 1, contract_code: 'x', request_serial: 1, contract_display_account: 'x', contract_notify_url: 'x' } })).resolves.toHaveProperty('status').toEqualTypeOf<200>()
   })
   test('POST v2/pay/orderquery', () => {
-    wxpay.v2.pay.orderquery.post({ xml: { appid: 'x', mch_id: 'x', transaction_id: 'x', out_trade_no: 'x' } })
-    wxpay.chain('v2/pay/orderquery').post({ xml: { appid: 'x', mch_id: 'x', transaction_id: 'x', out_trade_no: 'x' } })
-    wxpay['v2/pay/orderquery'].post({ xml: { appid: 'x', mch_id: 'x', transaction_id: 'x', out_trade_no: 'x' } })
-    // @ts-expect-error xml.mch_id is required
-    wxpay.v2.pay.orderquery.post({ xml: { appid: 'x', transaction_id: 'x', out_trade_no: 'x' } })
-    // @ts-expect-error xml.mch_id is required
-    wxpay.chain('v2/pay/orderquery').post({ xml: { appid: 'x', transaction_id: 'x', out_trade_no: 'x' } })
-    // @ts-expect-error xml.mch_id is required
-    wxpay['v2/pay/orderquery'].post({ xml: { appid: 'x', transaction_id: 'x', out_trade_no: 'x' } })
-    // @ts-expect-error xml.mch_id has the wrong type
-    wxpay.v2.pay.orderquery.post({ xml: { appid: 'x', mch_id: true, transaction_id: 'x', out_trade_no: 'x' } })
-    // @ts-expect-error xml.mch_id has the wrong type
-    wxpay.chain('v2/pay/orderquery').post({ xml: { appid: 'x', mch_id: true, transaction_id: 'x', out_trade_no: 'x' } })
-    // @ts-expect-error xml.mch_id has the wrong type
-    wxpay['v2/pay/orderquery'].post({ xml: { appid: 'x', mch_id: true, transaction_id: 'x', out_trade_no: 'x' } })
-    expectTypeOf(wxpay['v2/pay/orderquery'].post({ xml: { appid: 'x', mch_id: 'x', transaction_id: 'x', out_trade_no: 'x' } })).resolves.toHaveProperty('data').toHaveProperty('return_code').toEqualTypeOf<'SUCCESS' | 'FAIL' | (string & {})>()
-    expectTypeOf(wxpay['v2/pay/orderquery'].post({ xml: { appid: 'x', mch_id: 'x', transaction_id: 'x', out_trade_no: 'x' } })).resolves.toHaveProperty('status').toEqualTypeOf<200>()
+    wxpay.v2.pay.orderquery.post({ xml: { appid: 'x', mch_id: 'x' } })
+    wxpay.chain('v2/pay/orderquery').post({ xml: { appid: 'x', mch_id: 'x' } })
+    wxpay['v2/pay/orderquery'].post({ xml: { appid: 'x', mch_id: 'x' } })
+    // @ts-expect-error xml.appid is required
+    wxpay.v2.pay.orderquery.post({ xml: { mch_id: 'x' } })
+    // @ts-expect-error xml.appid is required
+    wxpay.chain('v2/pay/orderquery').post({ xml: { mch_id: 'x' } })
+    // @ts-expect-error xml.appid is required
+    wxpay['v2/pay/orderquery'].post({ xml: { mch_id: 'x' } })
+    // @ts-expect-error xml.appid has the wrong type
+    wxpay.v2.pay.orderquery.post({ xml: { appid: true, mch_id: 'x' } })
+    // @ts-expect-error xml.appid has the wrong type
+    wxpay.chain('v2/pay/orderquery').post({ xml: { appid: true, mch_id: 'x' } })
+    // @ts-expect-error xml.appid has the wrong type
+    wxpay['v2/pay/orderquery'].post({ xml: { appid: true, mch_id: 'x' } })
+    expectTypeOf(wxpay['v2/pay/orderquery'].post({ xml: { appid: 'x', mch_id: 'x' } })).resolves.toHaveProperty('data').toHaveProperty('return_code').toEqualTypeOf<'SUCCESS' | 'FAIL' | (string & {})>()
+    expectTypeOf(wxpay['v2/pay/orderquery'].post({ xml: { appid: 'x', mch_id: 'x' } })).resolves.toHaveProperty('status').toEqualTypeOf<200>()
   })
   test('POST v2/secapi/mch/channelsetting', () => {
     wxpay.v2.secapi.mch.channelsetting.post({ xml: { appid: 'x', mch_id: 'x', sub_mch_id: 'x', channel_id: 'x' } })

@@ -346,9 +346,9 @@ export interface V2PayEndpoints {
         /** 子商户号 */
         sub_mch_id?: string
         /** 微信订单号 */
-        transaction_id: string
+        transaction_id?: string
         /** 商户订单号 */
-        out_trade_no: string
+        out_trade_no?: string
         /** 签名类型 */
         sign_type?: OpenEnum<'MD5' | 'HMAC-SHA256'>
       }
@@ -477,9 +477,9 @@ export interface V2PayEndpoints {
         /** 子商户号 */
         sub_mch_id?: string
         /** 微信订单号 */
-        transaction_id: string
+        transaction_id?: string
         /** 商户订单号 */
-        out_trade_no: string
+        out_trade_no?: string
         /** 签名类型 */
         sign_type?: OpenEnum<'MD5' | 'HMAC-SHA256'>
       }
@@ -567,9 +567,9 @@ export interface V2PayEndpoints {
         /** 商户号 */
         mch_id: string
         /** 微信订单号 */
-        transaction_id: string
+        transaction_id?: string
         /** 商户订单号 */
-        out_trade_no: string
+        out_trade_no?: string
       }
     } & CallOptions): Promise<WechatpayResponse<{
       /** 返回状态码 */
@@ -693,9 +693,9 @@ export interface V2PayEndpoints {
         /** 商户号 */
         mch_id: string
         /** 微信订单号 */
-        transaction_id: string
+        transaction_id?: string
         /** 商户订单号 */
-        out_trade_no: string
+        out_trade_no?: string
         /** 子商户公众账号ID */
         sub_appid?: string
         /** 子商户号 */
@@ -1189,13 +1189,13 @@ export interface V2PayEndpoints {
         /** 签名类型 */
         sign_type?: OpenEnum<'MD5' | 'HMAC-SHA256'>
         /** 微信订单号 */
-        transaction_id: string
+        transaction_id?: string
         /** 商户订单号 */
-        out_trade_no: string
+        out_trade_no?: string
         /** 商户退款单号 */
-        out_refund_no: string
+        out_refund_no?: string
         /** 微信退款单号 */
-        refund_id: string
+        refund_id?: string
         /** 偏移量 */
         offset?: number | string
       }
@@ -1216,13 +1216,13 @@ export interface V2PayEndpoints {
         /** 签名类型 */
         sign_type?: OpenEnum<'MD5' | 'HMAC-SHA256'>
         /** 微信订单号 */
-        transaction_id: string
+        transaction_id?: string
         /** 商户订单号 */
-        out_trade_no: string
+        out_trade_no?: string
         /** 商户退款单号 */
-        out_refund_no: string
+        out_refund_no?: string
         /** 微信退款单号 */
-        refund_id: string
+        refund_id?: string
         /** 偏移量 */
         offset?: number | string
       }

@@ -98,9 +98,9 @@ export interface V2SandboxnewEndpoints {
         /** 子商户号 */
         sub_mch_id?: string
         /** 微信订单号 */
-        transaction_id: string
+        transaction_id?: string
         /** 商户订单号 */
-        out_trade_no: string
+        out_trade_no?: string
         /** 签名类型 */
         sign_type?: OpenEnum<'MD5' | 'HMAC-SHA256'>
       }
@@ -121,9 +121,9 @@ export interface V2SandboxnewEndpoints {
         /** 签名类型 */
         sign_type?: OpenEnum<'MD5' | 'HMAC-SHA256'>
         /** 微信订单号 */
-        transaction_id: string
+        transaction_id?: string
         /** 商户订单号 */
-        out_trade_no: string
+        out_trade_no?: string
         /** 商户退款单号 */
         out_refund_no: string
         /** 订单金额 */
@@ -156,13 +156,13 @@ export interface V2SandboxnewEndpoints {
         /** 签名类型 */
         sign_type?: OpenEnum<'MD5' | 'HMAC-SHA256'>
         /** 微信订单号 */
-        transaction_id: string
+        transaction_id?: string
         /** 商户订单号 */
-        out_trade_no: string
+        out_trade_no?: string
         /** 商户退款单号 */
-        out_refund_no: string
+        out_refund_no?: string
         /** 微信退款单号 */
-        refund_id: string
+        refund_id?: string
         /** 偏移量 */
         offset?: number | string
       }

@@ -811,9 +811,9 @@ export interface V2SecapiEndpoints {
         /** 签名类型 */
         sign_type?: OpenEnum<'MD5' | 'HMAC-SHA256'>
         /** 微信订单号 */
-        transaction_id: string
+        transaction_id?: string
         /** 商户订单号 */
-        out_trade_no: string
+        out_trade_no?: string
         /** 商户退款单号 */
         out_refund_no: string
         /** 订单金额 */
@@ -848,9 +848,9 @@ export interface V2SecapiEndpoints {
         /** 签名类型 */
         sign_type?: OpenEnum<'MD5' | 'HMAC-SHA256'>
         /** 微信订单号 */
-        transaction_id: string
+        transaction_id?: string
         /** 商户订单号 */
-        out_trade_no: string
+        out_trade_no?: string
         /** 商户退款单号 */
         out_refund_no: string
         /** 订单金额 */

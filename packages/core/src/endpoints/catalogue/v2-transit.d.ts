@@ -78,9 +78,9 @@ export interface V2TransitEndpoints {
         /** 子商户号 */
         sub_mch_id: string
         /** 微信订单号 */
-        transaction_id: string
+        transaction_id?: string
         /** 商户订单号 */
-        out_trade_no: string
+        out_trade_no?: string
         /** 签名类型 */
         sign_type?: OpenEnum<'HMAC-SHA256'>
       }
@@ -319,9 +319,9 @@ export interface V2TransitEndpoints {
         /** 商户号 */
         mch_id: string
         /** 微信订单号 */
-        transaction_id: string
+        transaction_id?: string
         /** 商户订单号 */
-        out_trade_no: string
+        out_trade_no?: string
         /** 签名类型 */
         sign_type?: OpenEnum<'HMAC-SHA256'>
       }

@@ -81,9 +81,9 @@ export interface V2XdcEndpoints {
         /** 子商户号 */
         sub_mch_id?: string
         /** 微信订单号 */
-        transaction_id: string
+        transaction_id?: string
         /** 商户订单号 */
-        out_trade_no: string
+        out_trade_no?: string
         /** 签名类型 */
         sign_type?: OpenEnum<'MD5' | 'HMAC-SHA256'>
       }
