@@ -112,6 +112,7 @@ describe('APIv2 mutual TLS: secapi/pay/refund', () => {
       xml: {
         appid: sb.merchant.appid,
         mch_id: sb.merchant.mchid,
+        transaction_id: sb.orders.get(out_trade_no)?.transaction_id ?? 'none',
         out_trade_no,
         out_refund_no: `R${out_trade_no}`,
         total_fee: '800',
@@ -152,6 +153,7 @@ describe('APIv2 mutual TLS: secapi/pay/refund', () => {
       } catch (e) {
         return e
       }
+      return undefined
     })()
     expect(error).toBeInstanceOf(WechatpayValidationError)
     expect(error).toMatchObject({ option: 'clientCert.pfx' })
@@ -166,6 +168,7 @@ describe('APIv2 mutual TLS: secapi/pay/refund', () => {
       } catch (e) {
         return e
       }
+      return undefined
     })()
     expect(error).toMatchObject({ name: 'WechatpayValidationError', option: 'clientCert.passphrase' })
     expect(String((error as Error).message)).not.toContain('not-the-mchid')
