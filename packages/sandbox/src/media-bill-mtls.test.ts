@@ -95,7 +95,11 @@ describe('bills', () => {
       })
       expect(reply.status).toBe(200)
       expect(replyVerifies(sb, reply)).toBe(true)
-      const { hash_type, hash_value, download_url } = reply.json() as { hash_type: string; hash_value: string; download_url: string }
+      const { hash_type, hash_value, download_url } = reply.json() as {
+        hash_type: string
+        hash_value: string
+        download_url: string
+      }
       expect(hash_type).toBe('SHA1')
       const url = new URL(download_url)
       expect(url.origin).toBe(new URL(sb.url).origin)
@@ -114,7 +118,11 @@ describe('bills', () => {
   })
   test('the corruptDownload fault flips a byte: the digest no longer matches', async () => {
     const reply = await v3(sb, '/v3/bill/fundflowbill?bill_date=2026-11-29', undefined, { method: 'GET' })
-    const { hash_value, download_url } = reply.json() as { hash_type: string; hash_value: string; download_url: string }
+    const { hash_value, download_url } = reply.json() as {
+      hash_type: string
+      hash_value: string
+      download_url: string
+    }
     sb.faults.set({ corruptDownload: { count: 1 } })
     const url = new URL(download_url)
     const res = await fetch(url, {
