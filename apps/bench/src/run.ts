@@ -17,6 +17,7 @@ import {
 } from './clients'
 import { makeFixtures } from './fixtures'
 import { median, percentile, type Round, round } from './measure'
+import { benchNotifications, notificationSection } from './notifications'
 import { measureOverhead } from './overhead'
 import { startReplyServer } from './server-process'
 
@@ -142,6 +143,18 @@ async function main() {
     console.log(v2Table.join('\n'))
     console.log(v2Ratios.join(', '))
 
+    const notify = await benchNotifications(fixtures, {
+      rounds: ROUNDS,
+      perRound: SMOKE ? 20 : Number(process.env.BENCH_PARSES ?? 5000),
+      concurrency: CONCURRENCY,
+      smoke: SMOKE,
+    })
+    problems.push(...notify.problems)
+    console.log(
+      `\nnotification parse (verify + decrypt, ${notify.bodyBytes} B body): ${notify.rounds} rounds × ${notify.perRound}`,
+    )
+    console.log(notify.table.join('\n'))
+
     const overhead = await measureOverhead(fixtures, SMOKE ? 50 : 4000, SMOKE ? 1 : 5)
     const overheadLine = `SDK overhead per v3 call, RSA excluded: ${fmt(overhead.overheadMicros, 1)} µs (core ${fmt(overhead.coreMicros, 1)} µs vs bare sign+verify ${fmt(overhead.bareMicros, 1)} µs per call, in-memory transport, sequential)`
     console.log(`\n${overheadLine}`)
@@ -193,6 +206,7 @@ async function main() {
         '',
         v2Ratios.join(', '),
         '',
+        ...notificationSection(notify),
         '## Cost',
         '',
         `- ${overheadLine}`,

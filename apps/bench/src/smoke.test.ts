@@ -1,5 +1,5 @@
-// CI's bench smoke: tiny counts, every client must get correct answers (and refuse forged
-// replies). Timings are printed by the run, never asserted here.
+// CI's bench smoke: tiny counts; every client and notification parser must get correct answers
+// (and refuse forged replies or notifications). Timings are printed by the run, never asserted here.
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { expect, test } from 'vitest'
@@ -25,6 +25,10 @@ test('pnpm bench (smoke): every client gets correct answers and refuses forged r
     'wechatpay-axios-plugin',
     'limit: undici + Web Crypto',
     'limit: undici + node:crypto (sync)',
+    '@wxpay/core notifications.parse',
+    'wechatpay-axios-plugin Rsa.verify + Aes.AesGcm.decrypt',
+    'limit: node:crypto (sync)',
+    'limit: Web Crypto (async)',
   ]) {
     expect(stdout).toMatch(new RegExp(`\\| ${name.replace(/[()+.]/g, '\\$&')} \\| [\\d,]+ \\|`))
   }
