@@ -7,12 +7,14 @@ import { startSandbox } from '@wxpay/sandbox'
 import { startGateway, testCredentials } from '@wxpay/sandbox/testing'
 import { badInputCases, runBadInput } from './bad-input'
 import { clientOptions, makeClient, TRANSPORTS } from './clients'
+import { runDeliveries } from './deliveries'
 import { faultScenarios, runFault, TIMEOUT_MS } from './faults'
 import { runForgeryMatrix, tally } from './forgery-run'
 import { watchUnhandled } from './guard'
 import { hostileCases, MIB, runHostile } from './hostile-xml'
 import { runLeakChild } from './leak'
 import { LOAD_FAULTS, type LoadResult, runLoad } from './load'
+import { HEADER_FORMS, runNotificationMatrix, tallyNotifications } from './notification-forgery'
 import { describe } from './outcome'
 import { type PropertyRun, uriExpansion, v2SignOrder, xmlRoundTrip } from './properties'
 import { runRotation } from './rotation'
@@ -301,6 +303,100 @@ section('Certificate rotation')
   } finally {
     await sb.close()
   }
+}
+
+section('Notification forgery matrix')
+{
+  const results = await runNotificationMatrix(testCredentials())
+  const n = tallyNotifications(results)
+  line(
+    'Every case is an APIv3 notification built with node:crypto (the signers of @wxpay/sandbox/testing), genuine or tampered, parsed by `wxpay.notifications.parse` with its headers as a plain object, as a `Headers`, and as the IncomingHttpHeaders of a real node:http request (raw header lines over a socket, so a header can come twice; the receiver answers with `acknowledge`). Accepted cases must also decrypt to the transaction that was encrypted.',
+  )
+  line()
+  table(
+    [
+      'cases',
+      'genuine, accepted',
+      'forged, refused',
+      'forged, accepted (must be 0)',
+      'wrong outcome',
+      'crashed',
+    ],
+    [[n.cases, n.acceptedAsExpected, n.refusedAsExpected, n.wronglyAccepted, n.wronglyRefused, n.crashed]],
+  )
+  table(
+    ['headers as', 'cases', 'accepted', 'refused', 'forged, accepted (must be 0)'],
+    HEADER_FORMS.map((form) => {
+      const f = n.byForm.get(form)
+      return [form, f?.cases ?? 0, f?.accepted ?? 0, f?.refused ?? 0, f?.wronglyAccepted ?? 0]
+    }),
+  )
+  table(
+    ['group', 'runs (cases × 3 forms)', 'as expected', 'cases'],
+    [...n.byGroup].map(([group, g]) => [
+      group,
+      g.cases,
+      g.asExpected,
+      [...new Set(results.filter((r) => r.kase.group === group).map((r) => r.kase.name))].join('; '),
+    ]),
+  )
+  check(n.wronglyAccepted === 0 && n.wronglyRefused === 0 && n.crashed === 0, 'notification forgery matrix')
+}
+
+section('Notification deliveries under faults')
+{
+  const r = await runDeliveries({
+    payments: 1_000,
+    crashRate: 0.15,
+    timeoutRate: 0.05,
+    probeRate: 0.1,
+    duplicateRate: 0.1,
+    seed: 2026,
+    concurrency: 16,
+    timeScale: 0.001,
+    deadlineMs: 2_000,
+  })
+  const o = r.options
+  line(
+    `The sandbox pays ${o.payments.toLocaleString('en-US')} orders, ${o.concurrency} at a time, and delivers each TRANSACTION.SUCCESS to a loopback node:http receiver (\`notifications.parse\`, then an idempotent store keyed by the notification id) on WeChat Pay's retry schedule scaled by ${o.timeScale} (15 s → 15 ms; answer deadline ${o.deadlineMs} ms). Seeded per delivery (seed ${o.seed}): the handler throws (→ 500) in ${o.crashRate * 100} % of runs, half before and half after its store write, and answers after the deadline in ${o.timeoutRate * 100} %; the sandbox sends a SIGNTEST probe before ${o.probeRate * 100} % of notifications and repeats ${o.duplicateRate * 100} % once acknowledged.`,
+  )
+  line()
+  table(
+    ['', 'count'],
+    [
+      ['orders paid (notifications)', `${r.paid} (${r.notifications})`],
+      ['acknowledged in the end (must be all)', r.acknowledged],
+      [
+        'applied by the receiver / with the sandbox’s transaction_id and amount',
+        `${r.processed} / ${r.processedMatching}`,
+      ],
+      ['applied twice (must be 0)', r.processedTwice],
+      [
+        'deliveries sent (first attempts + retries)',
+        `${r.attempts.deliveries} (${r.paid} + ${r.attempts.retries})`,
+      ],
+      ['most attempts one notification needed', r.maxAttempt],
+      [
+        'handler runs: crashed before the store / after it / timed out / fine',
+        `${r.faults['crash-before-store']} / ${r.faults['crash-after-store']} / ${r.faults.timeout} / ${r.faults.none}`,
+      ],
+      ['redeliveries absorbed by the idempotent store', r.absorbed],
+      ['duplicates sent (notifyDuplicate)', r.attempts.duplicates],
+      ['SIGNTEST probes sent / refused by parse', `${r.attempts.probes} / ${r.refusedProbes}`],
+      ['probes processed or acknowledged (must be 0)', r.forgedProcessed + r.probesAcknowledged],
+      ['wall time', `${(r.ms / 1000).toFixed(1)} s`],
+    ],
+  )
+  check(
+    r.paid === o.payments && r.notifications === o.payments && r.acknowledged === o.payments,
+    `deliveries: ${r.acknowledged} of ${o.payments} acknowledged`,
+  )
+  check(r.processed === o.payments && r.processedMatching === o.payments, 'deliveries: applied')
+  check(r.processedTwice === 0, `deliveries: ${r.processedTwice} applied twice`)
+  check(
+    r.forgedProcessed === 0 && r.probesAcknowledged === 0 && r.refused === r.refusedProbes,
+    'deliveries: probes',
+  )
 }
 
 section('Secrets scan')
