@@ -2,7 +2,7 @@ import { chainNode, NODE } from './chain'
 import { importAesGcmKey } from './crypto/aes-gcm'
 import { createDownload, type Download } from './download'
 import { WechatpayValidationError } from './errors'
-import { downloadCertificates } from './keys/certificates'
+import { downloadCertificates, type PlatformCertificate, platformCertificates } from './keys/certificates'
 import { decryptField, type Sensitive, sensitive } from './keys/sensitive'
 import { createNotifications, type Notifications } from './notifications'
 import { type ClientCertConfig, validateOptions, type WechatpayOptions } from './options'
@@ -79,6 +79,23 @@ export interface RootMembers {
    * ```
    */
   readonly download: Download
+  /**
+   * Downloads the platform certificates (`GET /v3/certificates`) and returns them as PEM with their
+   * serial and validity, trusted exactly as `autoCertificates` trusts them: each decrypts with
+   * `apiv3Key`, is the certificate of the serial it is listed under, and the reply verifies with
+   * the certificate it names (or a key already in `certs`). Anything else rejects with
+   * `WechatpaySignatureError`. Certificates not valid now are returned too (look at the dates);
+   * only valid ones verify the reply. One request each call, nothing cached; the client's own key
+   * store is not changed. Needs `serial`, `privateKey` and `apiv3Key` (else
+   * `WechatpayValidationError` before any I/O). A merchant in public-key mode has no certificates:
+   * 404 `RESOURCE_NOT_EXISTS` (`WechatpayApiError`), or `[]` when a public key is in `certs`.
+   *
+   * @example
+   * ```ts
+   * const certs = Object.fromEntries((await wxpay.certificates()).map((c) => [c.serial, c.pem]))
+   * ```
+   */
+  readonly certificates: () => Promise<PlatformCertificate[]>
 }
 
 /**
@@ -129,15 +146,15 @@ export function createWechatpayClass(
       transport,
       certificateTransport(config, transport, clientCertTransport),
     )
+    let aes: Promise<CryptoKey> | undefined
+    const apiv3Key = () => {
+      aes ??= importAesGcmKey(config.apiv3Key!).catch((err: unknown) => {
+        aes = undefined
+        throw err
+      })
+      return aes
+    }
     if (config.autoCertificates) {
-      let aes: Promise<CryptoKey> | undefined
-      const apiv3Key = () => {
-        aes ??= importAesGcmKey(config.apiv3Key!).catch((err: unknown) => {
-          aes = undefined
-          throw err
-        })
-        return aes
-      }
       config.keys.enableAuto({
         intervalMs: config.autoCertificates.intervalMs,
         download: () => downloadCertificates({ config, transport, store: config.keys, apiv3Key }),
@@ -149,6 +166,15 @@ export function createWechatpayClass(
       ['decrypt', (ciphertext: string) => decryptField(config.decryptionKey, ciphertext)],
       ['paySign', createPaySign(config, context.hmacKey)],
       ['download', createDownload(context)],
+      [
+        'certificates',
+        async () => {
+          for (const name of ['serial', 'privateKey', 'apiv3Key'] as const)
+            if (!config[name])
+              throw new WechatpayValidationError(name, 'is needed to download the platform certificates')
+          return platformCertificates({ config, transport, store: config.keys, apiv3Key })
+        },
+      ],
     ])
     return chainNode(context, '', Object.create(new.target.prototype), members)
   }

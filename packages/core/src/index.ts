@@ -30,8 +30,14 @@ export {
   WechatpayValidationError,
 } from './errors'
 export { toHttpError, type WechatpayErrorBody } from './http-error'
+export type { PlatformCertificate } from './keys/certificates'
 export type { Sensitive } from './keys/sensitive'
-export { acknowledge, type NotificationReply, type Notifications } from './notifications'
+export {
+  acknowledge,
+  MAX_NOTIFICATION_BYTES,
+  type NotificationReply,
+  type Notifications,
+} from './notifications'
 export type {
   NotificationBody,
   NotificationEvent,

@@ -1,5 +1,6 @@
 // Platform certificate mode against the real sandbox (its /v3/certificates, rotation, request log)
 // and, for forged downloads, the scriptable raw gateway of @wxpay/sandbox/testing.
+import { X509Certificate } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type Sandbox, startSandbox } from '@wxpay/sandbox'
@@ -362,6 +363,92 @@ describe('forged /v3/certificates replies are never trusted (raw gateway)', () =
     await expect(call()).rejects.toThrow(WechatpaySignatureError)
     expect(gateway.seen.map((s) => s.url)).toEqual(['/v3/certificates', '/v3/certificates'])
   })
+
+  test('wxpay.certificates(): one request, every certificate as PEM with its dates, an expired one included', async () => {
+    const expired = await createPlatformCertificate(Date.now() - 6 * 365 * 86_400_000)
+    script(
+      certificatesBody([
+        { certificate: genuine.certificate, serial_no: genuine.serial, apiv3Key: creds.apiv3Key },
+        { certificate: expired.certificate, serial_no: expired.serial, apiv3Key: creds.apiv3Key },
+      ]),
+      genuine,
+    )
+    // No autoCertificates: the member needs only serial, privateKey and apiv3Key.
+    const wxpay = new Wechatpay({
+      mchid: creds.mchid,
+      serial: creds.merchantSerial,
+      privateKey: creds.merchant.privateKey,
+      apiv3Key: creds.apiv3Key,
+      baseUrl: gateway.url,
+      backupBaseUrl: false,
+    })
+    const listed = await wxpay.certificates()
+    expect(gateway.seen.map((s) => s.url)).toEqual(['/v3/certificates'])
+    expect(gateway.seen.every((s) => s.valid)).toBe(true)
+    // The oracle is node:crypto's X509Certificate, independent of core's DER reader.
+    expect(
+      listed.map((c) => {
+        const x509 = new X509Certificate(c.pem)
+        return [
+          c.serial,
+          x509.serialNumber,
+          c.notBefore.getTime(),
+          Date.parse(x509.validFrom),
+          c.notAfter.getTime(),
+          Date.parse(x509.validTo),
+        ]
+      }),
+    ).toEqual(
+      [genuine, expired].map((c) => {
+        const x509 = new X509Certificate(c.certificate)
+        const from = Date.parse(x509.validFrom)
+        const to = Date.parse(x509.validTo)
+        return [c.serial, x509.serialNumber, from, from, to, to]
+      }),
+    )
+    expect(listed[0]!.pem.trim()).toBe(genuine.certificate.trim())
+    // Listed, though expired: the caller decides (the key store keeps only valid ones).
+    expect(listed[1]!.notAfter < new Date()).toBe(true)
+  })
+
+  test.each([
+    ['sealed under another APIv3 key', 'x'.repeat(32), 'genuine', /does not decrypt/],
+    ['signed by a certificate the reply does not deliver', undefined, 'another', /not among/],
+  ] as const)(
+    'wxpay.certificates() refuses a reply %s (the key store’s checks)',
+    async (_, key, by, message) => {
+      script(
+        certificatesBody([
+          { certificate: genuine.certificate, serial_no: genuine.serial, apiv3Key: key ?? creds.apiv3Key },
+        ]),
+        by === 'genuine' ? genuine : another,
+      )
+      const error = await client()
+        .certificates()
+        .catch((err: unknown) => err)
+      expect(error).toBeInstanceOf(WechatpaySignatureError)
+      expect((error as Error).message).toMatch(message)
+    },
+  )
+
+  test.each(['serial', 'privateKey', 'apiv3Key'] as const)(
+    'wxpay.certificates() without %s: WechatpayValidationError naming it, nothing sent',
+    async (name) => {
+      gateway.seen.length = 0
+      const { [name]: _, ...rest } = {
+        mchid: creds.mchid,
+        serial: creds.merchantSerial,
+        privateKey: creds.merchant.privateKey,
+        apiv3Key: creds.apiv3Key,
+        baseUrl: gateway.url,
+        backupBaseUrl: false as const,
+      }
+      const error = await new Wechatpay(rest).certificates().catch((err: unknown) => err)
+      expect(error).toBeInstanceOf(WechatpayValidationError)
+      expect((error as WechatpayValidationError).message).toContain(name)
+      expect(gateway.seen).toEqual([])
+    },
+  )
 
   test('a download that keeps failing is not retried for every forged notification', async () => {
     gateway.seen.length = 0

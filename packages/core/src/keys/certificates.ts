@@ -24,6 +24,27 @@ export interface DownloadDeps {
   apiv3Key: () => Promise<CryptoKey>
 }
 
+/**
+ * A WeChat Pay platform certificate as `wxpay.certificates()` returns it: decrypted with the APIv3
+ * key, the certificate of the serial it is listed under, in a reply whose signature verified.
+ */
+export interface PlatformCertificate {
+  /** Exactly as WeChat Pay lists it (`serial_no`, what `Wechatpay-Serial` names): the `certs` key. */
+  serial: string
+  /** The certificate, PEM (`-----BEGIN CERTIFICATE-----`), as decrypted. */
+  pem: string
+  /** Start of validity (the certificate's notBefore). */
+  notBefore: Date
+  /** End of validity (the certificate's notAfter). */
+  notAfter: Date
+}
+
+/** One verified download: every certificate listed, and the keys of those valid now. */
+interface Downloaded {
+  certificates: PlatformCertificate[]
+  keys: PlatformKey[]
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
@@ -37,13 +58,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
  *
  * A 404 `RESOURCE_NOT_EXISTS` (a merchant in public-key mode) is "no certificates" when a public
  * key is configured, and the API error otherwise.
+ *
+ * The one code path of both the key store's download ({@link downloadCertificates}) and the
+ * public `wxpay.certificates()` ({@link platformCertificates}).
  */
-export async function downloadCertificates(deps: DownloadDeps): Promise<DownloadResult> {
+async function download(deps: DownloadDeps, option: string): Promise<Downloaded | 'none'> {
   const { config, transport, store } = deps
   const { serial, privateKey } = config
-  // Checked at construction with autoCertificates; kept here for the types.
+  // Checked at construction with autoCertificates, and before I/O by `certificates()`.
   if (!serial || !privateKey)
-    throw new WechatpayValidationError('autoCertificates', 'needs serial and privateKey to sign the download')
+    throw new WechatpayValidationError(option, 'needs serial and privateKey to sign the download')
   const pathAndQuery = `${config.baseUrl.pathname}v3/certificates`
   const headers: Record<string, string> = {
     accept: 'application/json',
@@ -88,6 +112,7 @@ export async function downloadCertificates(deps: DownloadDeps): Promise<Download
   const aes = await deps.apiv3Key()
   const now = Date.now()
   const found: PlatformKey[] = []
+  const certificates: PlatformCertificate[] = []
   for (const [index, item] of data.entries()) {
     const where = `data[${index}]`
     if (!isObject(item) || typeof item.serial_no !== 'string' || !isObject(item.encrypt_certificate))
@@ -103,9 +128,10 @@ export async function downloadCertificates(deps: DownloadDeps): Promise<Download
       sealed && (await aesGcmDecrypt(aes, utf8.encode(nonce), sealed, utf8.encode(associated_data ?? '')))
     if (!plain)
       throw fail(`${where} does not decrypt with the APIv3 key (wrong apiv3Key, or not from WeChat Pay)`)
+    const pem = utf8Decoder.decode(plain)
     let material: ReturnType<typeof parsePublicKey>
     try {
-      material = parsePublicKey(utf8Decoder.decode(plain))
+      material = parsePublicKey(pem)
     } catch (err) {
       if (err instanceof PemError) throw fail(`${where} ${err.message}`)
       throw err
@@ -118,6 +144,12 @@ export async function downloadCertificates(deps: DownloadDeps): Promise<Download
       )
     const notBefore = certificate.notBefore.getTime()
     const notAfter = certificate.notAfter.getTime()
+    certificates.push({
+      serial: item.serial_no,
+      pem,
+      notBefore: new Date(notBefore),
+      notAfter: new Date(notAfter),
+    })
     // An expired or not-yet-valid certificate is not trusted (nor refused as a forgery).
     if (notBefore > now || notAfter < now) continue
     const verify = importRsaKey(material)
@@ -143,5 +175,21 @@ export async function downloadCertificates(deps: DownloadDeps): Promise<Download
       resolve: async (name: string) => (candidates.get(name) ?? store.lookup(name))?.verify,
     },
   })
-  return found
+  return { certificates, keys: found }
+}
+
+/** The key store's download: the keys of the certificates valid now, or "none". */
+export async function downloadCertificates(deps: DownloadDeps): Promise<DownloadResult> {
+  const result = await download(deps, 'autoCertificates')
+  return result === 'none' ? result : result.keys
+}
+
+/**
+ * `wxpay.certificates()`: every certificate of one verified download, valid now or not (the
+ * caller sees the dates); `[]` when the merchant is in public-key mode and a public key is
+ * configured.
+ */
+export async function platformCertificates(deps: DownloadDeps): Promise<PlatformCertificate[]> {
+  const result = await download(deps, 'certificates')
+  return result === 'none' ? [] : result.certificates
 }
