@@ -96,6 +96,10 @@ class PaymentStore {
   }
 }
 
+/**
+ * Starts its own sandbox and receiver, pays `payments` orders, waits until every delivery has
+ * settled, and compares the sandbox's notification log with what the receiver applied.
+ */
 export async function runDeliveries(options: DeliveryOptions): Promise<DeliveryResult> {
   const started = performance.now()
   const sb: Sandbox = await startSandbox({
