@@ -209,7 +209,7 @@ describe('forged /v3/certificates replies (raw gateway)', () => {
   })
 
   /** A gateway signing its replies with `signer`'s key under `genuine.serial`, answering `reply`. */
-  const serve = async (signer: { privateKey: string }, reply: string, later = reply) => {
+  const serve = async (signer: { privateKey: string }, reply: string) => {
     gateway = await startGateway({
       mchid,
       merchantSerial,
@@ -217,8 +217,7 @@ describe('forged /v3/certificates replies (raw gateway)', () => {
       platformSerial: genuine.serial,
       platformKey: signer.privateKey,
     })
-    // the client's own bootstrap download comes first, then the GET the CLI reads
-    gateway.handler = () => ({ status: 200, body: gateway!.seen.length === 1 ? reply : later })
+    gateway.handler = () => ({ status: 200, body: reply })
     const env = {
       WECHATPAY_MCHID: mchid,
       WECHATPAY_SERIAL: merchantSerial,
@@ -237,6 +236,8 @@ describe('forged /v3/certificates replies (raw gateway)', () => {
     expect(r.code).toBe(0)
     expect(r.written.sort()).toEqual(['certs.json', `wechatpay_${genuine.serial}.pem`])
     expect(gateway!.seen.every((seen) => seen.valid)).toBe(true)
+    // One request: the core's certificates() reads the reply it verified (no bootstrap, then a GET).
+    expect(gateway!.seen.map((seen) => seen.url)).toEqual(['/v3/certificates'])
   })
 
   test('sealed with another APIv3 key: refused, exit 1, nothing written', async () => {
@@ -261,29 +262,29 @@ describe('forged /v3/certificates replies (raw gateway)', () => {
     expect(r.written).toEqual([])
   })
 
-  // The client trusted the first download; the GET the CLI reads is signed with that trusted
-  // certificate, but what it seals is checked by the CLI's own code before anything is written.
-  test('a later reply that verifies but seals with another APIv3 key: refused, exit 1', async () => {
-    const first = body([{ ...genuine, serial_no: genuine.serial, key: apiv3Key }])
+  // The genuine certificate first (the reply verifies with it), then a bad entry: the whole reply
+  // is refused, not just the entry.
+  test('a genuine certificate and one sealed with another APIv3 key: refused, exit 1', async () => {
     const r = await serve(
       genuine,
-      first,
-      body([{ ...genuine, serial_no: genuine.serial, key: otherApiv3Key }]),
+      body([
+        { ...genuine, serial_no: genuine.serial, key: apiv3Key },
+        { ...genuine, serial_no: genuine.serial, key: otherApiv3Key },
+      ]),
     )
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(
-      /^wxpay: SIGNATURE_INVALID: platform certificates refused: data\[0\] does not decrypt/m,
+      /^wxpay: SIGNATURE_INVALID: platform certificates refused: data\[1\] does not decrypt/m,
     )
     expect(r.written).toEqual([])
   })
 
-  test('a later reply that verifies but lists a certificate under another serial: refused, exit 1', async () => {
-    const first = body([{ ...genuine, serial_no: genuine.serial, key: apiv3Key }])
+  test('a genuine certificate and another listed under its serial: refused, exit 1', async () => {
     const later = body([
       { ...genuine, serial_no: genuine.serial, key: apiv3Key },
       { ...other, serial_no: genuine.serial, key: apiv3Key },
     ])
-    const r = await serve(genuine, first, later)
+    const r = await serve(genuine, later)
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(
       /^wxpay: SIGNATURE_INVALID: platform certificates refused: data\[1\] is listed as/m,

@@ -1,8 +1,7 @@
-import { createDecipheriv, X509Certificate } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { Wechatpay, WechatpayApiError, WechatpaySignatureError } from '@wxpay/core'
+import { type PlatformCertificate, Wechatpay, WechatpayApiError, WechatpaySignatureError } from '@wxpay/core'
 import { CREDENTIAL_FLAGS, CREDENTIALS_HELP, credentials } from '../credentials.js'
 import { EXIT, FileError, type Io, type Redactor, UsageError } from '../io.js'
 
@@ -22,57 +21,8 @@ A merchant in public-key mode (PUB_KEY_ID_…) has no certificates: 404 RESOURCE
 
 ${CREDENTIALS_HELP}`
 
-interface Sealed {
-  serial_no: string
-  encrypt_certificate: { algorithm: string; nonce: string; associated_data?: string; ciphertext: string }
-}
-
-/** Upper-case hex without leading zeros: how WeChat Pay and X.509 tools may each write a serial. */
-const normalize = (serial: string) => serial.toUpperCase().replace(/^0+(?=.)/, '')
-
 function refuse(message: string): WechatpaySignatureError {
   return new WechatpaySignatureError(`platform certificates refused: ${message}`)
-}
-
-/**
- * AES-256-GCM open with the APIv3 key. The core does the same when it trusts a download; it does
- * not export that function, so the CLI opens the (already verified) reply with node:crypto.
- */
-function open(apiv3Key: string, sealed: Sealed['encrypt_certificate']): string | undefined {
-  const bytes = Buffer.from(sealed.ciphertext, 'base64')
-  if (bytes.length <= 16) return undefined
-  try {
-    const decipher = createDecipheriv(
-      'aes-256-gcm',
-      Buffer.from(apiv3Key, 'utf8'),
-      Buffer.from(sealed.nonce, 'utf8'),
-    )
-    decipher.setAAD(Buffer.from(sealed.associated_data ?? '', 'utf8'))
-    decipher.setAuthTag(bytes.subarray(bytes.length - 16))
-    return Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - 16)), decipher.final()]).toString(
-      'utf8',
-    )
-  } catch {
-    return undefined
-  }
-}
-
-function entries(data: unknown): Sealed[] {
-  const list = (data as { data?: unknown } | null)?.data
-  if (!Array.isArray(list)) throw refuse('the reply has no data array')
-  return list.map((item: unknown, index) => {
-    const entry = item as Partial<Sealed> | null
-    const sealed = entry?.encrypt_certificate
-    if (
-      typeof entry?.serial_no !== 'string' ||
-      !sealed ||
-      sealed.algorithm !== 'AEAD_AES_256_GCM' ||
-      typeof sealed.nonce !== 'string' ||
-      typeof sealed.ciphertext !== 'string'
-    )
-      throw refuse(`data[${index}] is not a sealed AEAD_AES_256_GCM certificate`)
-    return entry as Sealed
-  })
 }
 
 /** `wxpay certificates download`. */
@@ -106,46 +56,30 @@ export async function certificates(args: string[], io: Io, redactor: Redactor): 
   ).filter(([name]) => options[name] === undefined)
   if (missing.length > 0)
     throw new UsageError(`the download needs ${missing.map(([, flag]) => flag).join(', ')}`)
-  const apiv3Key = options.apiv3Key!
 
-  // The client downloads the certificates itself first (the bootstrap rule: each decrypts, and
-  // the reply verifies with the certificate it names), then verifies this GET with them.
-  const wxpay = new Wechatpay({ ...options, autoCertificates: true })
-  let reply: Awaited<ReturnType<ReturnType<typeof wxpay.chain>['get']>>
+  // One request, trusted by the client's own download code (the bootstrap rule: each certificate
+  // decrypts with the APIv3 key and is the one its serial_no names; the reply verifies with the
+  // certificate it names). The CLI decrypts nothing itself.
+  const wxpay = new Wechatpay(options)
+  const publicKeyMode = () =>
+    io.stderr(
+      'wxpay: this merchant has no platform certificates: it verifies WeChat Pay with a public key (PUB_KEY_ID_…).\n' +
+        '       Download that key in the merchant platform (API安全) and put it in certs.\n',
+    )
+  let found: PlatformCertificate[]
   try {
-    reply = await wxpay.chain('v3/certificates').get()
+    found = await wxpay.certificates()
   } catch (err) {
-    if (err instanceof WechatpayApiError && err.code === 'RESOURCE_NOT_EXISTS')
-      io.stderr(
-        'wxpay: this merchant has no platform certificates: it verifies WeChat Pay with a public key (PUB_KEY_ID_…).\n' +
-          '       Download that key in the merchant platform (API安全) and put it in certs.\n',
-      )
+    if (err instanceof WechatpayApiError && err.code === 'RESOURCE_NOT_EXISTS') publicKeyMode()
     throw err
+  }
+  // [] is the 404 of a public-key merchant whose public key is already in certs.
+  if (found.length === 0) {
+    publicKeyMode()
+    throw refuse('the merchant has no platform certificates')
   }
 
   const now = Date.now()
-  const found: Array<{ serial: string; pem: string; notBefore: Date; notAfter: Date }> = []
-  for (const [index, entry] of entries(reply.data).entries()) {
-    const pem = open(apiv3Key, entry.encrypt_certificate)
-    if (pem === undefined) throw refuse(`data[${index}] does not decrypt with the APIv3 key`)
-    let certificate: X509Certificate
-    try {
-      certificate = new X509Certificate(pem)
-    } catch {
-      throw refuse(`data[${index}] is not an X.509 certificate`)
-    }
-    const serial = normalize(certificate.serialNumber)
-    if (serial !== normalize(entry.serial_no))
-      throw refuse(
-        `data[${index}] is listed as ${entry.serial_no} but is the certificate with serial ${serial}`,
-      )
-    found.push({
-      serial,
-      pem,
-      notBefore: new Date(certificate.validFrom),
-      notAfter: new Date(certificate.validTo),
-    })
-  }
   const valid = found.filter((c) => c.notBefore.getTime() <= now && now <= c.notAfter.getTime())
   if (valid.length === 0) throw refuse('no certificate in the reply is valid now')
   const certs = Object.fromEntries(valid.map((c) => [c.serial, c.pem]))
