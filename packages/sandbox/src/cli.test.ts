@@ -250,7 +250,8 @@ describe('CLI', () => {
     child.stderr.on('data', (c: Buffer) => {
       err += c.toString()
     })
-    expect(await exited(child)).toBe(1)
+    expect(await exited(child)).toBe(2)
+    expect(err).toContain('wxpay-sandbox: --port must be a port number, got abc')
     expect(err).toContain('Usage: wxpay-sandbox')
   })
 })

@@ -15,6 +15,7 @@ export type { UploadedMedia } from './media-routes.js'
 export { type NotificationAttempt, type NotificationLog, RETRY_SCHEDULE_SECONDS } from './notify.js'
 export type { PlatformCertificateInfo, PlatformMode, PlatformSigner } from './platform.js'
 export type { RefundRecord, RefundStatus, RefundStore, SandboxRefunds } from './refunds.js'
+export { runSandboxCli, SANDBOX_CLI_EXIT, type SandboxCliIo, sandboxUsage } from './run-cli.js'
 export {
   type Sandbox,
   type SandboxClientOptions,
