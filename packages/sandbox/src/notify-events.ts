@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto'
 import { rfc3339Cst, unixSeconds } from './clock.js'
 import type { SandboxContext } from './context.js'
 import type { Outgoing } from './notify.js'
+import { notificationBody } from './notify-sign.js'
 import { type PlatformState, replySigner } from './platform.js'
 import { alnum } from './random.js'
 import { type RefundRecord, type RefundStatus, settleRefund } from './refunds.js'
 import { copyOrder, type OrderRecord, type PayInput, payOrder, type RechargeRecord } from './state.js'
-import { signV3Notification } from './testing/notification.js'
 import { v2Sign } from './v2-sign.js'
 import { signedReplyHeaders } from './v3-reply.js'
 import { newRequestId } from './v3-respond.js'
@@ -35,9 +35,7 @@ function v3Outgoing(ctx: NotifyContext, event: V3Event): Outgoing {
     ctx.platform
       ? replySigner(keys, ctx.platform)
       : { serial: keys.platform.serial, privateKey: keys.platformPrivateKey }
-  const signer = signerNow()
-  const { body } = signV3Notification({
-    ...signer,
+  const body = notificationBody({
     apiv3Key: keys.merchant.apiv3Key,
     resource: event.resource,
     id,
