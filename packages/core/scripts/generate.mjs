@@ -52,8 +52,28 @@ const MEDIA_META = new Set(['filename', 'sha256'])
 /** v2 fields the SDK fills in itself. */
 const V2_SDK_FIELDS = new Set(['nonce_str', 'sign'])
 
+/**
+ * The catalogue's `encryptedFields` (`json.contact.name`, …) name request fields that WeChat Pay
+ * takes RSA-OAEP encrypted: they are typed `string | Sensitive`, so `wxpay.sensitive('…')` fits.
+ */
+function markSensitive(schema, path) {
+  let node = schema
+  for (const name of path) {
+    while (node?.type === 'array') node = node.items
+    node = node?.properties?.[name]
+  }
+  while (node?.type === 'array') node = node.items
+  if (node?.type === 'string') node['x-sensitive'] = true
+}
+
 const catalogue = JSON.parse(readFileSync(CATALOGUE, 'utf8'))
-for (const e of catalogue.endpoints) if (e.xml) e.xml = relaxOneOf(e, e.xml)
+for (const e of catalogue.endpoints) {
+  if (e.xml) e.xml = relaxOneOf(e, e.xml)
+  for (const field of e.encryptedFields ?? []) {
+    const [where, ...path] = field.split('.')
+    if (where === 'json' && e.protocol === 'v3') markSensitive(e.json, path)
+  }
+}
 const endpoints = [...catalogue.endpoints].sort((a, b) =>
   a.path === b.path ? cmp(a.method, b.method) : cmp(a.path, b.path),
 )
@@ -118,7 +138,7 @@ function typeOf(schema, mode, indent, hint = '') {
   switch (schema.type) {
     case 'string':
       if (schema.enum) return openEnum(schema.enum)
-      return 'string'
+      return schema['x-sensitive'] && mode === 'request' ? 'string | Sensitive' : 'string'
     case 'integer':
     case 'number':
       if (schema.enum?.every((v) => typeof v === 'string')) return openEnum(schema.enum)
@@ -193,6 +213,15 @@ function plainObject(props, schema, mode, indent, extra = []) {
     out += `${pad}${key(name)}${optional}: ${typeOf(prop, mode, indent + 1, name)}\n`
   }
   return `${out}${'  '.repeat(indent)}}`
+}
+
+/** Adds the `Sensitive` import to a generated file that uses it. */
+function withSensitive(text) {
+  if (!text.includes('| Sensitive')) return text
+  return text.replace(
+    "from '../../types/call'\n",
+    "from '../../types/call'\nimport type { Sensitive } from '../../keys/sensitive'\n",
+  )
 }
 
 const hasRequired = (schema) => Boolean(schema?.required?.length)
@@ -323,13 +352,13 @@ for (const [area, list] of [...areas].sort((a, b) => cmp(a[0], b[0]))) {
     )
   if (!text.includes('OpenEnum<'))
     text = text.replace('CallOptions, OpenEnum, WechatpayResponse', 'CallOptions, WechatpayResponse')
-  files.set(join(OUT, file), text)
+  files.set(join(OUT, file), withSensitive(text))
 }
 
 {
   let text = `${HEADER}import type { OpenEnum } from '../../types/call'\n`
   for (const name of [...hoistedText.keys()]) text += `\nexport interface ${name} ${hoistedText.get(name)}\n`
-  files.set(join(OUT, 'shared.d.ts'), text)
+  files.set(join(OUT, 'shared.d.ts'), withSensitive(text))
 }
 
 {
