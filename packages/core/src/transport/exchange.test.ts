@@ -204,13 +204,14 @@ describe('transport: failover, timeout, abort', () => {
     primary.handler = () => 'hang'
     const Client = index === 0 ? Wechatpay : (FetchWechatpay as typeof Wechatpay)
     const client = new Client(options({ timeout: 150 }))
-    const started = Date.now()
+    // The gateway never answers: only the client's timer can end this call (else the test times
+    // out), and the message names the configured value, so it is that timer that fired. How soon
+    // is not asserted (benchmarks measure time; CI machines are loaded).
     const error = await client.v3.pay.transactions.outTradeNo._out_trade_no_.close
       .post({ out_trade_no: 'H1', json: { mchid } })
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(WechatpayTransportError)
-    expect(error).toMatchObject({ code: 'TIMEOUT' })
-    expect(Date.now() - started).toBeLessThan(150 + 1000)
+    expect(error).toMatchObject({ code: 'TIMEOUT', message: 'no reply within 150 ms' })
   })
 
   test('an AbortSignal cancels the call', async () => {

@@ -217,11 +217,9 @@ describe('refused with XmlError', () => {
     expect(text).toContain('<!ENTITY lol9 "&lol8;&lol8;')
   })
 
-  test('10,000-deep nesting is refused quickly, without a crash', () => {
-    const deep = `<xml>${'<a>'.repeat(10_000)}x${'</a>'.repeat(10_000)}</xml>`
-    const started = performance.now()
-    refused(deep)
-    expect(performance.now() - started).toBeLessThan(2_000)
+  // How fast is for the benchmarks; here: refused with the typed error, no stack overflow.
+  test('10,000-deep nesting is refused without a crash', () => {
+    refused(`<xml>${'<a>'.repeat(10_000)}x${'</a>'.repeat(10_000)}</xml>`)
   })
 
   test('100,000-deep unclosed nesting is refused too', () => {
