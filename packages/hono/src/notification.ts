@@ -1,5 +1,6 @@
 import {
   acknowledge,
+  MAX_NOTIFICATION_BYTES,
   type NotificationReply,
   type V2Notification,
   type Wechatpay,
@@ -7,9 +8,6 @@ import {
   WechatpaySignatureError,
 } from '@wxpay/core'
 import type { Context, Env, Handler } from 'hono'
-
-/** Real notifications are a few KiB; the core refuses more than 1 MiB, so the body is not read past it. */
-const MAX_BODY_BYTES = 1024 * 1024
 
 /** Where a notification failed: before the handler (it was refused) or in it. */
 export type NotificationFailurePhase = 'verify' | 'handler'
@@ -58,7 +56,8 @@ async function clientOf<E extends Env>(c: Context<E>, option: WechatpayNotificat
 /** A body over the limit, by its Content-Length, is refused before it is read. */
 function declaredTooLarge(c: Context): boolean {
   const length = Number(c.req.header('content-length'))
-  return Number.isFinite(length) && length > MAX_BODY_BYTES
+  // Real notifications are a few KiB; the core refuses more, so the body is not read past it.
+  return Number.isFinite(length) && length > MAX_NOTIFICATION_BYTES
 }
 
 function notificationHandler<E extends Env, T>(

@@ -1,5 +1,7 @@
-/** The core refuses notifications over 1 MiB; reading stops there too (real ones are a few KiB). */
-const MAX_NOTIFICATION_BYTES = 1024 * 1024
+import { MAX_NOTIFICATION_BYTES } from '@wxpay/core'
+
+// The core refuses notifications over MAX_NOTIFICATION_BYTES (1 MiB); reading stops there too
+// (real ones are a few KiB).
 
 /** What the request objects of Express and Fastify look like, for reading the body. */
 interface NodeStreamLike {
