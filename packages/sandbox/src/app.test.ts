@@ -22,16 +22,18 @@ async function closeOrder(no: string, base?: string) {
 describe('faults', () => {
   it('latencyMs delays the reply (v3 and v2), for `count` requests', async () => {
     await sb.faults.set({ latencyMs: { value: 600, count: 2 } })
+    // Only lower bounds: an injected delay cannot be shortened by a loaded machine. That the
+    // third request is not delayed shows in the count (no upper bound on time: benchmarks measure).
     let t = performance.now()
     expect((await closeOrder('L1')).status).toBe(204)
     expect(performance.now() - t).toBeGreaterThanOrEqual(590)
+    expect(sb.faults.current().latencyMs).toEqual({ value: 600, count: 1 })
     sb.orders.create({ out_trade_no: 'L2' })
     t = performance.now()
     expect((await v2(sb, { out_trade_no: 'L2' })).fields.result_code).toBe('SUCCESS')
     expect(performance.now() - t).toBeGreaterThanOrEqual(590)
-    t = performance.now()
-    await closeOrder('L3')
-    expect(performance.now() - t).toBeLessThan(500)
+    expect(sb.faults.current().latencyMs).toBeUndefined()
+    expect((await closeOrder('L3')).status).toBe(204)
   })
 
   it('many requests delayed at once raise no MaxListenersExceededWarning', async () => {
