@@ -437,6 +437,7 @@ function pattern(templates) {
     if (kebab !== e.path) quirks.push([kebab, e.path])
   }
   quirks.sort((a, b) => cmp(a[0], b[0]))
+  const deleteBodies = endpoints.filter((e) => e.method === 'delete' && (e.json || e.xml)).map((e) => e.path)
   let text = HEADER
   text +=
     '// Facts the request pipeline needs at run time; the types need none of them. Paths are chain paths\n' +
@@ -451,7 +452,10 @@ function pattern(templates) {
   text += `export const HOSTS: ReadonlyMap<string, string> = new Map([\n${hosts.map(([p, h]) => `  [${str(p)}, ${str(h)}],`).join('\n')}\n])\n\n`
   text +=
     '/** URIs with upper-case letters or a trailing slash: each spelling the chain can produce → the URI template. */\n'
-  text += `export const URI_QUIRKS: ReadonlyMap<string, string> = new Map([\n${quirks.map(([a, b]) => `  [${str(a)}, ${str(b)}],`).join('\n')}\n])\n`
+  text += `export const URI_QUIRKS: ReadonlyMap<string, string> = new Map([\n${quirks.map(([a, b]) => `  [${str(a)}, ${str(b)}],`).join('\n')}\n])\n\n`
+  text +=
+    '/** DELETE endpoints that take a JSON body (path templates); any other DELETE (and every GET) has none. */\n'
+  text += `export const DELETE_BODIES: ReadonlySet<string> = new Set([\n${deleteBodies.map((p) => `  ${str(p)},`).join('\n')}\n])\n`
   files.set(join(OUT, 'table.ts'), text)
 }
 

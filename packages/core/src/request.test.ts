@@ -166,6 +166,21 @@ describe.each([0, 1])('headers, query and bodies a transport cannot send, transp
     const error = await refused(client().chain(path)[verb](payload))
     expect(error.option).toBe(body)
   })
+
+  test('a DELETE the catalogue lists with a JSON body sends it, signed', async () => {
+    // Five WeChat Pay DELETE endpoints take a body (e.g. removing a brand store names its brand_id):
+    // refusing every DELETE body left them unreachable.
+    const reply = await client()
+      .chain('v3/brand/partner/store/brandstores/{store_id}')
+      .delete({ store_id: '42', json: { brand_id: '7' } })
+    expect(reply.status).toBe(204)
+    expect(gateway.seen).toHaveLength(1)
+    const seen = gateway.seen[0]!
+    expect(seen.method).toBe('DELETE')
+    expect(seen.url).toBe('/v3/brand/partner/store/brandstores/42')
+    expect(seen.body).toBe('{"brand_id":"7"}')
+    expect(seen.valid).toBe(true)
+  })
 })
 
 const recharge = (state: string) => ({

@@ -1,5 +1,5 @@
 import { importHmacKey } from './crypto/keys'
-import { API_CERT, DOWNLOADS, HOSTS, URI_QUIRKS } from './endpoints/catalogue/table'
+import { API_CERT, DELETE_BODIES, DOWNLOADS, HOSTS, URI_QUIRKS } from './endpoints/catalogue/table'
 import { checkEndpointRules } from './endpoints/rules'
 import { oversizedReplyError, WechatpayValidationError } from './errors'
 import { type Config, DEFAULT_BASE_URL, MAX_TIMEOUT } from './options'
@@ -155,8 +155,9 @@ export async function send(
   const headers = checkHeaders(options.headers)
   headers['user-agent'] ??= USER_AGENT
   const method = verb.toUpperCase()
-  // fetch refuses a GET body; a DELETE body is not something WeChat Pay reads.
-  if (method === 'GET' || method === 'DELETE') {
+  // fetch refuses a GET body; WeChat Pay reads a DELETE body only on the few endpoints the
+  // catalogue lists with one (DELETE_BODIES), so anywhere else it is a mistake caught before I/O.
+  if (method === 'GET' || (method === 'DELETE' && !DELETE_BODIES.has(template))) {
     const body = isV2 ? 'xml' : 'json'
     if (options[body] !== undefined)
       throw new WechatpayValidationError(

@@ -36,3 +36,12 @@ export const URI_QUIRKS: ReadonlyMap<string, string> = new Map([
   ['v3/ecommerce/applyments', 'v3/ecommerce/applyments/'],
   ['v3/ecommerce/applyments/{empty}', 'v3/ecommerce/applyments/'],
 ])
+
+/** DELETE endpoints that take a JSON body (path templates); any other DELETE (and every GET) has none. */
+export const DELETE_BODIES: ReadonlySet<string> = new Set([
+  'v3/brand/partner/store/brandstores/{store_id}',
+  'v3/global/profit-sharing/receivers',
+  'v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representative',
+  'v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores',
+  'v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers/{merchant_identifier}',
+])
