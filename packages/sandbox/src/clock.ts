@@ -53,3 +53,8 @@ export function rfc3339Cst(ms: number): string {
   const shifted = new Date(Math.floor(ms / 1000) * 1000 + 8 * 3600 * 1000)
   return shifted.toISOString().replace(/\.\d{3}Z$/, '+08:00')
 }
+
+/** `yyyyMMddHHmmss` in China Standard Time: APIv2's `time_end`. */
+export function v2CompactTime(ms: number): string {
+  return rfc3339Cst(ms).slice(0, 19).replace(/\D/g, '')
+}

@@ -7,6 +7,7 @@ import { type PlatformState, replySigner } from './platform.js'
 import { alnum } from './random.js'
 import { type RefundRecord, type RefundStatus, settleRefund } from './refunds.js'
 import { copyOrder, type OrderRecord, type PayInput, payOrder, type RechargeRecord } from './state.js'
+import { v2PaidFields } from './v2-fields.js'
 import { v2Sign } from './v2-sign.js'
 import { signedReplyHeaders } from './v3-reply.js'
 import { newRequestId } from './v3-respond.js'
@@ -104,10 +105,6 @@ export function rechargeClosed(
 }
 
 /** `yyyyMMddHHmmss` in China Standard Time, v2's `time_end`. */
-function v2Time(ms: number): string {
-  return rfc3339Cst(ms).slice(0, 19).replace(/\D/g, '')
-}
-
 /**
  * The v2 pay result notification (docs/protocol-2.md §2.1): flat `<xml>` in CDATA, signed with the APIv2
  * key (MD5, or HMAC-SHA256 with `sign_type` when the order asked for it). Acknowledged by a 2xx whose
@@ -115,7 +112,7 @@ function v2Time(ms: number): string {
  */
 export function v2PayResult(ctx: NotifyContext, order: OrderRecord & { notify_url: string }): Outgoing {
   const { merchant } = ctx.keys
-  const fee = String(order.amount)
+  const paid = v2PaidFields(order, ctx.clock.now())
   const fields: Record<string, string> = {
     return_code: 'SUCCESS',
     return_msg: 'OK',
@@ -123,17 +120,10 @@ export function v2PayResult(ctx: NotifyContext, order: OrderRecord & { notify_ur
     mch_id: merchant.mchid,
     nonce_str: alnum(32),
     result_code: 'SUCCESS',
-    openid: order.payer?.openid ?? '',
-    is_subscribe: 'N',
-    trade_type: order.trade_type,
-    bank_type: 'OTHERS',
-    total_fee: fee,
-    fee_type: 'CNY',
-    cash_fee: fee,
-    transaction_id: order.transaction_id ?? '',
+    ...paid,
     out_trade_no: order.out_trade_no,
     attach: '',
-    time_end: v2Time(order.success_time ?? ctx.clock.now()),
+    time_end: paid.time_end!,
   }
   const signType = order.sign_type ?? 'MD5'
   if (signType === 'HMAC-SHA256') fields.sign_type = signType

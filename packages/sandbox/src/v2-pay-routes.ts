@@ -6,6 +6,7 @@ import { isHttpUrl, orderByTransactionId, placeOrder, TRADE_STATE_DESC } from '.
 import { alnum } from './random.js'
 import type { RefundRecord, RefundStatus } from './refunds.js'
 import { type OrderRecord, TRADE_TYPES, type TradeType } from './state.js'
+import { v2PaidFields } from './v2-fields.js'
 import { businessReply, type Outcome, readSignedV2, v2Fail } from './v2-routes.js'
 import type { V2SignType } from './v2-sign.js'
 import { MAX_XML_BYTES } from './xml.js'
@@ -19,10 +20,6 @@ const V2_REFUND_STATUS: Record<RefundStatus, string> = {
 }
 
 /** `yyyyMMddHHmmss` in China Standard Time (`time_end`). */
-function compactTime(ms: number): string {
-  return rfc3339Cst(ms).slice(0, 19).replace(/\D/g, '')
-}
-
 /** `yyyy-MM-dd HH:mm:ss` in China Standard Time (`refund_success_time_$n`). */
 function spacedTime(ms: number): string {
   return rfc3339Cst(ms).slice(0, 19).replace('T', ' ')
@@ -103,22 +100,11 @@ const orderQuery: V2Route = (ctx, fields) => {
   }
   const order = findOrder(ctx, fields)
   if (!order) return [fail('ORDERNOTEXIST', 'The order does not exist')]
-  const fee = String(order.amount)
   const reply: Record<string, string> = {}
   if (order.transaction_id !== undefined) {
-    Object.assign(reply, {
-      openid: order.payer?.openid ?? '',
-      is_subscribe: 'N',
-      trade_type: order.trade_type,
-      bank_type: 'OTHERS',
-      total_fee: fee,
-      fee_type: 'CNY',
-      cash_fee: fee,
-      transaction_id: order.transaction_id,
-      time_end: compactTime(order.success_time ?? ctx.clock.now()),
-    })
+    Object.assign(reply, v2PaidFields(order, ctx.clock.now()))
   } else {
-    reply.total_fee = fee
+    reply.total_fee = String(order.amount)
   }
   Object.assign(reply, {
     out_trade_no: order.out_trade_no,

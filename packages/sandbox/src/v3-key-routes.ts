@@ -1,27 +1,12 @@
 import { constants, privateDecrypt, publicEncrypt } from 'node:crypto'
-import type { Context, Hono } from 'hono'
-import { rfc3339Cst, unixSeconds } from './clock.js'
+import type { Hono } from 'hono'
+import { rfc3339Cst } from './clock.js'
 import type { AppEnv, SandboxContext } from './context.js'
 import { encryptResource } from './notify-sign.js'
 import { privateKeyFor } from './platform.js'
 import { alnum } from './random.js'
-import { checkV3Request } from './v3-auth.js'
-import { rawTarget, v3Error, v3Signed } from './v3-respond.js'
-
-/** Reads the raw body and checks the APIv3 signature; a `Response` means "refused". */
-async function authenticate(c: Context<AppEnv>, ctx: SandboxContext): Promise<Buffer | Response> {
-  const body = Buffer.from(await c.req.arrayBuffer())
-  const problem = checkV3Request(
-    { method: c.req.method, target: rawTarget(c), authorization: c.req.header('Authorization'), body },
-    {
-      mchid: ctx.keys.merchant.mchid,
-      serial: ctx.keys.merchant.serial,
-      publicKey: ctx.keys.merchantPublicKey,
-      nowSeconds: unixSeconds(ctx.clock.now()),
-    },
-  )
-  return problem ? v3Error(401, 'SIGN_ERROR', `Signature verification failed: ${problem}`) : body
-}
+import { v3Error, v3Signed } from './v3-respond.js'
+import { authenticate } from './v3-routes.js'
 
 /** A receiver added with `/v3/profitsharing/receivers/add`, its `name` decrypted. */
 export interface ProfitsharingReceiver {
