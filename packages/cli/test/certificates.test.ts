@@ -10,8 +10,8 @@ import { join } from 'node:path'
 import { type Sandbox, startSandbox } from '@wxpay/sandbox'
 import {
   alnum,
+  certificatesBody,
   createPlatformCertificate,
-  encryptResource,
   type Gateway,
   rsaKeyPair,
   startGateway,
@@ -184,23 +184,11 @@ describe('forged /v3/certificates replies (raw gateway)', () => {
   secret(apiv3Key)
   secret(otherApiv3Key)
 
+  // The /v3/certificates body is @wxpay/sandbox/testing's (node:crypto AES-256-GCM, not core's).
   const body = (entries: Array<{ certificate: string; serial_no: string; key: string }>) =>
-    JSON.stringify({
-      data: entries.map((entry) => {
-        const nonce = alnum(12)
-        return {
-          serial_no: entry.serial_no,
-          effective_time: '2026-01-01T00:00:00+08:00',
-          expire_time: '2031-01-01T00:00:00+08:00',
-          encrypt_certificate: {
-            algorithm: 'AEAD_AES_256_GCM',
-            nonce,
-            associated_data: 'certificate',
-            ciphertext: encryptResource(entry.key, nonce, 'certificate', entry.certificate),
-          },
-        }
-      }),
-    })
+    certificatesBody(
+      entries.map(({ certificate, serial_no, key }) => ({ certificate, serial_no, apiv3Key: key })),
+    )
 
   let gateway: Gateway | undefined
   afterEach(async () => {
