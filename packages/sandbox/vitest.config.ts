@@ -8,7 +8,8 @@ export default defineConfig({
       include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'],
       tsconfig: './tsconfig.json',
     },
-    testTimeout: 20_000,
+    // CLI tests start the sandbox in child processes (fresh RSA keys each); a loaded CI machine is slow.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
   },
 })
