@@ -139,18 +139,18 @@ describe('bills', () => {
 })
 
 describe('v2 certificate endpoints over mutual TLS', () => {
-  function refund(fields: Record<string, string>, tls: { cert?: string; key?: string }) {
+  function refund(fields: Record<string, string>, tls: { cert?: string; key?: string }, box: Sandbox = sb) {
     const all: Record<string, string> = {
-      appid: sb.merchant.appid,
-      mch_id: sb.merchant.mchid,
+      appid: box.merchant.appid,
+      mch_id: box.merchant.mchid,
       nonce_str: 'n1',
       ...fields,
     }
-    all.sign = v2Sign(all, sb.merchant.secret, 'MD5')
+    all.sign = v2Sign(all, box.merchant.secret, 'MD5')
     return new Promise<string>((resolve, reject) => {
       const req = httpsRequest(
-        new URL('secapi/pay/refund', sb.mtls!.url),
-        { method: 'POST', ca: sb.mtls!.ca, ...tls, headers: { 'Content-Type': 'text/xml' } },
+        new URL('secapi/pay/refund', box.mtls!.url),
+        { method: 'POST', ca: box.mtls!.ca, ...tls, headers: { 'Content-Type': 'text/xml' } },
         (res) => {
           const chunks: Buffer[] = []
           res.on('data', (c: Buffer) => chunks.push(c))
@@ -173,6 +173,36 @@ describe('v2 certificate endpoints over mutual TLS', () => {
     )
     expect(fields).toMatchObject({ return_code: 'SUCCESS', result_code: 'SUCCESS', refund_fee: '200' })
   })
+  test('autoRefund (the default): a v2 refund succeeds right after, as a v3 one does', async () => {
+    const out_trade_no = `MA${Date.now()}`
+    sb.orders.create({ out_trade_no, amount: 300 })
+    await sb.orders.pay(out_trade_no)
+    const out_refund_no = `R${out_trade_no}`
+    const fields = fieldsOf(
+      await refund({ out_trade_no, out_refund_no, total_fee: '300', refund_fee: '300' }, sb.mtls!.clientCert),
+    )
+    expect(fields).toMatchObject({ return_code: 'SUCCESS', result_code: 'SUCCESS' })
+    expect(sb.refunds.get(out_refund_no)).toMatchObject({ status: 'SUCCESS', protocol: 'v2' })
+  })
+  test('autoRefund: false keeps a v2 refund PROCESSING until refunds.succeed()', async () => {
+    const held = await start({ mtls: true, autoRefund: false })
+    try {
+      const out_trade_no = `MH${Date.now()}`
+      held.orders.create({ out_trade_no, amount: 300 })
+      await held.orders.pay(out_trade_no)
+      const out_refund_no = `R${out_trade_no}`
+      await refund(
+        { out_trade_no, out_refund_no, total_fee: '300', refund_fee: '100' },
+        held.mtls!.clientCert,
+        held,
+      )
+      expect(held.refunds.get(out_refund_no)?.status).toBe('PROCESSING')
+      await held.refunds.succeed(out_refund_no)
+      expect(held.refunds.get(out_refund_no)?.status).toBe('SUCCESS')
+    } finally {
+      await held.close()
+    }
+  }, 60_000)
   test('without a client certificate: the handshake fails; nothing reaches the routes', async () => {
     const before = sb.requests.filter((r) => r.listener === 'mtls').length
     await expect(

@@ -12,6 +12,7 @@ import { createAdaptorServer } from '@hono/node-server'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { AppEnv, SandboxContext } from './context.js'
+import { settleAndNotify } from './notify-events.js'
 import { createRefund } from './refunds.js'
 import { businessReply, readSignedV2, v2Fail } from './v2-routes.js'
 import { MAX_XML_BYTES } from './xml.js'
@@ -174,6 +175,7 @@ export function createMtlsApp(ctx: SandboxContext): Hono<AppEnv> {
           err_code: 'PARAM_ERROR',
           err_code_des: 'out_trade_no, out_refund_no, total_fee and refund_fee are required',
         })
+      const before = ctx.refunds.map.get(out_refund_no)?.status
       const result = createRefund(
         ctx.refunds.map,
         ctx.orders.map.get(out_trade_no),
@@ -189,6 +191,9 @@ export function createMtlsApp(ctx: SandboxContext): Hono<AppEnv> {
       )
       if ('v2' in result)
         return businessReply(ctx, signType, { err_code: result.v2, err_code_des: result.message })
+      // autoRefund, as the v3 route: a new refund succeeds right after the reply is built
+      if (before === undefined && ctx.autoRefund)
+        settleAndNotify(ctx, out_refund_no, 'SUCCESS').catch(() => {})
       return businessReply(ctx, signType, undefined, {
         transaction_id: result.transaction_id,
         out_trade_no: result.out_trade_no,
