@@ -61,11 +61,19 @@ export class KeyStore {
   #inflight: Promise<void> | undefined
   #timer: Timer | undefined
   #encrypt = new Map<PlatformKey, Promise<CryptoKey>>()
+  /** The static imports joined once (the static keys never change), not on every call. */
+  readonly #ready: Promise<void>
+  /** The first configured WeChat Pay public key, if any. */
+  readonly publicKey: PlatformKey | undefined
   /** Downloads started, for tests and diagnostics. */
   downloads = 0
 
   constructor(fixed: Iterable<PlatformKey>) {
     this.#fixed = new Map([...fixed].map((key) => [key.serial, key]))
+    this.publicKey = [...this.#fixed.values()].find((key) => key.kind === 'publicKey')
+    this.#ready = Promise.all([...this.#fixed.values()].map((key) => key.verify)).then(() => undefined)
+    // Awaited by every call; a refused import must not also surface as an unhandled rejection.
+    this.#ready.catch(() => undefined)
   }
 
   /** Turns automatic certificates on (once, by the client, which owns the transport). */
@@ -82,20 +90,14 @@ export class KeyStore {
     return this.#fixed.size > 0 || this.#auto !== undefined
   }
 
-  /** The first configured WeChat Pay public key, if any. */
-  get publicKey(): PlatformKey | undefined {
-    for (const key of this.#fixed.values()) if (key.kind === 'publicKey') return key
-    return undefined
-  }
-
   /** Every trusted key now: the static ones, then the downloaded ones. */
   all(): PlatformKey[] {
     return [...this.#fixed.values(), ...this.#downloaded.values()]
   }
 
   /** Waits for the static imports, so that a key Web Crypto refused surfaces before any I/O. */
-  async ready(): Promise<void> {
-    await Promise.all([...this.#fixed.values()].map((key) => key.verify))
+  ready(): Promise<void> {
+    return this.#ready
   }
 
   /** The key filed under `serial`, without downloading anything. */
