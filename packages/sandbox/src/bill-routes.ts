@@ -144,34 +144,30 @@ export function mountBillRoutes(app: Hono<AppEnv>, ctx: SandboxContext): void {
     const date = c.req.query('bill_date')
     return date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : undefined
   }
-  app.get('/v3/bill/tradebill', (c) => {
-    const refused = authenticate(c, ctx)
-    if (refused) return refused
-    const date = billDate(c)
-    if (!date)
-      return v3Error(400, 'PARAM_ERROR', 'bill_date must be YYYY-MM-DD', {
-        field: 'bill_date',
-        location: 'query',
-      })
-    const type = c.req.query('bill_type') ?? 'ALL'
-    if (!BILL_TYPES.includes(type))
-      return v3Error(400, 'PARAM_ERROR', `bill_type must be one of ${BILL_TYPES.join(', ')}`)
-    return publish(c, tradeBill(ctx, date))
-  })
-  app.get('/v3/bill/fundflowbill', (c) => {
-    const refused = authenticate(c, ctx)
-    if (refused) return refused
-    const date = billDate(c)
-    if (!date)
-      return v3Error(400, 'PARAM_ERROR', 'bill_date must be YYYY-MM-DD', {
-        field: 'bill_date',
-        location: 'query',
-      })
-    const type = c.req.query('account_type') ?? 'BASIC'
-    if (!ACCOUNT_TYPES.includes(type))
-      return v3Error(400, 'PARAM_ERROR', `account_type must be one of ${ACCOUNT_TYPES.join(', ')}`)
-    return publish(c, fundflowBill(date))
-  })
+  /** A bill-request route: signed, `bill_date` checked, then its type parameter from `allowed`. */
+  const billRoute = (
+    path: string,
+    typeParam: string,
+    fallback: string,
+    allowed: readonly string[],
+    bill: (date: string) => Buffer,
+  ) =>
+    app.get(path, (c) => {
+      const refused = authenticate(c, ctx)
+      if (refused) return refused
+      const date = billDate(c)
+      if (!date)
+        return v3Error(400, 'PARAM_ERROR', 'bill_date must be YYYY-MM-DD', {
+          field: 'bill_date',
+          location: 'query',
+        })
+      const type = c.req.query(typeParam) ?? fallback
+      if (!allowed.includes(type))
+        return v3Error(400, 'PARAM_ERROR', `${typeParam} must be one of ${allowed.join(', ')}`)
+      return publish(c, bill(date))
+    })
+  billRoute('/v3/bill/tradebill', 'bill_type', 'ALL', BILL_TYPES, (date) => tradeBill(ctx, date))
+  billRoute('/v3/bill/fundflowbill', 'account_type', 'BASIC', ACCOUNT_TYPES, (date) => fundflowBill(date))
   app.get('/v3/billdownload/file', (c) => {
     const refused = authenticate(c, ctx)
     if (refused) return refused
