@@ -5,12 +5,12 @@ import {
   apiErrorOf,
   oversizedReplyError,
   WechatpaySignatureError,
-  WechatpayTransportError,
   WechatpayValidationError,
 } from './errors'
 import type { Config } from './options'
 import type { Context } from './request'
 import { exchange } from './transport/exchange'
+import { fetchReply } from './transport/fetch'
 import type { Transport, TransportResponse } from './transport/types'
 import { prepareV3 } from './v3/call'
 
@@ -208,25 +208,7 @@ function streamingTransport(
   capture: (body: ReadableStream<Uint8Array>) => void,
 ): Transport {
   return async (request) => {
-    let response: Response
-    try {
-      response = await fetchImpl(request.url, {
-        method: request.method,
-        headers: request.headers,
-        signal: request.signal,
-        redirect: 'manual',
-      })
-    } catch (err) {
-      if (request.signal.aborted) throw err
-      throw new WechatpayTransportError('CONNECTION', `could not reach ${new URL(request.url).host}`, {
-        cause: err,
-        retryable: true,
-      })
-    }
-    const headers: Record<string, string> = {}
-    response.headers.forEach((value, name) => {
-      headers[name] = value
-    })
+    const { response, headers } = await fetchReply(fetchImpl, request)
     const { status } = response
     if (status >= 200 && status <= 299) {
       capture(response.body ?? new Blob([]).stream())

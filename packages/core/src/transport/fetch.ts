@@ -50,6 +50,38 @@ async function* iterate(body: ReadableStream<Bytes> | null): AsyncIterable<Bytes
 }
 
 /**
+ * Sends `request` with `fetchImpl` and returns the reply with its headers as a plain record; the
+ * body is left unread. A failure before any reply is a retryable CONNECTION error (the caller's
+ * abort is passed through as it is).
+ */
+export async function fetchReply(
+  fetchImpl: typeof fetch,
+  request: TransportRequest,
+): Promise<{ response: Response; headers: Record<string, string> }> {
+  let response: Response
+  try {
+    response = await fetchImpl(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body ?? null,
+      signal: request.signal,
+      redirect: 'manual',
+    })
+  } catch (err) {
+    if (request.signal.aborted) throw err
+    throw new WechatpayTransportError('CONNECTION', `could not reach ${new URL(request.url).host}`, {
+      cause: err,
+      retryable: true,
+    })
+  }
+  const headers: Record<string, string> = {}
+  response.headers.forEach((value, name) => {
+    headers[name] = value
+  })
+  return { response, headers }
+}
+
+/**
  * A transport on the global (or a given) `fetch`: what edge runtimes, browsers, Deno and Bun use.
  * A rejected `fetch` (no reply: refused, reset, DNS) is marked retryable; a failure while reading
  * the body of a reply that has started is not (the server has the request).
@@ -59,26 +91,7 @@ export function fetchTransport(fetchImpl: typeof fetch = globalThis.fetch): Tran
     throw new Error('global fetch is not available; pass the `fetch` option')
   }
   return async (request: TransportRequest) => {
-    let response: Response
-    try {
-      response = await fetchImpl(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body ?? null,
-        signal: request.signal,
-        redirect: 'manual',
-      })
-    } catch (err) {
-      if (request.signal.aborted) throw err
-      throw new WechatpayTransportError('CONNECTION', `could not reach ${new URL(request.url).host}`, {
-        cause: err,
-        retryable: true,
-      })
-    }
-    const headers: Record<string, string> = {}
-    response.headers.forEach((value, name) => {
-      headers[name] = value
-    })
+    const { response, headers } = await fetchReply(fetchImpl, request)
     const { status } = response
     const body = await readLimited(iterate(response.body), request.maxBytes, status, headers).catch((err) => {
       if (err instanceof WechatpayTransportError || request.signal.aborted) throw err
