@@ -1,12 +1,7 @@
 import { sha1 } from '@noble/hashes/legacy'
 import { sha256 } from '@noble/hashes/sha2'
 import { type Bytes, concatBytes, timingSafeEqual } from './encoding'
-import {
-  apiErrorOf,
-  oversizedReplyError,
-  WechatpaySignatureError,
-  WechatpayValidationError,
-} from './errors'
+import { apiErrorOf, oversizedReplyError, WechatpaySignatureError, WechatpayValidationError } from './errors'
 import type { Config } from './options'
 import type { Context } from './request'
 import { exchange } from './transport/exchange'
