@@ -5,6 +5,7 @@
 // tsup's d.ts, vitest's typecheck) re-checking 2 MB of generated declarations; what is used is still
 // resolved and checked at the use site, and sample.test-d.ts uses a seeded sample of them.
 //   src/endpoints/catalogue/table.ts    the small runtime table (downloads, uploads, apiCert, hosts, URI quirks)
+//   src/endpoints/catalogue/retry.ts    the endpoints a retry may re-send, with the id that keys them
 //   src/endpoints/catalogue/sample.test-d.ts   type tests for a seeded random sample of endpoints
 //   ../../docs/endpoints.md             the endpoint index, every endpoint in its three call forms
 // `--check` writes nothing and exits 1 when any of these differs from what it would write (CI drift
@@ -457,6 +458,49 @@ function pattern(templates) {
     '/** DELETE endpoints that take a JSON body (path templates); any other DELETE (and every GET) has none. */\n'
   text += `export const DELETE_BODIES: ReadonlySet<string> = new Set([\n${deleteBodies.map((p) => `  ${str(p)},`).join('\n')}\n])\n`
   files.set(join(OUT, 'table.ts'), text)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retry keys: which non-GET endpoints a retry cannot make act twice (docs/retry.md)
+
+/**
+ * Ids the merchant chooses and WeChat Pay de-duplicates on ("商户…单号": the same number with the
+ * same parameters returns the first result instead of acting again), most specific first: a refund
+ * carries `out_trade_no` too, but it is `out_refund_no` that makes it re-entrant. Sources: the
+ * "重入/幂等" notes of the order, refund, profit-sharing, transfer and red-packet pages, listed in
+ * docs/retry.md.
+ */
+const RETRY_KEYS = [
+  'out_refund_no',
+  'out_return_no',
+  'out_order_no',
+  'out_batch_no',
+  'out_bill_no',
+  'partner_trade_no',
+  'mch_billno',
+  'out_request_no',
+  'out_trade_no',
+]
+
+{
+  const rows = []
+  for (const e of endpoints) {
+    if (e.method === 'get') continue
+    const body = e.json ?? e.xml
+    const fields = new Set([
+      ...Object.keys(body?.properties ?? {}),
+      ...[...e.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]),
+    ])
+    const key = RETRY_KEYS.find((k) => fields.has(k))
+    if (key) rows.push([e.method.toUpperCase(), e.path, key])
+  }
+  rows.sort((a, b) => cmp(`${a[1]} ${a[0]}`, `${b[1]} ${b[0]}`))
+  let text = HEADER
+  text +=
+    '// Non-GET endpoints a retry may re-send: `METHOD path` → the merchant-chosen id that WeChat Pay\n' +
+    '// de-duplicates on. A call is retried only when it carries that id (docs/retry.md).\n\n'
+  text += `export const RETRY_KEYED: ReadonlyMap<string, string> = new Map([\n${rows.map(([m, p, k]) => `  [${str(`${m} ${p}`)}, ${str(k)}],`).join('\n')}\n])\n`
+  files.set(join(OUT, 'retry.ts'), text)
 }
 
 // ---------------------------------------------------------------------------------------------

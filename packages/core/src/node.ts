@@ -3,7 +3,7 @@
  * @module
  */
 import { createWechatpayClass } from './client'
-import { clientCertTransport, undiciTransport } from './transport/undici'
+import { clientCertTransport, nodeTransport } from './transport/undici'
 
 // The public surface, name by name (index.ts exports the same names; src/exports.test.ts pins both).
 export type { Wechatpay as WechatpayClient, WechatpayConstructor } from './client'
@@ -83,5 +83,5 @@ export type { Media } from './v3/multipart'
 export { VERSION } from './version'
 
 /** The WeChat Pay client (transport: undici, or the `fetch` option). See {@link WechatpayClient}. */
-export const Wechatpay = createWechatpayClass(() => undiciTransport(), clientCertTransport)
+export const Wechatpay = createWechatpayClass(nodeTransport, clientCertTransport)
 export type Wechatpay = import('./client').Wechatpay

@@ -4,6 +4,9 @@ import { type KeyMaterial, PemError, parsePrivateKey, parsePublicKey } from './c
 import { normalizeSerial } from './crypto/x509'
 import { WechatpayValidationError } from './errors'
 import { DEFAULT_REFRESH_MS, KeyStore, type PlatformKey } from './keys/key-store'
+import { checkSigner, keySigner, type Signer } from './keys/signer'
+import { combineHooks, debugHooks, type Hooks } from './pipeline/hooks'
+import { type RetryOptions, type RetryPolicy, retryPolicy } from './pipeline/retry'
 
 /** Options of `new Wechatpay()`. Only `mchid` is always required; v3 needs `serial`, `privateKey`, `certs`; v2 needs `secret`. */
 export interface WechatpayOptions {
@@ -16,6 +19,13 @@ export interface WechatpayOptions {
    * least 2048 bits (v3). One PEM block; a one-line PEM with literal `\n` is read as well.
    */
   privateKey?: string
+  /**
+   * Instead of `privateKey`: signs request signatures and pay-sign messages, so the key can stay
+   * in a KMS or HSM. An async function `(message) => base64 signature` (RSASSA-PKCS1-v1_5 with
+   * SHA-256 over the message's UTF-8 bytes), or a non-extractable private `CryptoKey`
+   * (RSASSA-PKCS1-v1_5, SHA-256, usage `sign`). `decrypt()` still needs `privateKey`.
+   */
+  signer?: Signer | CryptoKey
   /**
    * Platform keys for verifying replies (v3): serial → PEM. Either WeChat Pay public keys
    * (`PUB_KEY_ID_…` → SPKI `PUBLIC KEY` PEM) or platform certificates (hex serial → X.509 PEM), or both.
@@ -55,6 +65,33 @@ export interface WechatpayOptions {
    * Node.js transport for those endpoints only; on other runtimes pass a `fetch` that presents it.
    */
   clientCert?: ClientCertificate
+  /**
+   * Observers of every request the client makes (calls, uploads, downloads, certificate
+   * downloads): `request`, `response`, `error`, one event per attempt. Synchronous; a hook that
+   * throws is ignored. Events never hold a header value, a body or a key.
+   */
+  hooks?: Hooks
+  /**
+   * Prints one line per attempt (method, path template, status or error code, Request-ID, ms) to
+   * `console.error`, or to the function given. Nothing else: no header, body or query.
+   */
+  debug?: boolean | ((line: string) => void)
+  /**
+   * Opt-in retries (default none): a number of retries, or `{ retries, minDelayMs, maxDelayMs }`.
+   * Only GET requests and the endpoints keyed by an id the merchant chose (`out_trade_no`,
+   * `out_refund_no`, …: docs/retry.md), when the request carries that id; only after a failure
+   * before any reply, a 429 or a 5xx `SYSTEM_ERROR`; with exponential backoff and jitter,
+   * `Retry-After` honoured, all within `timeout`.
+   */
+  retry?: number | RetryOptions
+  /**
+   * Node.js: send every request through this forward proxy (`http://user:pass@host:port`; HTTPS
+   * through a CONNECT tunnel), the mutual-TLS endpoints included; `'env'` reads `HTTPS_PROXY`,
+   * `HTTP_PROXY` and `NO_PROXY`. Other runtimes use their platform's network settings: refused there.
+   */
+  proxy?: string
+  /** Node.js: milliseconds to open a connection (TCP and TLS), within `timeout`. Default 6 000. */
+  connectTimeout?: number
 }
 
 /** {@link WechatpayOptions.clientCert}: a PEM pair, or a PKCS#12 file and its passphrase. */
@@ -101,7 +138,8 @@ export const MAX_TIMEOUT = 2_147_483_647
 export interface Config {
   mchid: string
   serial: string | undefined
-  privateKey: Promise<CryptoKey> | undefined
+  /** Signs with the merchant private key (`privateKey` imported, or the user's `signer`). */
+  signer: Signer | undefined
   /** The merchant private key imported for RSA-OAEP decryption (`decrypt()`), on first use. */
   decryptionKey: (() => Promise<CryptoKey>) | undefined
   /** Serial → platform key: the static `certs` now, downloaded certificates once `autoCertificates` runs. */
@@ -116,7 +154,14 @@ export interface Config {
   timeout: number
   fetch: typeof fetch | undefined
   clientCert: ClientCertConfig | undefined
+  hooks: Hooks | undefined
+  retry: RetryPolicy
+  /** A proxy URL, or `env` (Node.js transports only). */
+  proxy: string | undefined
+  connectTimeout: number
 }
+
+export const DEFAULT_CONNECT_TIMEOUT = 6_000
 
 const SERIAL = /^[0-9A-Za-z_]{1,64}$/
 
@@ -207,12 +252,12 @@ export function validateOptions(options: WechatpayOptions): Config {
     if (!SERIAL.test(serial)) fail('serial', 'must be a certificate serial (letters and digits)')
   }
 
-  let key: Promise<CryptoKey> | undefined
+  let signer: Signer | undefined
   let decryptionKey: (() => Promise<CryptoKey>) | undefined
   if (privateKey !== undefined) {
     checkString('privateKey', privateKey)
     const material = parseKey('privateKey', () => parsePrivateKey(privateKey))
-    key = importKey('privateKey', material)
+    signer = keySigner(importKey('privateKey', material))
     let oaep: Promise<CryptoKey> | undefined
     decryptionKey = () => {
       oaep ??= importOaepPrivateKey(material.der).catch(() => {
@@ -223,6 +268,12 @@ export function validateOptions(options: WechatpayOptions): Config {
       })
       return oaep
     }
+  }
+
+  if (options.signer !== undefined) {
+    if (privateKey !== undefined)
+      fail('signer', 'give either privateKey or signer, not both (decrypt() needs privateKey)')
+    signer = checkSigner(options.signer)
   }
 
   const keys: PlatformKey[] = []
@@ -285,7 +336,7 @@ export function validateOptions(options: WechatpayOptions): Config {
       fail('autoCertificates', `intervalMs must be a number of milliseconds from 1000 to ${MAX_TIMEOUT}`)
     if (!apiv3Key)
       fail('autoCertificates', 'needs apiv3Key: the certificates come encrypted with the APIv3 key')
-    if (!key || serial === undefined)
+    if (!signer || serial === undefined)
       fail('autoCertificates', 'needs serial and privateKey: the certificate download is a signed APIv3 call')
     autoCertificates = { intervalMs }
   }
@@ -314,10 +365,51 @@ export function validateOptions(options: WechatpayOptions): Config {
   if (options.fetch !== undefined && typeof options.fetch !== 'function') fail('fetch', 'must be a function')
   const clientCert = options.clientCert === undefined ? undefined : checkClientCert(options.clientCert, mchid)
 
+  const hookSets: Hooks[] = []
+  if (options.hooks !== undefined) {
+    const hooks = options.hooks
+    if (!hooks || typeof hooks !== 'object' || Array.isArray(hooks))
+      fail('hooks', 'must be { request, response, error } of functions')
+    for (const name of Object.keys(hooks)) {
+      if (name !== 'request' && name !== 'response' && name !== 'error')
+        fail(`hooks.${name}`, 'is not a hook: request, response or error')
+      const hook = hooks[name]
+      if (hook !== undefined && typeof hook !== 'function') fail(`hooks.${name}`, 'must be a function')
+    }
+    hookSets.push(hooks)
+  }
+  const debug = options.debug
+  if (debug !== undefined && typeof debug !== 'boolean' && typeof debug !== 'function')
+    fail('debug', 'must be true, false or a function (line) => void')
+  if (debug) hookSets.push(debugHooks(typeof debug === 'function' ? debug : (line) => console.error(line)))
+
+  let proxy: string | undefined
+  if (options.proxy !== undefined) {
+    checkString('proxy', options.proxy)
+    proxy = options.proxy
+    if (proxy !== 'env') {
+      let url: URL
+      try {
+        url = new URL(proxy)
+      } catch {
+        fail('proxy', "is not a URL (http://host:port), nor 'env'")
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') fail('proxy', 'must be an http(s) URL')
+    }
+  }
+  const connectTimeout = options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT
+  if (
+    typeof connectTimeout !== 'number' ||
+    !Number.isFinite(connectTimeout) ||
+    connectTimeout <= 0 ||
+    connectTimeout > MAX_TIMEOUT
+  )
+    fail('connectTimeout', `must be a positive number of milliseconds, at most ${MAX_TIMEOUT}`)
+
   return {
     mchid,
     serial,
-    privateKey: key,
+    signer,
     decryptionKey,
     keys: new KeyStore(keys),
     autoCertificates,
@@ -328,6 +420,10 @@ export function validateOptions(options: WechatpayOptions): Config {
     timeout,
     fetch: options.fetch,
     clientCert,
+    hooks: combineHooks(hookSets),
+    retry: retryPolicy(options.retry),
+    proxy,
+    connectTimeout,
   }
 }
 

@@ -19,8 +19,16 @@ export const ENV_NAMES = {
   backupBaseUrl: 'WECHATPAY_BACKUP_BASE_URL',
   timeout: 'WECHATPAY_TIMEOUT',
   // clientCert (APIv2 mutual TLS) is not read from the environment: it is for the Node transport;
-  // on Workers an injected `fetch` (an mTLS binding) carries the client certificate
-} as const satisfies Record<Exclude<keyof WechatpayOptions, 'fetch' | 'clientCert'>, string>
+  // on Workers an injected `fetch` (an mTLS binding) carries the client certificate. Functions and
+  // policies (signer, hooks, debug, retry) and the Node-only network settings (proxy,
+  // connectTimeout) are code, given as options, not environment strings.
+} as const satisfies Record<
+  Exclude<
+    keyof WechatpayOptions,
+    'fetch' | 'clientCert' | 'signer' | 'hooks' | 'debug' | 'retry' | 'proxy' | 'connectTimeout'
+  >,
+  string
+>
 
 type EnvOption = keyof typeof ENV_NAMES
 

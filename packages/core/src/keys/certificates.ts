@@ -5,11 +5,10 @@ import { normalizeSerial } from '../crypto/x509'
 import { fromBase64, utf8, utf8Decoder } from '../encoding'
 import { apiErrorOf, WechatpaySignatureError, WechatpayValidationError } from '../errors'
 import type { Config } from '../options'
-import { exchange } from '../transport/exchange'
-import type { Transport } from '../transport/types'
+import { type Door, send } from '../pipeline/send'
+import type { TransportResponse } from '../transport/types'
 import { authorization } from '../v3/authorization'
 import { verifyReply } from '../v3/verify'
-import { VERSION } from '../version'
 import type { DownloadResult, KeyStore, PlatformKey } from './key-store'
 
 /** The certificates reply is small (a few PEMs); anything near this is not one. */
@@ -18,7 +17,8 @@ const ALGORITHM = 'AEAD_AES_256_GCM'
 
 export interface DownloadDeps {
   config: Config
-  transport: Transport
+  /** The client's one door (its transport, hooks, timeout). */
+  door: Door
   store: KeyStore
   /** The APIv3 key, imported for AES-256-GCM (shared with notifications). */
   apiv3Key: () => Promise<CryptoKey>
@@ -62,18 +62,21 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * The one code path of both the key store's download ({@link downloadCertificates}) and the
  * public `wxpay.certificates()` ({@link platformCertificates}).
  */
-async function download(deps: DownloadDeps, option: string): Promise<Downloaded | 'none'> {
-  const { config, transport, store } = deps
-  const { serial, privateKey } = config
+async function download(
+  deps: DownloadDeps,
+  option: string,
+  call: { signal?: AbortSignal | undefined; timeout?: number | undefined } = {},
+): Promise<Downloaded | 'none'> {
+  const { config } = deps
+  const { serial, signer } = config
   // Checked at construction with autoCertificates, and before I/O by `certificates()`.
-  if (!serial || !privateKey)
+  if (!serial || !signer)
     throw new WechatpayValidationError(option, 'needs serial and privateKey to sign the download')
   const pathAndQuery = `${config.baseUrl.pathname}v3/certificates`
   const headers: Record<string, string> = {
     accept: 'application/json',
-    'user-agent': `wxpay/${VERSION}`,
     authorization: await authorization({
-      key: await privateKey,
+      key: signer,
       mchid: config.mchid,
       serial,
       method: 'GET',
@@ -81,15 +84,26 @@ async function download(deps: DownloadDeps, option: string): Promise<Downloaded 
       body: '',
     }),
   }
-  const reply = await exchange(transport, config, {
-    method: 'GET',
-    pathAndQuery,
-    headers,
-    body: undefined,
-    timeout: config.timeout,
-    signal: undefined,
-    maxBytes: MAX_CERTIFICATES_BYTES,
-  })
+  return send(
+    deps.door,
+    {
+      method: 'GET',
+      path: 'v3/certificates',
+      pathAndQuery,
+      headers,
+      body: undefined,
+      maxBytes: MAX_CERTIFICATES_BYTES,
+      timeout: call.timeout,
+      signal: call.signal,
+      idempotent: true,
+    },
+    (reply) => trust(deps, reply),
+  )
+}
+
+/** Trusts a `/v3/certificates` reply, or refuses it whole (see {@link download}). */
+async function trust(deps: DownloadDeps, reply: TransportResponse): Promise<Downloaded | 'none'> {
+  const { store } = deps
   const { status, body } = reply
   if (status < 200 || status > 299) {
     const error = apiErrorOf(reply)
@@ -189,7 +203,10 @@ export async function downloadCertificates(deps: DownloadDeps): Promise<Download
  * caller sees the dates); `[]` when the merchant is in public-key mode and a public key is
  * configured.
  */
-export async function platformCertificates(deps: DownloadDeps): Promise<PlatformCertificate[]> {
-  const result = await download(deps, 'certificates')
+export async function platformCertificates(
+  deps: DownloadDeps,
+  call: { signal?: AbortSignal | undefined; timeout?: number | undefined } = {},
+): Promise<PlatformCertificate[]> {
+  const result = await download(deps, 'certificates', call)
   return result === 'none' ? [] : result.certificates
 }

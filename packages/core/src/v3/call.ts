@@ -31,11 +31,14 @@ export async function prepareV3(
     media?: unknown
   },
 ): Promise<Bytes | undefined> {
-  const { serial, privateKey, keys } = config
+  const { serial, signer, keys } = config
   if (!serial)
     throw new WechatpayValidationError('serial', 'APIv3 calls need the merchant certificate serial')
-  if (!privateKey)
-    throw new WechatpayValidationError('privateKey', 'APIv3 calls need the merchant private key')
+  if (!signer)
+    throw new WechatpayValidationError(
+      'privateKey',
+      'APIv3 calls need the merchant private key (or a signer)',
+    )
   if (!keys.configured) {
     throw new WechatpayValidationError(
       'certs',
@@ -52,7 +55,7 @@ export async function prepareV3(
       )
     if (request.method !== 'POST') throw new WechatpayValidationError('media', 'is uploaded with post')
     const encoded = await encodeMedia(request.media)
-    const [key] = await Promise.all([privateKey, keys.ready()])
+    await keys.ready()
     const { headers } = request
     headers.accept ??= 'application/json'
     if (headers['wechatpay-serial'] === undefined) {
@@ -62,7 +65,7 @@ export async function prepareV3(
     headers['content-type'] = encoded.contentType
     // The BODY line of the signature is the meta JSON, not the multipart body.
     headers.authorization = await authorization({
-      key,
+      key: signer,
       mchid: config.mchid,
       serial,
       method: request.method,
@@ -84,7 +87,7 @@ export async function prepareV3(
   }
   // A key Web Crypto refused rejects with a WechatpayValidationError naming it (options.ts):
   // thrown here, before any I/O, rather than as a signature error on every reply.
-  const [key] = await Promise.all([privateKey, keys.ready()])
+  await keys.ready()
   const { headers } = request
   headers.accept ??= 'application/json'
   // sensitive() fields: encrypted before signing (the signed body holds the ciphertexts), and
@@ -96,7 +99,7 @@ export async function prepareV3(
   }
   if (text) headers['content-type'] = 'application/json'
   headers.authorization = await authorization({
-    key,
+    key: signer,
     mchid: config.mchid,
     serial,
     method: request.method,
