@@ -80,6 +80,8 @@ export interface Outgoing {
   event_type: string
   protocol: 'v3' | 'v2'
   url: string
+  /** What it is about: the `out_trade_no`, `out_refund_no` or `out_recharge_no`. */
+  subject?: string
   body: string
   /** The request headers of one attempt; `probe` asks for a `WECHATPAY/SIGNTEST/…` signature. */
   headers(probe: boolean): Record<string, string>
@@ -112,6 +114,8 @@ export interface DeliveryStatus {
   event_type: string
   protocol: 'v3' | 'v2'
   url: string
+  /** What it is about: the `out_trade_no`, `out_refund_no` or `out_recharge_no`. */
+  subject?: string
   /**
    * `sending`: an attempt is in flight; `waiting`: a retry is scheduled (`nextAttempt` at `nextAt`);
    * `acknowledged`; `failed`: out of retries.
@@ -246,6 +250,7 @@ export class Notifier {
         event_type: t.n.event_type,
         protocol: t.n.protocol,
         url: t.n.url,
+        ...(t.n.subject === undefined ? {} : { subject: t.n.subject }),
         state: t.state,
         laterWaitsSeconds: [],
       }
