@@ -36,12 +36,25 @@ function dashboardClient(): void {
   let env: string[] = []
   let revealed = false
   let lastHtml = ''
+  /** Set by an action that navigates and then says what it did. */
+  let keepMessage = false
 
   const esc = (value: unknown): string =>
     String(value ?? '').replace(/[&<>"']/g, (ch) => '&#' + ch.charCodeAt(0) + ';')
   const yuan = (fen: number): string => '¥' + (fen / 100).toFixed(2)
   const idOf = (text: string): string => text.replace(/[^A-Za-z0-9_-]/g, '_')
   const waitText = (s: number): string => (s < 60 ? s + ' s' : s < 3600 ? s / 60 + ' min' : s / 3600 + ' h')
+  /** WeChat's RFC 3339 (+08:00) as a person reads it; the caption says the zone. */
+  const time = (rfc?: string): string =>
+    rfc
+      ? '<time datetime="' +
+        esc(rfc) +
+        '">' +
+        esc(rfc.slice(0, 10)) +
+        ' ' +
+        esc(rfc.slice(11, 19)) +
+        '</time>'
+      : ''
   const badge = (word: string): string =>
     '<span class="state state-' + esc(word) + '">' + esc(word) + '</span>'
 
@@ -115,9 +128,9 @@ function dashboardClient(): void {
           ' <span class="muted">' +
           esc(o.protocol) +
           '</span></td><td data-label="Created">' +
-          esc(o.created) +
+          time(o.created) +
           '</td><td data-label="Paid">' +
-          esc(o.paid ?? '') +
+          time(o.paid) +
           '</td></tr>',
       )
       .join('')
@@ -137,9 +150,9 @@ function dashboardClient(): void {
           '</td><td data-label="Status">' +
           badge(r.status) +
           '</td><td data-label="Created">' +
-          esc(r.created) +
+          time(r.created) +
           '</td><td data-label="Succeeded">' +
-          esc(r.succeeded ?? '') +
+          time(r.succeeded) +
           '</td></tr>',
       )
       .join('')
@@ -153,7 +166,7 @@ function dashboardClient(): void {
           '.</p>'
         : '<table class="stack" id="orders"><caption>' +
           shown.length +
-          ' order(s), newest first; open one for its cashier</caption><thead><tr><th scope="col">out_trade_no</th><th scope="col" class="num">Amount</th><th scope="col">State (trade_state)</th><th scope="col">Type</th><th scope="col">Created</th><th scope="col">Paid</th></tr></thead><tbody>' +
+          ' order(s), newest first; open one for its cashier. Times in China Standard Time (+08:00)</caption><thead><tr><th scope="col">out_trade_no</th><th scope="col" class="num">Amount</th><th scope="col">State (trade_state)</th><th scope="col">Type</th><th scope="col">Created</th><th scope="col">Paid</th></tr></thead><tbody>' +
           rows +
           '</tbody></table>') +
       '<h2>Refunds</h2>' +
@@ -174,7 +187,7 @@ function dashboardClient(): void {
       '</td><td data-label="Kind">' +
       esc(a.kind) +
       '</td><td data-label="Sent at">' +
-      esc(a.at) +
+      time(a.at) +
       '</td><td data-label="Status" class="' +
       (a.ok ? 'ok' : 'bad') +
       '">' +
@@ -189,7 +202,7 @@ function dashboardClient(): void {
       '</td></tr>'
     return d.attempts.length === 0
       ? '<p class="muted">No attempt has been answered yet.</p>'
-      : '<table class="stack attempts"><caption>Attempts, oldest first</caption><thead><tr><th scope="col" class="num">Attempt</th><th scope="col">Kind</th><th scope="col">Sent at</th><th scope="col">Status</th><th scope="col" class="num">Latency</th><th scope="col">Answer (first bytes)</th></tr></thead><tbody>' +
+      : '<table class="stack attempts"><caption>Attempts, oldest first (China Standard Time)</caption><thead><tr><th scope="col" class="num">Attempt</th><th scope="col">Kind</th><th scope="col">Sent at</th><th scope="col">Status</th><th scope="col" class="num">Latency</th><th scope="col">Answer (first bytes)</th></tr></thead><tbody>' +
           d.attempts.map(row).join('') +
           '</tbody></table>'
   }
@@ -201,7 +214,7 @@ function dashboardClient(): void {
         ? '<p>Next: attempt ' +
           d.nextAttempt +
           ' at ' +
-          esc(d.next) +
+          time(d.next) +
           (d.laterWaitsSeconds.length
             ? '; then after ' + d.laterWaitsSeconds.map(waitText).join(', ')
             : '; the last one') +
@@ -270,7 +283,7 @@ function dashboardClient(): void {
             ').'
           : o.trade_type === 'NATIVE'
             ? 'Seeded without a <code>code_url</code>: place it through the Native API for a QR code.'
-            : 'The buyer opens WeChat Pay for this ' + esc(o.trade_type) + ' order.') +
+            : 'The buyer pays this ' + esc(o.trade_type === 'MWEB' ? 'H5 (MWEB)' : o.trade_type) + ' order in WeChat.') +
         (placed.h5_url || placed.mweb_url
           ? ' H5 page: <code>' + esc(placed.h5_url ?? placed.mweb_url) + '</code>'
           : '') +
@@ -291,8 +304,8 @@ function dashboardClient(): void {
       ) +
       fact('transaction_id', esc(o.transaction_id)) +
       fact('Payer openid', esc(o.openid)) +
-      fact('Created', esc(o.created)) +
-      fact('Paid', esc(o.paid)) +
+      fact('Created', time(o.created)) +
+      fact('Paid', time(o.paid)) +
       '</dl></div><div>' +
       how +
       '</div></div>' +
@@ -302,7 +315,9 @@ function dashboardClient(): void {
           esc(o.out_trade_no) +
           '">Pay as the buyer</button><button type="button" id="fail" data-order="' +
           esc(o.out_trade_no) +
-          '">Let the payment fail</button><button type="button" id="leave">Leave it pending</button></div>'
+          '">Let the payment fail</button><button type="button" id="leave" data-leave="' +
+          esc(o.out_trade_no) +
+          '">Leave it pending</button></div>'
         : '<p class="muted">This order is ' + esc(o.state) + ': there is nothing left to pay.</p>') +
       '<h2>Your app\u2019s answer</h2>' +
       (deliveries.length === 0
@@ -349,9 +364,9 @@ function dashboardClient(): void {
           '<tr><td data-label="Serial"><code>' +
           esc(c.serial) +
           '</code></td><td data-label="Valid from">' +
-          esc(c.notBefore) +
+          time(c.notBefore) +
           '</td><td data-label="Valid until">' +
-          esc(c.notAfter) +
+          time(c.notAfter) +
           '</td><td data-label="Signs">' +
           (c.signing ? 'yes' : 'no') +
           '</td></tr>',
@@ -431,7 +446,7 @@ function dashboardClient(): void {
 
   function render(): void {
     if (!state) return
-    nowEl.textContent = state.now
+    nowEl.textContent = state.now.slice(0, 10) + ' ' + state.now.slice(11, 19) + ' (+08:00)'
     const r = route()
     for (const [view, id] of [
       ['orders', 'nav-orders'],
@@ -538,8 +553,9 @@ function dashboardClient(): void {
         say('The payment of ' + order + ' failed: PAYERROR. WeChat Pay sends no notification for it.', true)
       })
     } else if (button.id === 'leave') {
+      keepMessage = true
       location.hash = '#/orders'
-      say('The buyer left the cashier: the order stays unpaid.')
+      say('The buyer left the cashier: ' + (button.dataset.leave ?? 'the order') + ' stays unpaid.')
     } else if (button.dataset.redeliver) {
       const id = button.dataset.redeliver
       run(async () => {
@@ -580,6 +596,8 @@ function dashboardClient(): void {
 
   window.addEventListener('hashchange', () => {
     if (!location.hash.startsWith('#/')) return
+    if (keepMessage) keepMessage = false
+    else say('')
     lastHtml = ''
     render()
     main.focus()

@@ -25,8 +25,8 @@ export const DASHBOARD_HTML = `<!doctype html>
 </nav>
 <p id="connection" class="connection">Connecting…</p>
 </header>
-<main id="main" tabindex="-1"><p>Loading…</p></main>
 <p id="message" class="message" role="status" tabindex="-1"></p>
+<main id="main" tabindex="-1"><p>Loading…</p></main>
 <footer><p>A local stand-in for WeChat Pay (@wxpay/sandbox): nothing here moves real money.
 Sandbox time: <span id="now"></span></p></footer>
 </body>
@@ -42,7 +42,7 @@ export const DASHBOARD_CSS = `:root {
   font-size: 16px; line-height: 1.5; color: var(--fg); background: var(--bg);
 }
 * { box-sizing: border-box; }
-body { margin: 0; }
+body { margin: 0; overflow-wrap: break-word; }
 header, main, footer, .message { padding: 0 1rem; max-width: 72rem; margin: 0 auto; }
 header { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0 1.5rem; border-bottom: 1px solid var(--line); }
 h1 { font-size: 1.25rem; margin: .75rem 0; }
@@ -53,11 +53,12 @@ nav a { display: inline-block; padding: .5rem 0; }
 nav a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 3px; }
 a { color: #0b57d0; }
 :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+main:focus, .message:focus { outline: none; }
 .skip { position: absolute; left: -999px; }
 .skip:focus { left: 1rem; top: .5rem; background: var(--bg); padding: .25rem .5rem; z-index: 1; }
 .connection { color: var(--muted); margin: .5rem 0; font-size: .875rem; }
 .message:empty { display: none; }
-.message { background: #e8f5ec; border-left: 4px solid var(--accent); padding: .5rem 1rem; margin: 1rem auto; }
+.message { background: #e8f5ec; border-left: 4px solid var(--accent); padding: .5rem 1rem; margin: 1rem auto; overflow-wrap: anywhere; }
 footer { color: var(--muted); font-size: .875rem; border-top: 1px solid var(--line); margin-top: 2rem; }
 code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .875rem; }
 code { overflow-wrap: anywhere; }
@@ -87,6 +88,7 @@ legend { font-weight: 600; padding: 0 .25rem; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: .5rem 0 1rem; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+time { white-space: nowrap; }
 .cashier { display: flex; flex-wrap: wrap; gap: 1rem 2rem; align-items: flex-start; }
 .cashier > * { flex: 1 1 18rem; min-width: 0; }
 figure { margin: 0; }
