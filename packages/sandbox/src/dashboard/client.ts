@@ -283,7 +283,9 @@ function dashboardClient(): void {
             ').'
           : o.trade_type === 'NATIVE'
             ? 'Seeded without a <code>code_url</code>: place it through the Native API for a QR code.'
-            : 'The buyer pays this ' + esc(o.trade_type === 'MWEB' ? 'H5 (MWEB)' : o.trade_type) + ' order in WeChat.') +
+            : 'The buyer pays this ' +
+              esc(o.trade_type === 'MWEB' ? 'H5 (MWEB)' : o.trade_type) +
+              ' order in WeChat.') +
         (placed.h5_url || placed.mweb_url
           ? ' H5 page: <code>' + esc(placed.h5_url ?? placed.mweb_url) + '</code>'
           : '') +
