@@ -121,5 +121,9 @@ describe('Notifier deliveries', () => {
     expect(n.deliveries()[0]?.state).toBe('acknowledged')
     expect(r.hits()).toBe(2)
     expect(n.redeliver('unknown')).toBe(false)
+    // clearing the log forgets the ended delivery too
+    n.log.clear()
+    expect(n.deliveries()).toEqual([])
+    expect(n.redeliver('n1')).toBe(false)
   })
 })

@@ -64,7 +64,7 @@ export interface NotificationAttempt {
  * plus `clear()` and `settled()`.
  */
 export type NotificationLog = NotificationAttempt[] & {
-  /** Empties the log (deliveries under way go on and are logged). */
+  /** Empties the log (deliveries under way go on and are logged); the dashboard forgets the ended ones. */
   clear(): void
   /**
    * Resolves once no notification is pending: each one was acknowledged (and duplicated, if
@@ -215,6 +215,10 @@ export class Notifier {
       clear: {
         value: () => {
           log.length = 0
+          // the deliveries that have ended go with their attempts; those under way stay
+          for (const [id, t] of this.#tracked) {
+            if (t.state === 'acknowledged' || t.state === 'failed') this.#tracked.delete(id)
+          }
         },
       },
       settled: { value: () => this.settled() },
