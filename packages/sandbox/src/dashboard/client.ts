@@ -1,5 +1,7 @@
 // The dashboard's script. It runs in the browser: `dashboardScript()` serves the function's own
-// source, so it must not use anything from outside its body (no imports, no module names).
+// source, so it must not use anything from outside its body (no imports, no module names), and the
+// build target must stay one that needs no helper (ES2022: async/await and `?.` are native).
+// Written in TypeScript so that it is type-checked against the DOM and the state it renders.
 import type { DashboardAttempt, DashboardDelivery, DashboardOrder, DashboardState } from './snapshot.js'
 
 /** The script the page loads (`/sandbox/dashboard/app.js`). */

@@ -56,6 +56,10 @@ describe('dashboard routes', () => {
     expect(html).toContain('<main id="main"')
     const script = await fetch(api(sb, 'app.js'))
     expect(script.headers.get('content-type')).toMatch(/^text\/javascript/)
+    const js = await script.clone().text()
+    // the function's own source, self-contained: it parses, and no bundler helper (__name, __async…) crept in
+    expect(() => new Function(js)).not.toThrow()
+    expect(js).not.toMatch(/\b__[a-zA-Z]+\(/)
     const css = await (await fetch(api(sb, 'style.css'))).text()
     // nothing is fetched from another host: no absolute URL anywhere in what the browser loads
     for (const text of [html, await script.text(), css])
