@@ -3,6 +3,7 @@ import { Hono, type MiddlewareHandler } from 'hono'
 import { mountBillRoutes } from './bill-routes.js'
 import type { AppEnv, Listener, SandboxContext } from './context.js'
 import { controlRoutes } from './control.js'
+import { mountDashboard } from './dashboard/routes.js'
 import { mountMediaRoutes } from './media-routes.js'
 import { mountPayRoutes } from './pay-routes.js'
 import { mountRefundRoutes } from './refund-routes.js'
@@ -56,6 +57,7 @@ function requestFaults(ctx: SandboxContext, protocol: 'v2' | 'v3'): MiddlewareHa
 export function createApp(ctx: SandboxContext, listener: Listener): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   app.route('/sandbox', controlRoutes(ctx))
+  mountDashboard(app, ctx)
   app.use(async (c, next) => {
     const target = rawTarget(c)
     const query = target.indexOf('?')

@@ -22,7 +22,13 @@ import {
   rotate,
 } from './platform.js'
 import { createRefundStore, type SandboxRefunds } from './refunds.js'
-import { createOrderStore, createRechargeStore, type RechargeStore, type SandboxOrders } from './state.js'
+import {
+  createOrderStore,
+  createRechargeStore,
+  failOrder,
+  type RechargeStore,
+  type SandboxOrders,
+} from './state.js'
 import type { ProfitsharingReceiver } from './v3-key-routes.js'
 
 /** Options of {@link startSandbox}; everything is optional. */
@@ -359,6 +365,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       create: (input) => ctx.orders.create(input),
       get: (no) => ctx.orders.get(no),
       pay: (no, input) => payAndNotify(ctx, no, input),
+      fail: (no) => failOrder(ctx.orders.map, no),
     },
     recharges: { create: (input) => ctx.recharges.create(input), get: (no) => ctx.recharges.get(no) },
     refunds: {
