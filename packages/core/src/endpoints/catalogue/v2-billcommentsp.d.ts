@@ -30,7 +30,7 @@ export interface V2BillcommentspEndpoints {
       /** 业务结果 */
       result_code: OpenEnum<'FAIL'>
       /** 错误代码 */
-      err_code: string
+      err_code?: string
       /** 错误代码描述 */
       err_code_des?: string
     }, 200>>

@@ -1234,9 +1234,9 @@ export interface V2PayEndpoints {
       /** 业务结果 */
       result_code: OpenEnum<'SUCCESS' | 'FAIL'>
       /** 错误码 */
-      err_code: string
+      err_code?: string
       /** 错误描述 */
-      err_code_des: string
+      err_code_des?: string
       /** 公众账号ID */
       appid: string
       /** 商户号 */
@@ -1318,7 +1318,7 @@ export interface V2PayEndpoints {
         /** 结束日期 */
         date_end: string
         /** 是否查询分账结算信息 */
-        query_split?: boolean
+        query_split?: OpenEnum<'true' | 'false'>
       }
     } & CallOptions): Promise<WechatpayResponse<{
       /** 返回状态码 */
