@@ -21,6 +21,7 @@ export interface Endpoint {
   kind: string
   uri: string
   apiCert?: boolean
+  headers?: Array<{ name: string; required?: boolean }>
   pathParams?: Array<{ name: string; type?: string; enum?: unknown[]; notInUri?: boolean }>
   query?: Schema
   json?: Schema

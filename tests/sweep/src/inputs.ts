@@ -11,13 +11,18 @@ export interface Identity {
 
 type Options = Record<string, unknown>
 
+let serial = 0
+
 function textOf(schema: Schema, name: string, id: Identity): string {
   if (schema.enum?.length) return String(schema.enum[0])
+  // the merchant's own order numbers: one per call (the same one with other fields is refused)
+  if (name === 'out_trade_no') return `SWEEP${Date.now()}${serial++}`
   if (name === 'mchid' || name === 'mch_id' || name === 'sp_mchid') return id.mchid
   if (name === 'appid' || name === 'sp_appid') return id.appid
   if (schema.type === 'integer' || schema.type === 'number') return '1'
   if (schema.type === 'boolean') return 'true'
   if (schema.format === 'rfc3339' || name.endsWith('_time')) return '2026-01-01T08:00:00+08:00'
+  if (name.endsWith('url')) return 'https://sweep.wxpay.invalid/notify'
   return `sweep${name.replace(/[^A-Za-z0-9]/g, '').slice(0, 20)}`
 }
 
@@ -61,6 +66,10 @@ export function validOptions(e: Endpoint, id: Identity): Options {
   const options: Options = {}
   for (const p of e.pathParams ?? []) if (!p.notInUri) options[p.name] = textOf(p, p.name, id)
   const encrypted = new Set(e.encryptedFields ?? [])
+  const headers: Record<string, string> = {}
+  for (const h of e.headers ?? [])
+    if (h.required && !h.name.startsWith('Wechatpay-')) headers[h.name] = `sweep-${h.name.length}`
+  if (Object.keys(headers).length) options.headers = headers
   if (e.query?.required?.length) {
     const query: Options = {}
     for (const name of e.query.required) query[name] = textOf(e.query.properties?.[name] ?? {}, name, id)
@@ -80,7 +89,8 @@ export function validOptions(e: Endpoint, id: Identity): Options {
     const meta: Record<string, string> = {}
     const inner = e.formData?.properties?.meta?.['x-json']
     for (const name of inner?.required ?? [])
-      if (name !== 'filename' && name !== 'sha256') meta[name] = textOf(inner?.properties?.[name] ?? {}, name, id)
+      if (name !== 'filename' && name !== 'sha256')
+        meta[name] = textOf(inner?.properties?.[name] ?? {}, name, id)
     options.media = {
       filename: 'sweep.jpg',
       data: new TextEncoder().encode('wxpay sweep file'),

@@ -7,7 +7,11 @@ export type Outcome = { ok: true } | { ok: false; error: Error & Record<string, 
 
 type Verb = (options: Record<string, unknown>) => Promise<unknown>
 
-export async function call(wxpay: Wechatpay, e: Endpoint, options: Record<string, unknown>): Promise<Outcome> {
+export async function call(
+  wxpay: Wechatpay,
+  e: Endpoint,
+  options: Record<string, unknown>,
+): Promise<Outcome> {
   // A non-literal template: the loosely typed door every catalogue path also opens.
   const node = wxpay.chain(e.path as string) as unknown as Record<string, Verb>
   try {

@@ -20,6 +20,24 @@ import { checkObject } from './validate.js'
 /** Reply fields that exist only when result_code is FAIL. */
 const FAILURE_ONLY = new Set(['err_code', 'err_code_des'])
 
+/**
+ * WeChat Pay's either-or identifiers: the catalogue marks both required where v2 takes one of them
+ * (`orderquery`, `refund`, `refundquery`, …), as the core's generator reads it; customs
+ * declarations really need both.
+ */
+const ONE_OF = [
+  ['transaction_id', 'out_trade_no'],
+  ['refund_id', 'out_refund_no'],
+]
+
+function oneOf(endpoint: CatalogueEndpoint, required: string[]): string[] {
+  if (endpoint.path.includes('customs')) return required
+  let out = required
+  for (const pair of ONE_OF)
+    if (pair.every((n) => out.includes(n))) out = out.filter((n) => !pair.includes(n))
+  return out
+}
+
 /** The request's fields: the query of a GET, the parts of the multipart upload, else the XML. */
 async function fieldsOf(
   c: Context<AppEnv>,
@@ -56,9 +74,9 @@ function sampleFields(ctx: SandboxContext, endpoint: CatalogueEndpoint): Record<
   const fields: Record<string, string> = {}
   for (const [name, value] of Object.entries(sample)) {
     if (FAILURE_ONLY.has(name) || name === 'sign') continue
-    // `coupon_type_$n`: the n-th of a list, flattened as WeChat does (`coupon_type_0`, …)
+    // `coupon_type_$n`, `coupon_type_$n_$m`: lists flattened as WeChat does (`coupon_type_0`, …)
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-      fields[name.replaceAll('$n', '0')] = String(value)
+      fields[name.replace(/\$[a-z]/g, '0')] = String(value)
   }
   return fields
 }
