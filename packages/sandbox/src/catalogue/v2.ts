@@ -65,7 +65,7 @@ async function fieldsOf(
   return fields ? { fields } : v2Fail('XML_FORMAT_ERROR')
 }
 
-/** The sample reply fields of an endpoint, as XML text: scalars only (a v2 reply is flat). */
+/** The sample reply fields of an endpoint, as XML text: scalars only (a v2 reply is flat); before `return_code` and the sign. */
 function sampleFields(ctx: SandboxContext, endpoint: CatalogueEndpoint): Record<string, string> {
   const sample = sampleObject(endpoint.response ?? {}, 'response', {
     mchid: ctx.keys.merchant.mchid,
@@ -115,18 +115,14 @@ export async function answerV2(
         `SIGNERROR: the sign does not verify with this sandbox's APIv2 key: ${STALE_CREDENTIALS_HINT}`,
       )
   }
-  const problem = checkObject(
-    {
-      ...schema,
-      required: (schema.required ?? []).filter(
-        (n) => n !== 'sign' && schema.properties?.[n]?.type !== 'file',
-      ),
-    },
-    fields,
-    '',
-    'text',
+  const required = (schema.required ?? []).filter(
+    (n) => n !== 'sign' && schema.properties?.[n]?.type !== 'file',
   )
+  const problem = checkObject({ ...schema, required: oneOf(endpoint, required) }, fields, '', 'text')
   if (problem) return v2Fail(`PARAM_ERROR: ${problem.message}`)
+  const missing = ONE_OF.find((pair) => pair.every((n) => required.includes(n) && !fields[n]))
+  if (missing && !endpoint.path.includes('customs'))
+    return v2Fail(`PARAM_ERROR: ${missing.join(' or ')} is required`)
   if (
     file &&
     fields.media_hash !== undefined &&
@@ -161,6 +157,19 @@ export async function answerV2(
       headers: { 'Content-Type': 'application/json' },
     })
   }
+  return xmlReply(v2Reply(ctx, endpoint, signType as V2SignType))
+}
+
+/**
+ * The SUCCESS reply of an endpoint: `return_code`, the sample fields, `result_code` SUCCESS where
+ * the endpoint has one, then the sign with the request's sign type, except on the endpoints that
+ * WeChat Pay answers unsigned (rules.ts). A `badSignature` fault spoils the sign.
+ */
+export function v2Reply(
+  ctx: SandboxContext,
+  endpoint: CatalogueEndpoint,
+  signType: V2SignType,
+): Record<string, string> {
   const reply: Record<string, string> = {
     return_code: 'SUCCESS',
     return_msg: 'OK',
@@ -170,9 +179,8 @@ export async function answerV2(
   if ('result_code' in reply) reply.result_code = 'SUCCESS'
   if ('nonce_str' in reply) reply.nonce_str = alnum(32)
   if ('sign_type' in reply) reply.sign_type = signType
-  if (UNSIGNED_V2_REPLIES.has(endpoint.uri)) return xmlReply(reply)
-  const type = signType as V2SignType
-  // a wrong but well-formed sign under the badSignature fault, as the hand-written routes do
-  reply.sign = v2Sign(reply, ctx.faults.draw('badSignature') ? `${merchant.secret}x` : merchant.secret, type)
-  return xmlReply(reply)
+  if (UNSIGNED_V2_REPLIES.has(endpoint.uri)) return reply
+  const { secret } = ctx.keys.merchant
+  reply.sign = v2Sign(reply, ctx.faults?.draw('badSignature') ? `${secret}x` : secret, signType)
+  return reply
 }
