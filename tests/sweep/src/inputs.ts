@@ -105,18 +105,29 @@ export function validOptions(e: Endpoint, id: Identity): Options {
  * field, a top-level JSON field or a v2 field (not the ones the SDK fills in). `undefined` when the
  * endpoint has none.
  */
-export function requiredField(e: Endpoint): { where: 'query' | 'json' | 'xml'; name: string } | undefined {
+export function requiredField(
+  e: Endpoint,
+): { where: 'query' | 'json' | 'xml' | 'meta'; name: string } | undefined {
   const query = e.query?.required?.[0]
   if (query) return { where: 'query', name: query }
   const json = e.protocol === 'v3' ? e.json?.required?.[0] : undefined
   if (json) return { where: 'json', name: json }
   const xml = e.protocol === 'v2' ? e.xml?.required?.find((n) => !SDK_FIELDS.has(n)) : undefined
   if (xml) return { where: 'xml', name: xml }
+  const meta = e.formData?.properties?.meta?.['x-json']?.required?.find(
+    (n) => n !== 'filename' && n !== 'sha256',
+  )
+  if (meta) return { where: 'meta', name: meta }
   return undefined
 }
 
 /** The valid options without that field. */
 export function withoutField(options: Options, field: { where: string; name: string }): Options {
+  if (field.where === 'meta') {
+    const media = options.media as { meta: Options }
+    const { [field.name]: _, ...meta } = media.meta
+    return { ...options, media: { ...media, meta } }
+  }
   const container = { ...(options[field.where] as Options) }
   delete container[field.name]
   return { ...options, [field.where]: container }
