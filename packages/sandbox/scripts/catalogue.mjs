@@ -60,5 +60,7 @@ if (process.argv.includes('--check')) {
   console.log(`sandbox catalogue is up to date (${endpoints.length} endpoints)`)
 } else {
   writeFileSync(OUT, text)
-  console.log(`sandbox catalogue: ${endpoints.length} endpoints, ${text.length} bytes → src/catalogue/endpoints.js`)
+  console.log(
+    `sandbox catalogue: ${endpoints.length} endpoints, ${text.length} bytes → src/catalogue/endpoints.js`,
+  )
 }
