@@ -20,7 +20,8 @@ function rechargeReply(ctx: SandboxContext, r: RechargeRecord): Record<string, u
     sub_mchid: r.sub_mchid,
     recharge_id: r.recharge_id,
     out_recharge_no: r.out_recharge_no,
-    account_type: 'BASIC',
+    // 充值入账账户: DEPOSIT (押金户) or OPERATION, as the catalogue's reply schema lists them
+    account_type: 'DEPOSIT',
     recharge_state: r.state,
     recharge_scene: 'ECOMMERCE_DEPOSIT',
     recharge_amount: { amount: r.amount, currency: 'CNY' },

@@ -29,6 +29,7 @@ export interface Endpoint {
   formData?: Schema
   encryptedFields?: string[]
   status: number
+  response?: Schema
 }
 
 const file = new URL('../../../packages/core/catalogue/wechatpay-api.json', import.meta.url)

@@ -3,7 +3,7 @@
 import type { Wechatpay } from '@wxpay/core'
 import type { Endpoint } from './catalogue.js'
 
-export type Outcome = { ok: true } | { ok: false; error: Error & Record<string, unknown> }
+export type Outcome = { ok: true; data: unknown } | { ok: false; error: Error & Record<string, unknown> }
 
 type Verb = (options: Record<string, unknown>) => Promise<unknown>
 
@@ -15,8 +15,8 @@ export async function call(
   // A non-literal template: the loosely typed door every catalogue path also opens.
   const node = wxpay.chain(e.path as string) as unknown as Record<string, Verb>
   try {
-    await node[e.method]!(options)
-    return { ok: true }
+    const reply = (await node[e.method]!(options)) as { data: unknown }
+    return { ok: true, data: reply.data }
   } catch (error) {
     return { ok: false, error: error as Error & Record<string, unknown> }
   }

@@ -7981,7 +7981,7 @@ export interface Amount13 {
   /** 货币类型 */
   currency?: string
   /** 用户支付金额 */
-  payer_total: number
+  payer_total?: number
   /** 用户支付币种 */
   payer_currency?: string
 }
