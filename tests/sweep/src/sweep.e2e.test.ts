@@ -81,7 +81,9 @@ afterAll(async () => {
     `${'all'.padEnd(9)} ${String(total.endpoints).padStart(9)} ${String(total.passed).padStart(7)} ${String(total.expected).padStart(14)} ${String(total.refused).padStart(22)} ${String(total.noRequired).padStart(18)}`,
     '',
     'expected failures (until the per-endpoint rules land in the core):',
-    ...Object.entries(EXPECTED_FAILURES).map(([reason, keys]) => `  ${reason}: ${keys.length}`),
+    ...Object.entries(EXPECTED_FAILURES).map(
+      ([reason, keys]) => `  ${reason} (${keys.length}): ${keys.join(', ')}`,
+    ),
     '',
     `time: ${Object.entries(timings)
       .map(([what, ms]) => `${what} ${(ms / 1000).toFixed(1)} s`)
