@@ -13,6 +13,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { applyErrata } from '../catalogue/apply-errata.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const CATALOGUE = join(root, 'catalogue/wechatpay-api.json')
@@ -67,7 +68,8 @@ function markSensitive(schema, path) {
   if (node?.type === 'string') node['x-sensitive'] = true
 }
 
-const catalogue = JSON.parse(readFileSync(CATALOGUE, 'utf8'))
+// catalogue/errata.json: where the upstream YAML differs from WeChat Pay, each with its source
+const catalogue = applyErrata(JSON.parse(readFileSync(CATALOGUE, 'utf8')))
 for (const e of catalogue.endpoints) {
   if (e.xml) e.xml = relaxOneOf(e, e.xml)
   for (const field of e.encryptedFields ?? []) {

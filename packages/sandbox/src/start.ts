@@ -83,7 +83,8 @@ export interface SandboxOptions {
   platformSignWith?: PlatformSigner
   /**
    * Also start an HTTPS listener for the APIv2 endpoints that need the merchant's client
-   * certificate (`POST /secapi/pay/refund`), requiring one issued by a test CA made at start
+   * certificate (`POST /secapi/pay/refund` and every other one the catalogue marks: red packets,
+   * 企业付款, v2 profit sharing, …), requiring one issued by a test CA made at start
    * (needs `openssl` on the PATH). See {@link Sandbox.mtls}. Default off.
    */
   mtls?: boolean

@@ -375,9 +375,9 @@ export interface V2PapayEndpoints {
       /** 用户标识 */
       openid: string
       /** 错误代码 */
-      err_code: string
+      err_code?: string
       /** 错误代码描述 */
-      err_code_des: string
+      err_code_des?: string
       /** 子商户公众账号ID */
       sub_appid?: string
       /** 子商户号 */
@@ -449,7 +449,7 @@ export interface V2PapayEndpoints {
         /** 请求appid */
         appid: string
         /** 商户号 */
-        mch_id: number | string
+        mch_id: string
         /** 委托代扣协议id */
         contract_id?: string
         /** 模板id */
@@ -497,9 +497,9 @@ export interface V2PapayEndpoints {
       /** 用户标识 */
       openid: string
       /** 错误代码 */
-      err_code: string
+      err_code?: string
       /** 错误代码描述 */
-      err_code_des: string
+      err_code_des?: string
     }, 200>>
   }
 }

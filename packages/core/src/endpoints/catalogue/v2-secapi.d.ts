@@ -265,9 +265,9 @@ export interface V2SecapiEndpoints {
       /** 返回信息 */
       return_msg: string
       /** 错误代码 */
-      err_code: string
+      err_code?: string
       /** 错误代码描述 */
-      err_code_des: string
+      err_code_des?: string
       /** 业务结果 */
       result_code: OpenEnum<'SUCCESS' | 'FAIL'>
       /** 签名 */
@@ -310,7 +310,7 @@ export interface V2SecapiEndpoints {
       /** 总记录数 */
       total: string
       /** 商户信息列表 */
-      mchinfo: {
+      mchinfo?: {
         /** 公众账号ID */
         appid: string
         /** 商户号 */
