@@ -6,7 +6,7 @@ import type { Config } from '../options'
 import type { TransportResponse } from '../transport/types'
 import type { WechatpayResponse } from '../types/call'
 import { authorization } from './authorization'
-import { encodeMedia } from './multipart'
+import { encodeMedia, uploadRuleOf } from './multipart'
 import { verifyReply } from './verify'
 
 /** v3 replies larger than this are refused (the largest documented JSON replies are far smaller). */
@@ -51,7 +51,9 @@ export async function prepareV3(
         'an upload sends `media` only; extra meta keys go in media.meta',
       )
     if (request.method !== 'POST') throw new WechatpayValidationError('media', 'is uploaded with post')
-    const encoded = await encodeMedia(request.media)
+    // The endpoint's meta shape and digest (generated UPLOAD_META), by the path under the base URL.
+    const path = request.pathAndQuery.slice(config.baseUrl.pathname.length).split('?')[0]!
+    const encoded = await encodeMedia(request.media, uploadRuleOf(path))
     const [key] = await Promise.all([privateKey, keys.ready()])
     const { headers } = request
     headers.accept ??= 'application/json'
