@@ -102,7 +102,7 @@ function checkJson(value: unknown, option: string, depth = 0): void {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return
   if (typeof value === 'number' && Number.isFinite(value)) return
   if (Array.isArray(value)) {
-    value.forEach((item, i) => checkJson(item, `${option}[${i}]`, depth + 1))
+    for (const [i, item] of value.entries()) checkJson(item, `${option}[${i}]`, depth + 1)
     return
   }
   if (isPlainObject(value)) {
