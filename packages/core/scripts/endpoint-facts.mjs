@@ -70,7 +70,14 @@ export const NONCELESS_V2 = [
   'v2/secapi/mch/modifymchinfo',
   'v2/secapi/mch/queryInstitutionsub',
   'v2/secapi/mch/querysubdevconfig',
-].map((path) => [path, AXIOS_NONCELESS])
+]
+  .map((path) => [path, AXIOS_NONCELESS])
+  .concat([
+    [
+      'v2/appauth/getaccesstoken',
+      'the archived official page (wechatpay.im/openapi/v2/appauth/getaccesstoken) lists no nonce_str; axios sends one',
+    ],
+  ])
 
 /**
  * APIv2 endpoints whose reply is JSON, unsigned (`retcode`, `retmsg`, …): a GET whose fields and

@@ -50,6 +50,7 @@ function relaxOneOf(e, schema) {
 }
 /** `meta` keys of an upload the SDK writes itself (name, digest, fixed fields: endpoint-facts.mjs). */
 const UPLOAD_META = new Map(facts.UPLOAD_META)
+const NONCELESS = new Set(facts.NONCELESS_V2.map(([path]) => path))
 function mediaMetaOf(e) {
   const rule = UPLOAD_META.get(e.path)
   if (!rule) return new Set(['filename', 'sha256'])
@@ -250,13 +251,29 @@ function optionsOf(e, template, indent) {
     const t = objectOf(schema, mode, indent + 1, [], skip ?? new Set(), `${replyHint(e)} ${name}`)
     lines.push(`${name}${required ? '' : '?'}: ${t.replace(/\n/g, `\n`)}`)
   }
-  body('query', e.query, 'request')
+  // A v2 query (the JSON endpoint, pages) is signed by the SDK: no `sign` of the caller's.
+  if (e.protocol === 'v2' && e.query?.properties?.sign) {
+    const properties = { ...e.query.properties }
+    delete properties.sign
+    body(
+      'query',
+      { ...e.query, properties, required: (e.query.required ?? []).filter((r) => r !== 'sign') },
+      'request',
+    )
+  } else body('query', e.query, 'request')
   if (e.protocol === 'v2' && e.xml) {
     const xml = {
       ...e.xml,
       required: (e.xml.required ?? []).filter((r) => !V2_SDK_FIELDS.has(r) && r !== 'sign_type'),
     }
-    body('xml', xml, 'xmlRequest', V2_SDK_FIELDS)
+    // On a nonceless endpoint a caller's nonce_str is sent and signed: typed, optional.
+    const skip = NONCELESS.has(e.path) ? new Set(['sign']) : V2_SDK_FIELDS
+    if (NONCELESS.has(e.path))
+      xml.properties = {
+        ...xml.properties,
+        nonce_str: { type: 'string', label: '随机字符串 (optional: this endpoint takes none unless given)' },
+      }
+    body('xml', xml, 'xmlRequest', skip)
   } else if (e.json) body('json', e.json, 'request')
   // Uploads: the pipeline's `Media` (filename, data; it computes `sha256` and writes `meta`), with
   // the endpoint's extra `meta` keys. v2 uploads have no multipart support: loosely typed.
@@ -523,9 +540,14 @@ function rulesText() {
   text +=
     '/** APIv2 endpoints that take no `nonce_str` (the SDK adds none; one given is sent and signed). */\n'
   text += `export const NONCELESS_V2: ReadonlySet<string> = ${set(nonceless)}\n\n`
-  text +=
-    '/** APIv2 endpoints answered with unsigned JSON: a GET whose signed fields go in the query string. */\n'
+  text += '/** APIv2 endpoints answered with unsigned JSON (`retcode`, `retmsg`, …). */\n'
   text += `export const JSON_V2: ReadonlySet<string> = ${set(json)}\n\n`
+  const querySigned = endpoints
+    .filter((e) => v2(e) && e.method === 'get' && e.kind !== 'page' && e.query?.properties?.sign)
+    .map((e) => e.path)
+  text +=
+    '/** APIv2 GET endpoints whose fields and `sign` go in the query string (the catalogue lists a `sign` there). */\n'
+  text += `export const QUERY_SIGNED_V2: ReadonlySet<string> = ${set(querySigned)}\n\n`
   text +=
     '/** `page` endpoints: a URL for the browser (`wxpay.pageUrl`), never fetched; `signed` when the catalogue lists a `sign`. */\n'
   text += `export const PAGES: ReadonlyMap<string, { readonly signed: boolean }> = new Map([\n${pages

@@ -7,7 +7,7 @@ import { exchange } from './transport/exchange'
 import type { Transport, TransportResponse } from './transport/types'
 import type { LooseRequestOptions, Verb, WechatpayResponse } from './types/call'
 import { expandPath, isPlainObject, queryString } from './uri-template'
-import { decodeV2, MAX_XML_BYTES, prepareV2 } from './v2/call'
+import { decodeV2, MAX_XML_BYTES, prepareV2Call } from './v2/call'
 import { decodeV3, isDownloadPath, MAX_DOWNLOAD_REPLY_BYTES, MAX_JSON_BYTES, prepareV3 } from './v3/call'
 import { VERSION } from './version'
 
@@ -170,8 +170,6 @@ export async function send(
   const bases = basesFor(config, template)
 
   if (isV2) {
-    if (options.media !== undefined)
-      throw new WechatpayValidationError('media', 'is for APIv3 upload endpoints; v2 paths take `xml`')
     // The catalogue's certificate endpoints go over mutual TLS; without a certificate nothing is sent.
     const needsCert = API_CERT.test(`v2/${path}`)
     if (needsCert && !context.certTransport)
@@ -179,9 +177,12 @@ export async function send(
         'clientCert',
         `v2/${path} needs the merchant API certificate (mutual TLS): ${context.certMissing}`,
       )
-    const { body, signType } = await prepareV2(config, options.xml, hmacKey)
-    headers['content-type'] = 'text/xml; charset=utf-8'
-    headers.accept ??= 'text/xml, application/xml'
+    const prepared = await prepareV2Call(config, template, options, hmacKey)
+    const { body, signType } = prepared
+    if (prepared.contentType) headers['content-type'] = prepared.contentType
+    headers.accept ??= prepared.accept
+    if (prepared.query !== undefined)
+      request.pathAndQuery = `${config.baseUrl.pathname}${path}${prepared.query}`
     let reply: TransportResponse
     try {
       const download = DOWNLOADS.test(`v2/${path}`)
@@ -193,7 +194,7 @@ export async function send(
     } catch (err) {
       throw oversizedReplyError(err)
     }
-    return decodeV2(config, reply, signType, hmacKey, DOWNLOADS.test(`v2/${path}`))
+    return decodeV2(config, reply, signType, hmacKey, DOWNLOADS.test(`v2/${path}`), template)
   }
   const body = await prepareV3(config, {
     method,

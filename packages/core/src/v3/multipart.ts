@@ -112,18 +112,11 @@ function checkJson(value: unknown, option: string, depth = 0): void {
   throw new WechatpayValidationError(option, 'must be a JSON value (string, number, boolean, object, array)')
 }
 
-/**
- * Encodes `media` as WeChat Pay's upload endpoints take it: `meta` first (the fields `rule` says
- * the SDK fills, then the caller's), then `media.fields`, then the file part, CRLF line ends, a
- * random boundary. Every check runs before any I/O.
- */
-export async function encodeMedia(
-  media: unknown,
-  rule: UploadMetaRule = DEFAULT_RULE,
-): Promise<EncodedMedia> {
+/** The file of a `media` option, checked: its name, its content type and its bytes. */
+export async function readMedia(media: unknown): Promise<{ filename: string; type: string; file: Bytes }> {
   if (!media || typeof media !== 'object' || Array.isArray(media))
     throw new WechatpayValidationError('media', 'must be an object { filename, data }')
-  const { filename, data, contentType, meta: extra, fields: parts } = media as Media
+  const { filename, data, contentType } = media as Media
   if (typeof filename !== 'string' || filename === '' || BAD_HEADER_TEXT.test(filename))
     throw new WechatpayValidationError(
       'media.filename',
@@ -135,6 +128,20 @@ export async function encodeMedia(
     throw new WechatpayValidationError('media.contentType', 'must be a MIME type such as image/jpeg')
   const file = await bytesOf(data)
   if (file.length === 0) throw new WechatpayValidationError('media.data', 'is empty')
+  return { filename, type, file }
+}
+
+/**
+ * Encodes `media` as WeChat Pay's upload endpoints take it: `meta` first (the fields `rule` says
+ * the SDK fills, then the caller's), then `media.fields`, then the file part, CRLF line ends, a
+ * random boundary. Every check runs before any I/O.
+ */
+export async function encodeMedia(
+  media: unknown,
+  rule: UploadMetaRule = DEFAULT_RULE,
+): Promise<EncodedMedia> {
+  const { filename, type, file } = await readMedia(media)
+  const { meta: extra, fields: parts } = media as Media
   // No prototype: a caller's `__proto__` key is a field like any other.
   const fields: Record<string, unknown> = Object.create(null)
   if (rule.name) fields[rule.name] = filename

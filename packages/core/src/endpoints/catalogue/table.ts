@@ -80,6 +80,7 @@ export const UNSIGNED_V2: ReadonlySet<string> = new Set([
 
 /** APIv2 endpoints that take no `nonce_str` (the SDK adds none; one given is sent and signed). */
 export const NONCELESS_V2: ReadonlySet<string> = new Set([
+  'v2/appauth/getaccesstoken',
   'v2/cgi-bin/mch/customs/customdeclareorder',
   'v2/cgi-bin/mch/customs/customdeclarequery',
   'v2/cgi-bin/mch/newcustoms/customdeclareredeclare',
@@ -100,9 +101,16 @@ export const NONCELESS_V2: ReadonlySet<string> = new Set([
   'v2/secapi/mch/querysubdevconfig',
 ])
 
-/** APIv2 endpoints answered with unsigned JSON: a GET whose signed fields go in the query string. */
+/** APIv2 endpoints answered with unsigned JSON (`retcode`, `retmsg`, …). */
 export const JSON_V2: ReadonlySet<string> = new Set([
   'v2/appauth/getaccesstoken',
+])
+
+/** APIv2 GET endpoints whose fields and `sign` go in the query string (the catalogue lists a `sign` there). */
+export const QUERY_SIGNED_V2: ReadonlySet<string> = new Set([
+  'v2/appauth/getaccesstoken',
+  'v2/papay/h5entrustweb',
+  'v2/papay/partner/h5entrustweb',
 ])
 
 /** `page` endpoints: a URL for the browser (`wxpay.pageUrl`), never fetched; `signed` when the catalogue lists a `sign`. */

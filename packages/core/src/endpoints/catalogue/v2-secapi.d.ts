@@ -75,6 +75,8 @@ export interface V2SecapiEndpoints {
         h5_domains?: string
         /** 附加信息 */
         attach?: string
+        /** 随机字符串 (optional: this endpoint takes none unless given) */
+        nonce_str?: string
       }
     } & CallOptions): Promise<WechatpayResponse<SecapiMchAddInstitutionsubReply, 200>>
   }
@@ -92,6 +94,8 @@ export interface V2SecapiEndpoints {
         sub_appid?: string
         /** 授权目录 */
         jsapi_path: string
+        /** 随机字符串 (optional: this endpoint takes none unless given) */
+        nonce_str?: string
       }
     } & CallOptions): Promise<WechatpayResponse<SecapiMchAddsubdevconfigReply, 200>>
   }
@@ -107,6 +111,8 @@ export interface V2SecapiEndpoints {
         sub_mch_id: string
         /** 渠道商商户号 */
         channel_id: string
+        /** 随机字符串 (optional: this endpoint takes none unless given) */
+        nonce_str?: string
       }
     } & CallOptions): Promise<WechatpayResponse<{
       /** 返回状态码 */
@@ -201,6 +207,8 @@ export interface V2SecapiEndpoints {
         h5_website_url?: string
         /** H5支付域名 · JSON-encoded string */
         h5_domains?: string
+        /** 随机字符串 (optional: this endpoint takes none unless given) */
+        nonce_str?: string
       }
     } & CallOptions): Promise<WechatpayResponse<SecapiMchModifyInstitutionsubReply, 200>>
   }
@@ -216,6 +224,8 @@ export interface V2SecapiEndpoints {
         merchant_shortname?: string
         /** 客服电话 */
         service_phone?: string
+        /** 随机字符串 (optional: this endpoint takes none unless given) */
+        nonce_str?: string
       }
     } & CallOptions): Promise<WechatpayResponse<{
       /** 返回状态码 */
@@ -246,6 +256,8 @@ export interface V2SecapiEndpoints {
         mch_id: string
         /** 子商户号 */
         sub_mch_id: string
+        /** 随机字符串 (optional: this endpoint takes none unless given) */
+        nonce_str?: string
       }
     } & CallOptions): Promise<WechatpayResponse<SecapiMchQueryInstitutionsubReply, 200>>
   }
@@ -259,6 +271,8 @@ export interface V2SecapiEndpoints {
         mch_id: string
         /** 子商户号 */
         sub_mch_id: string
+        /** 随机字符串 (optional: this endpoint takes none unless given) */
+        nonce_str?: string
       }
     } & CallOptions): Promise<WechatpayResponse<{
       /** 返回状态码 */
@@ -435,6 +449,8 @@ export interface V2SecapiEndpoints {
         h5_domains?: string
         /** 附加信息 */
         attach?: string
+        /** 随机字符串 (optional: this endpoint takes none unless given) */
+        nonce_str?: string
       }
     } & CallOptions): Promise<WechatpayResponse<SecapiMchAddInstitutionsubReply, 200>>
   }
@@ -506,6 +522,8 @@ export interface V2SecapiEndpoints {
         h5_website_url?: string
         /** H5支付域名 · JSON-encoded string */
         h5_domains?: string
+        /** 随机字符串 (optional: this endpoint takes none unless given) */
+        nonce_str?: string
       }
     } & CallOptions): Promise<WechatpayResponse<SecapiMchModifyInstitutionsubReply, 200>>
   }
@@ -519,6 +537,8 @@ export interface V2SecapiEndpoints {
         mch_id: string
         /** 子商户号 */
         sub_mch_id: string
+        /** 随机字符串 (optional: this endpoint takes none unless given) */
+        nonce_str?: string
       }
     } & CallOptions): Promise<WechatpayResponse<SecapiMchQueryInstitutionsubReply, 200>>
   }
