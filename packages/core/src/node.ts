@@ -59,6 +59,7 @@ export type {
 } from './notifications/types'
 export {
   type AutoCertificatesOptions,
+  type CertificatesEndpoint,
   type ClientCertificate,
   DEFAULT_BACKUP_BASE_URL,
   DEFAULT_BASE_URL,

@@ -2,6 +2,7 @@ import { importRsaKey } from './crypto/keys'
 import { importOaepPrivateKey } from './crypto/oaep'
 import { type KeyMaterial, PemError, parsePrivateKey, parsePublicKey } from './crypto/pem'
 import { normalizeSerial } from './crypto/x509'
+import { CERTIFICATE_ENDPOINTS } from './endpoints/catalogue/table'
 import { WechatpayValidationError } from './errors'
 import { DEFAULT_REFRESH_MS, KeyStore, type PlatformKey } from './keys/key-store'
 
@@ -55,7 +56,16 @@ export interface WechatpayOptions {
    * Node.js transport for those endpoints only; on other runtimes pass a `fetch` that presents it.
    */
   clientCert?: ClientCertificate
+  /**
+   * Where the platform certificates are downloaded (`autoCertificates`, `certificates()`):
+   * `'v3/certificates'` (mainland merchants, the default), `'v3/global/certificates'` (cross-border
+   * merchants), `'hk/v3/certificates'` (HK wallet merchants). Relative to `baseUrl`.
+   */
+  certificatesEndpoint?: CertificatesEndpoint
 }
+
+/** {@link WechatpayOptions.certificatesEndpoint}: the generated table's certificate endpoints. */
+export type CertificatesEndpoint = 'v3/certificates' | 'v3/global/certificates' | 'hk/v3/certificates'
 
 /** {@link WechatpayOptions.clientCert}: a PEM pair, or a PKCS#12 file and its passphrase. */
 export type ClientCertificate =
@@ -116,6 +126,7 @@ export interface Config {
   timeout: number
   fetch: typeof fetch | undefined
   clientCert: ClientCertConfig | undefined
+  certificatesEndpoint: CertificatesEndpoint
 }
 
 const SERIAL = /^[0-9A-Za-z_]{1,64}$/
@@ -328,7 +339,15 @@ export function validateOptions(options: WechatpayOptions): Config {
     timeout,
     fetch: options.fetch,
     clientCert,
+    certificatesEndpoint: checkCertificatesEndpoint(options.certificatesEndpoint),
   }
+}
+
+function checkCertificatesEndpoint(value: unknown): CertificatesEndpoint {
+  if (value === undefined) return 'v3/certificates'
+  if (typeof value !== 'string' || !CERTIFICATE_ENDPOINTS.includes(value))
+    fail('certificatesEndpoint', `must be one of ${CERTIFICATE_ENDPOINTS.map((e) => `'${e}'`).join(', ')}`)
+  return value as CertificatesEndpoint
 }
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/

@@ -68,7 +68,7 @@ async function download(deps: DownloadDeps, option: string): Promise<Downloaded 
   // Checked at construction with autoCertificates, and before I/O by `certificates()`.
   if (!serial || !privateKey)
     throw new WechatpayValidationError(option, 'needs serial and privateKey to sign the download')
-  const pathAndQuery = `${config.baseUrl.pathname}v3/certificates`
+  const pathAndQuery = `${config.baseUrl.pathname}${config.certificatesEndpoint}`
   const headers: Record<string, string> = {
     accept: 'application/json',
     'user-agent': `wxpay/${VERSION}`,
