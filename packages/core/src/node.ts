@@ -78,6 +78,7 @@ export type {
 export type { CallOptions, LooseRequestOptions, Verb, WechatpayResponse } from './types/call'
 export type { LooseNode, LooseVerb } from './types/chain'
 export type { QueryValue } from './uri-template'
+export type { PageUrl, PageUrlOptions } from './v2/page'
 export type { SignType } from './v2/sign'
 export { buildXml, parseXml } from './v2/xml'
 export type { Media } from './v3/multipart'
