@@ -211,15 +211,11 @@ export const STATEMENTS = [
 
 /**
  * Where each region downloads its platform certificates (`certificatesEndpoint`). Same reply and
- * sealing as `v3/certificates`. Sources: the catalogue (`aeadFields` on all three);
- * pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter3_1_1.shtml (global: `/v3/global/certificates`);
- * …/fusion_wallet_ch/QuickPay/chapter8_1.shtml (HK: `/hk/v3/certificates`).
+ * sealing as `v3/certificates` (the catalogue's `aeadFields` on all three). The official
+ * cross-border and HK pages were not read (unconfirmed beyond the catalogue and the peers).
  */
 export const CERTIFICATE_ENDPOINTS = [
-  ['v3/certificates', 'PROTOCOL-2 §3; catalogue'],
-  [
-    'v3/global/certificates',
-    'catalogue (altHosts apihk.mch.weixin.qq.com); official api_external chapter3_1_1',
-  ],
-  ['hk/v3/certificates', 'catalogue; official fusion_wallet chapter8_1'],
+  ['v3/certificates', 'docs/protocol-2.md §3; catalogue'],
+  ['v3/global/certificates', 'catalogue (altHosts apihk.mch.weixin.qq.com)'],
+  ['hk/v3/certificates', 'catalogue; php CertificateDownloader (base URI …/hk/)'],
 ]
