@@ -28,9 +28,12 @@ const VALUES = [
 
 const TYPES = [
   'AutoCertificatesOptions',
+  'CertificatesEndpoint',
   'ClientCertificate',
   'Download',
   'DownloadOptions',
+  'PageUrl',
+  'PageUrlOptions',
   'AppPayParams',
   'AppPaySignInput',
   'JsapiPayParams',
