@@ -13,6 +13,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { AppEnv, SandboxContext } from './context.js'
 import { settleAndNotify } from './notify-events.js'
+import { mountRedpackRoutes } from './redpack-routes.js'
 import { createRefund } from './refunds.js'
 import { businessReply, readSignedV2, v2Fail } from './v2-routes.js'
 import { MAX_XML_BYTES } from './xml.js'
@@ -206,7 +207,12 @@ export function createMtlsApp(ctx: SandboxContext): Hono<AppEnv> {
       })
     },
   )
-  app.notFound(() => v2Fail('this listener serves the v2 certificate endpoints only (/secapi/pay/refund)'))
+  mountRedpackRoutes(app, ctx)
+  app.notFound(() =>
+    v2Fail(
+      'this listener serves the v2 certificate endpoints only (/secapi/pay/refund, /mmpaymkttransfers/sendredpack)',
+    ),
+  )
   return app
 }
 
