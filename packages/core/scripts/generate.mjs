@@ -4,11 +4,12 @@
 // The types are declaration files on purpose: `skipLibCheck` spares every compile of core (tsc,
 // tsup's d.ts, vitest's typecheck) re-checking 2 MB of generated declarations; what is used is still
 // resolved and checked at the use site, and sample.test-d.ts uses a seeded sample of them.
-//   src/endpoints/catalogue/table.ts    the small runtime table (downloads, uploads, apiCert, hosts, URI quirks)
+//   src/endpoints/catalogue/table.ts    the small runtime table (downloads, uploads, apiCert, hosts, URI quirks,
+//                                       and the per-endpoint rules of scripts/endpoint-facts.mjs)
 //   src/endpoints/catalogue/sample.test-d.ts   type tests for a seeded random sample of endpoints
 //   ../../docs/endpoints.md             the endpoint index, every endpoint in its three call forms
 // `--check` writes nothing and exits 1 when any of these differs from what it would write (CI drift
-// check). The output depends only on the catalogue and this file: same input, same bytes.
+// check). The output depends only on the catalogue, endpoint-facts.mjs and this file: same input, same bytes.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'

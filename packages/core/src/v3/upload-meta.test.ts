@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { clientOptions, mchid, merchantSerial, platformSerial } from '../../test/fixtures'
 import { type TestKeys, testKeys } from '../../test/keys'
 import { Wechatpay as FetchWechatpay } from '../index'
+import { sensitive } from '../keys/sensitive'
 import { Wechatpay } from '../node'
 import { encodeMedia, uploadRuleOf } from './multipart'
 
@@ -111,6 +112,8 @@ describe('the meta of each upload endpoint', () => {
     [{ digest_alogrithm: 'SHA256' }, 'media.meta.digest_alogrithm'],
     [{ file_type: () => 'PDF' }, 'media.meta.file_type'],
     [{ file_type: Number.NaN }, 'media.meta.file_type'],
+    // A sensitive() marker is not encrypted inside meta (yet): refused, never sent in clear.
+    [{ sub_mchid: sensitive('1900000109') }, 'media.meta.sub_mchid'],
   ])('the fapiao upload refuses meta %o, naming %s', async (meta, option) => {
     const rule = uploadRuleOf('v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file')
     await expect(encodeMedia({ filename: 'f.pdf', data: PDF, meta }, rule)).rejects.toMatchObject({
