@@ -551,6 +551,7 @@ function rulesText() {
   text += `export const QUERY_SIGNED_V2: ReadonlySet<string> = ${set(querySigned)}\n\n`
   text +=
     '/** `page` endpoints: a URL for the browser (`wxpay.pageUrl`), never fetched; `signed` when the catalogue lists a `sign`. */\n'
+  text += `export type PagePath = ${pages.map((e) => str(e.path)).join(' | ')}\n\n`
   text += `export const PAGES: ReadonlyMap<string, { readonly signed: boolean }> = new Map([\n${pages
     .map((e) => `  [${str(e.path)}, { signed: ${Boolean(e.query?.properties?.sign)} }],`)
     .join('\n')}\n])\n\n`

@@ -32,6 +32,7 @@ const TYPES = [
   'ClientCertificate',
   'Download',
   'DownloadOptions',
+  'PagePath',
   'PageUrl',
   'PageUrlOptions',
   'AppPayParams',

@@ -10,6 +10,7 @@ import { fetchTransport } from './transport/fetch'
 export type { Wechatpay as WechatpayClient, WechatpayConstructor } from './client'
 export type { Download, DownloadOptions } from './download'
 export type { Endpoints } from './endpoints'
+export type { PagePath } from './endpoints/catalogue/table'
 export type {
   CloseOrderRequest,
   CloseOrderResponse,

@@ -9,6 +9,7 @@ import { clientCertTransport, undiciTransport } from './transport/undici'
 export type { Wechatpay as WechatpayClient, WechatpayConstructor } from './client'
 export type { Download, DownloadOptions } from './download'
 export type { Endpoints } from './endpoints'
+export type { PagePath } from './endpoints/catalogue/table'
 export type {
   CloseOrderRequest,
   CloseOrderResponse,

@@ -1,7 +1,7 @@
 // Page endpoints (docs/protocol-3.md, "Page endpoints"): URLs the user's browser opens (a 302 or an
 // HTML page), built and signed here, never fetched. Which paths are pages, and which carry a sign,
 // is the generated table's PAGES (the catalogue's `kind: page`, and whether it lists `sign`).
-import { HOSTS, PAGES } from '../endpoints/catalogue/table'
+import { HOSTS, PAGES, type PagePath } from '../endpoints/catalogue/table'
 import { WechatpayValidationError } from '../errors'
 import { type Config, DEFAULT_BASE_URL } from '../options'
 import { queryString } from '../uri-template'
@@ -28,7 +28,7 @@ export interface PageUrlOptions {
  * // → https://api.mch.weixin.qq.com/papay/entrustweb?appid=…&sign=…  (redirect the user there)
  * ```
  */
-export type PageUrl = (path: string, options: PageUrlOptions) => Promise<string>
+export type PageUrl = (path: PagePath | (string & {}), options: PageUrlOptions) => Promise<string>
 
 /** The `pageUrl` member of a client. */
 export function createPageUrl(config: Config, hmacKey: () => Promise<CryptoKey>): PageUrl {

@@ -114,6 +114,8 @@ export const QUERY_SIGNED_V2: ReadonlySet<string> = new Set([
 ])
 
 /** `page` endpoints: a URL for the browser (`wxpay.pageUrl`), never fetched; `signed` when the catalogue lists a `sign`. */
+export type PagePath = 'v2/appauth/authindex' | 'v2/papay/entrustweb' | 'v2/papay/partner/entrustweb'
+
 export const PAGES: ReadonlyMap<string, { readonly signed: boolean }> = new Map([
   ['v2/appauth/authindex', { signed: false }],
   ['v2/papay/entrustweb', { signed: true }],
