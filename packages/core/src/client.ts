@@ -12,6 +12,7 @@ import { checkSignal, checkTimeout } from './pipeline/send'
 import { fetchTransport } from './transport/fetch'
 import type { Transport } from './transport/types'
 import type { EndpointTree } from './types/chain'
+import { createPageUrl, type PageUrl } from './v2/page'
 
 /**
  * The client: reach any endpoint by its URL, in three styles that build the same request.
@@ -80,6 +81,16 @@ export interface RootMembers {
    * ```
    */
   readonly download: Download
+  /**
+   * The signed URL of a page endpoint (`v2/papay/entrustweb`, `v2/papay/partner/entrustweb`,
+   * `v2/appauth/authindex`) for the user's browser; no request is sent.
+   *
+   * @example
+   * ```ts
+   * const url = await wxpay.pageUrl('v2/papay/entrustweb', { query: { appid, mch_id, plan_id, … } })
+   * ```
+   */
+  readonly pageUrl: PageUrl
   /**
    * Downloads the platform certificates (`GET /v3/certificates`) and returns them as PEM with their
    * serial and validity, trusted exactly as `autoCertificates` trusts them: each decrypts with
@@ -177,6 +188,7 @@ export function createWechatpayClass(
       ['decrypt', (ciphertext: string) => decryptField(config.decryptionKey, ciphertext)],
       ['paySign', createPaySign(config, context.hmacKey)],
       ['download', createDownload(context)],
+      ['pageUrl', createPageUrl(config, context.hmacKey)],
       [
         'certificates',
         async (call: { signal?: AbortSignal; timeout?: number } = {}) => {

@@ -28,9 +28,13 @@ const VALUES = [
 
 const TYPES = [
   'AutoCertificatesOptions',
+  'CertificatesEndpoint',
   'ClientCertificate',
   'Download',
   'DownloadOptions',
+  'PagePath',
+  'PageUrl',
+  'PageUrlOptions',
   'AppPayParams',
   'AppPaySignInput',
   'JsapiPayParams',

@@ -9,6 +9,7 @@ import { clientCertTransport, nodeTransport } from './transport/undici'
 export type { Wechatpay as WechatpayClient, WechatpayConstructor } from './client'
 export type { Download, DownloadOptions } from './download'
 export type { Endpoints } from './endpoints'
+export type { PagePath } from './endpoints/catalogue/table'
 export type {
   CloseOrderRequest,
   CloseOrderResponse,
@@ -59,6 +60,7 @@ export type {
 } from './notifications/types'
 export {
   type AutoCertificatesOptions,
+  type CertificatesEndpoint,
   type ClientCertificate,
   DEFAULT_BACKUP_BASE_URL,
   DEFAULT_BASE_URL,
@@ -77,6 +79,7 @@ export type {
 export type { CallOptions, LooseRequestOptions, Verb, WechatpayResponse } from './types/call'
 export type { LooseNode, LooseVerb } from './types/chain'
 export type { QueryValue } from './uri-template'
+export type { PageUrl, PageUrlOptions } from './v2/page'
 export type { SignType } from './v2/sign'
 export { buildXml, parseXml } from './v2/xml'
 export type { Media } from './v3/multipart'

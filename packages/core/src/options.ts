@@ -2,6 +2,7 @@ import { importRsaKey } from './crypto/keys'
 import { importOaepPrivateKey } from './crypto/oaep'
 import { type KeyMaterial, PemError, parsePrivateKey, parsePublicKey } from './crypto/pem'
 import { normalizeSerial } from './crypto/x509'
+import { CERTIFICATE_ENDPOINTS } from './endpoints/catalogue/table'
 import { WechatpayValidationError } from './errors'
 import { DEFAULT_REFRESH_MS, KeyStore, type PlatformKey } from './keys/key-store'
 import { checkSigner, keySigner, type Signer } from './keys/signer'
@@ -92,7 +93,16 @@ export interface WechatpayOptions {
   proxy?: string
   /** Node.js: milliseconds to open a connection (TCP and TLS), within `timeout`. Default 6 000. */
   connectTimeout?: number
+  /**
+   * Where the platform certificates are downloaded (`autoCertificates`, `certificates()`):
+   * `'v3/certificates'` (mainland merchants, the default), `'v3/global/certificates'` (cross-border
+   * merchants), `'hk/v3/certificates'` (HK wallet merchants). Relative to `baseUrl`.
+   */
+  certificatesEndpoint?: CertificatesEndpoint
 }
+
+/** {@link WechatpayOptions.certificatesEndpoint}: the generated table's certificate endpoints. */
+export type CertificatesEndpoint = 'v3/certificates' | 'v3/global/certificates' | 'hk/v3/certificates'
 
 /** {@link WechatpayOptions.clientCert}: a PEM pair, or a PKCS#12 file and its passphrase. */
 export type ClientCertificate =
@@ -159,6 +169,7 @@ export interface Config {
   /** A proxy URL, or `env` (Node.js transports only). */
   proxy: string | undefined
   connectTimeout: number
+  certificatesEndpoint: CertificatesEndpoint
 }
 
 export const DEFAULT_CONNECT_TIMEOUT = 6_000
@@ -424,7 +435,15 @@ export function validateOptions(options: WechatpayOptions): Config {
     retry: retryPolicy(options.retry),
     proxy,
     connectTimeout,
+    certificatesEndpoint: checkCertificatesEndpoint(options.certificatesEndpoint),
   }
+}
+
+function checkCertificatesEndpoint(value: unknown): CertificatesEndpoint {
+  if (value === undefined) return 'v3/certificates'
+  if (typeof value !== 'string' || !CERTIFICATE_ENDPOINTS.includes(value))
+    fail('certificatesEndpoint', `must be one of ${CERTIFICATE_ENDPOINTS.map((e) => `'${e}'`).join(', ')}`)
+  return value as CertificatesEndpoint
 }
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/

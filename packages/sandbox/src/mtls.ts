@@ -14,6 +14,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { mountCatalogueRoutes } from './catalogue/routes.js'
 import type { AppEnv, SandboxContext } from './context.js'
 import { settleAndNotify } from './notify-events.js'
+import { mountRedpackRoutes } from './redpack-routes.js'
 import { createRefund } from './refunds.js'
 import { requestFaults } from './request-faults.js'
 import { businessReply, readSignedV2, v2Fail } from './v2-routes.js'
@@ -209,6 +210,7 @@ export function createMtlsApp(ctx: SandboxContext): Hono<AppEnv> {
       })
     },
   )
+  mountRedpackRoutes(app, ctx)
   // the other certificate endpoints of the catalogue (red packets, transfers, profit sharing, …)
   mountCatalogueRoutes(app, ctx, 'mtls')
   app.notFound(() =>

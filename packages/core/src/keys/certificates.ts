@@ -72,7 +72,7 @@ async function download(
   // Checked at construction with autoCertificates, and before I/O by `certificates()`.
   if (!serial || !signer)
     throw new WechatpayValidationError(option, 'needs serial and privateKey to sign the download')
-  const pathAndQuery = `${config.baseUrl.pathname}v3/certificates`
+  const pathAndQuery = `${config.baseUrl.pathname}${config.certificatesEndpoint}`
   const headers: Record<string, string> = {
     accept: 'application/json',
     authorization: await authorization({
@@ -88,7 +88,7 @@ async function download(
     deps.door,
     {
       method: 'GET',
-      path: 'v3/certificates',
+      path: config.certificatesEndpoint,
       pathAndQuery,
       headers,
       body: undefined,

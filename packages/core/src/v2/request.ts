@@ -5,7 +5,7 @@ import type { Context } from '../pipeline/context'
 import { send } from '../pipeline/send'
 import type { LooseRequestOptions, WechatpayResponse } from '../types/call'
 import { MAX_DOWNLOAD_REPLY_BYTES } from '../v3/call'
-import { decodeV2, MAX_XML_BYTES, prepareV2 } from './call'
+import { decodeV2, MAX_XML_BYTES, prepareV2Call } from './call'
 
 /**
  * An APIv2 call: XML signed with the APIv2 key, sent through the one door (over mutual TLS for
@@ -17,8 +17,6 @@ export async function callV2(
   options: LooseRequestOptions,
 ): Promise<WechatpayResponse<unknown>> {
   const { config } = context
-  if (options.media !== undefined)
-    throw new WechatpayValidationError('media', 'is for APIv3 upload endpoints; v2 paths take `xml`')
   const chainPath = `v2/${call.path}`
   // The catalogue's certificate endpoints go over mutual TLS; without a certificate nothing is sent.
   const mtls = API_CERT.test(chainPath)
@@ -27,10 +25,13 @@ export async function callV2(
       'clientCert',
       `${chainPath} needs the merchant API certificate (mutual TLS): ${context.certMissing}`,
     )
-  const { body, signType } = await prepareV2(config, options.xml, context.hmacKey)
+  const prepared = await prepareV2Call(config, call.template, options, context.hmacKey)
+  const { body, signType } = prepared
   const { headers } = call
-  headers['content-type'] = 'text/xml; charset=utf-8'
-  headers.accept ??= 'text/xml, application/xml'
+  if (prepared.contentType) headers['content-type'] = prepared.contentType
+  headers.accept ??= prepared.accept
+  // A v2 GET that signs its query (a page-like endpoint answered by a call) sends that query.
+  if (prepared.query !== undefined) call.pathAndQuery = `${config.baseUrl.pathname}${call.path}${prepared.query}`
   const download = DOWNLOADS.test(chainPath)
   return send(
     context.door,
@@ -47,6 +48,6 @@ export async function callV2(
       mtls,
       idempotent: call.idempotent,
     },
-    (reply) => decodeV2(config, reply, signType, context.hmacKey, download),
+    (reply) => decodeV2(config, reply, signType, context.hmacKey, download, call.template),
   )
 }

@@ -6,7 +6,8 @@ import type { Config } from '../options'
 import type { TransportResponse } from '../transport/types'
 import type { WechatpayResponse } from '../types/call'
 import { authorization } from './authorization'
-import { encodeMedia } from './multipart'
+import { encodeMedia, uploadRuleOf } from './multipart'
+import { decodeStatement, isStatementPath } from './statement'
 import { verifyReply } from './verify'
 
 /** v3 replies larger than this are refused (the largest documented JSON replies are far smaller). */
@@ -54,7 +55,9 @@ export async function prepareV3(
         'an upload sends `media` only; extra meta keys go in media.meta',
       )
     if (request.method !== 'POST') throw new WechatpayValidationError('media', 'is uploaded with post')
-    const encoded = await encodeMedia(request.media)
+    // The endpoint's meta shape and digest (generated UPLOAD_META), by the path under the base URL.
+    const path = request.pathAndQuery.slice(config.baseUrl.pathname.length).split('?')[0]!
+    const encoded = await encodeMedia(request.media, uploadRuleOf(path))
     await keys.ready()
     const { headers } = request
     headers.accept ??= 'application/json'
@@ -123,7 +126,8 @@ export function isDownloadPath(path: string): boolean {
  * Non-2xx → `WechatpayApiError`; 2xx → verified over the raw bytes, then parsed as JSON whatever
  * its `Content-Type` says (typed endpoints promise objects; 204 or an empty body: no data). A
  * verified body that is not a JSON object or array is a `WechatpayApiError` `INVALID_REPLY`: the
- * signature is fine, the reply is not usable. Download endpoints: the bytes, unverified (unsigned).
+ * signature is fine, the reply is not usable. Statements: verified over their SHA-1, then the file
+ * checked against it (./statement.ts). Other download endpoints: the bytes, unverified (unsigned).
  */
 export async function decodeV3(
   config: Config,
@@ -132,6 +136,8 @@ export async function decodeV3(
 ): Promise<WechatpayResponse<unknown>> {
   const { status, headers, body } = reply
   if (status < 200 || status > 299) throw apiErrorOf(reply)
+  // Statements are signed over their SHA-1 (the generated STATEMENTS): both are checked.
+  if (isStatementPath(config, path)) return decodeStatement(config, reply)
   // WeChat Pay signs no download reply: the file's bytes are returned as they came, and only for
   // these endpoints (the catalogue's list). Bills are checked by digest: `wxpay.download`.
   if (isDownloadPath(path)) return { status, headers, data: body }

@@ -1152,6 +1152,8 @@ export interface V2PayEndpoints {
         fee_type: string
         /** 日期 */
         date: string
+        /** 随机字符串 (optional: this endpoint takes none unless given) */
+        nonce_str?: string
       }
     } & CallOptions): Promise<WechatpayResponse<{
       /** 返回状态码 */
