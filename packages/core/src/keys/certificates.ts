@@ -6,7 +6,7 @@ import { fromBase64, utf8, utf8Decoder } from '../encoding'
 import { apiErrorOf, WechatpaySignatureError, WechatpayValidationError } from '../errors'
 import type { Config } from '../options'
 import { exchange } from '../transport/exchange'
-import type { Transport } from '../transport/types'
+import type { Transport, TransportResponse } from '../transport/types'
 import { authorization } from '../v3/authorization'
 import { verifyReply } from '../v3/verify'
 import { VERSION } from '../version'
@@ -40,7 +40,7 @@ export interface PlatformCertificate {
 }
 
 /** One verified download: every certificate listed, and the keys of those valid now. */
-interface Downloaded {
+export interface Downloaded {
   certificates: PlatformCertificate[]
   keys: PlatformKey[]
 }
@@ -50,20 +50,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * `GET /v3/certificates`, trusted only as the official CertificateDownloader does it: each
- * certificate decrypts with the APIv3 key (AES-256-GCM, AAD `certificate`), is the certificate of
- * the `serial_no` it is listed under, is valid now, and the reply's signature verifies with the
- * decrypted certificate its `Wechatpay-Serial` names (or a key already trusted). Anything else
- * refuses the whole reply with a `WechatpaySignatureError`; nothing of it is kept.
- *
- * A 404 `RESOURCE_NOT_EXISTS` (a merchant in public-key mode) is "no certificates" when a public
- * key is configured, and the API error otherwise.
- *
- * The one code path of both the key store's download ({@link downloadCertificates}) and the
- * public `wxpay.certificates()` ({@link platformCertificates}).
+ * `GET /v3/certificates`: the HTTP exchange alone, signed, returning the raw reply (any status).
+ * Trusting it is {@link trustCertificates}'s job.
  */
-async function download(deps: DownloadDeps, option: string): Promise<Downloaded | 'none'> {
-  const { config, transport, store } = deps
+export async function fetchCertificatesReply(deps: DownloadDeps, option: string): Promise<TransportResponse> {
+  const { config, transport } = deps
   const { serial, privateKey } = config
   // Checked at construction with autoCertificates, and before I/O by `certificates()`.
   if (!serial || !privateKey)
@@ -81,7 +72,7 @@ async function download(deps: DownloadDeps, option: string): Promise<Downloaded 
       body: '',
     }),
   }
-  const reply = await exchange(transport, config, {
+  return exchange(transport, config, {
     method: 'GET',
     pathAndQuery,
     headers,
@@ -90,6 +81,27 @@ async function download(deps: DownloadDeps, option: string): Promise<Downloaded 
     signal: undefined,
     maxBytes: MAX_CERTIFICATES_BYTES,
   })
+}
+
+/**
+ * A `/v3/certificates` reply, trusted only as the official CertificateDownloader does it: each
+ * certificate decrypts with the APIv3 key (AES-256-GCM, AAD `certificate`), is the certificate of
+ * the `serial_no` it is listed under, is valid now, and the reply's signature verifies with the
+ * decrypted certificate its `Wechatpay-Serial` names (or a key already trusted). Anything else
+ * refuses the whole reply with a `WechatpaySignatureError`; nothing of it is kept.
+ *
+ * A 404 `RESOURCE_NOT_EXISTS` (a merchant in public-key mode) is "no certificates" when a public
+ * key is configured, and the API error otherwise.
+ *
+ * `signedAt` (a reply read back from a shared store): the signature's timestamp is checked as of
+ * that moment instead of now; the caller bounds the reply's age itself.
+ */
+export async function trustCertificates(
+  deps: Pick<DownloadDeps, 'store' | 'apiv3Key'>,
+  reply: TransportResponse,
+  signedAt?: number,
+): Promise<Downloaded | 'none'> {
+  const { store } = deps
   const { status, body } = reply
   if (status < 200 || status > 299) {
     const error = apiErrorOf(reply)
@@ -174,8 +186,14 @@ async function download(deps: DownloadDeps, option: string): Promise<Downloaded 
     keys: {
       resolve: async (name: string) => (candidates.get(name) ?? store.lookup(name))?.verify,
     },
+    ...(signedAt === undefined ? {} : { now: signedAt }),
   })
   return { certificates, keys: found }
+}
+
+/** One download, fetched and trusted: the code path of both the key store and `certificates()`. */
+async function download(deps: DownloadDeps, option: string): Promise<Downloaded | 'none'> {
+  return trustCertificates(deps, await fetchCertificatesReply(deps, option))
 }
 
 /** The key store's download: the keys of the certificates valid now, or "none". */
