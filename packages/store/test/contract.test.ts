@@ -20,6 +20,7 @@ let redis: RedisServer | undefined
 if (withRedis) {
   engines.push(['redis (ioredis)', true, async () => ioredisEngine(redis!)])
   engines.push(['redis (node-redis)', true, () => nodeRedisEngine(redis!)])
+  engines.push(['redis (node-redis v4)', true, () => nodeRedisEngine(redis!, true)])
 }
 
 beforeAll(async () => {

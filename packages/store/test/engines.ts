@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite'
 import type { WechatpayStore } from '@wxpay/core'
 import { Redis } from 'ioredis'
 import { createClient } from 'redis'
+import { createClient as createClientV4 } from 'redis4'
 import { memoryStore } from '../src/memory'
 import { postgresStore } from '../src/postgres'
 import { redisStore } from '../src/redis'
@@ -56,19 +57,20 @@ export function ioredisEngine(server: RedisServer): Engine {
   }
 }
 
-export async function nodeRedisEngine(server: RedisServer): Promise<Engine> {
+/** node-redis, the current major or v4 (its API of `sendCommand` is the same). */
+export async function nodeRedisEngine(server: RedisServer, v4 = false): Promise<Engine> {
   const prefix = `${fresh()}:`
   // node-redis connects asynchronously: a few connected clients, handed out in turn.
   const clients = await Promise.all(
     Array.from({ length: 4 }, async () => {
-      const client = createClient({ url: server.url })
+      const client = v4 ? createClientV4({ url: server.url }) : createClient({ url: server.url })
       await client.connect()
-      return client
+      return client as { sendCommand(args: string[]): Promise<unknown>; quit(): Promise<unknown> }
     }),
   )
   let next = 0
   return {
-    name: 'redis (node-redis)',
+    name: v4 ? 'redis (node-redis v4)' : 'redis (node-redis)',
     store: (options = {}) => redisStore(clients[next++ % clients.length]!, { ...options, prefix }),
     instances: true,
     close: async () => {
