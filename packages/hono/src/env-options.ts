@@ -19,8 +19,9 @@ export const ENV_NAMES = {
   backupBaseUrl: 'WECHATPAY_BACKUP_BASE_URL',
   timeout: 'WECHATPAY_TIMEOUT',
   // clientCert (APIv2 mutual TLS) is not read from the environment: it is for the Node transport;
-  // on Workers an injected `fetch` (an mTLS binding) carries the client certificate
-} as const satisfies Record<Exclude<keyof WechatpayOptions, 'fetch' | 'clientCert'>, string>
+  // on Workers an injected `fetch` (an mTLS binding) carries the client certificate; `store` is an
+  // object (a Redis client, a pool, a binding), passed in the middleware's options
+} as const satisfies Record<Exclude<keyof WechatpayOptions, 'fetch' | 'clientCert' | 'store'>, string>
 
 type EnvOption = keyof typeof ENV_NAMES
 
