@@ -30,7 +30,12 @@ function notificationRoute(version: 'v3' | 'v2', options: WechatpayEventOptions 
     throw new TypeError(
       '@WechatpayEvent(): `name` must be a non-empty string, or omitted for the default client',
     )
-  const route: NotificationRoute = { version, name }
+  const { once } = options
+  if (once !== undefined && (!once || typeof (once as { claim?: unknown }).claim !== 'function'))
+    throw new TypeError(
+      '@WechatpayEvent(): `once` must be a store of @wxpay/store (redisStore, postgresStore, …)',
+    )
+  const route: NotificationRoute = { version, name, once }
   return (target, key, index) => {
     if (key === undefined) throw new TypeError('@WechatpayEvent() goes on a parameter of a route method')
     const method = (target as Record<string | symbol, unknown>)[key]
@@ -56,7 +61,9 @@ function notificationRoute(version: 'v3' | 'v2', options: WechatpayEventOptions 
  * events. The answer is automatic: 204 when the method returns; `{"code":"FAIL","message":"失败"}`
  * with 401 when verification fails (a forgery, a `WECHATPAY/SIGNTEST/` probe, a stale timestamp)
  * or 500 when the method throws (WeChat Pay then sends it again). The answer never says why; the
- * reason is logged (`WechatpayNotification` context).
+ * reason is logged (`WechatpayNotification` context). With `{ once: store }` (a store of
+ * `@wxpay/store`), each notification is applied once across every instance sharing the store: a
+ * duplicate is answered 204 without running the method.
  *
  * @example
  * ```ts

@@ -11,9 +11,10 @@ import {
   type NotificationReply,
   type Wechatpay,
   WechatpaySignatureError,
+  type WechatpayStore,
   WechatpayValidationError,
 } from '@wxpay/core'
-import { defaultIfEmpty, defer, last, map, type Observable, switchMap } from 'rxjs'
+import { defaultIfEmpty, defer, last, lastValueFrom, map, type Observable, switchMap } from 'rxjs'
 import { getWechatpayToken } from './wechatpay.constants'
 import { BodyTooLargeError, RawBodyMissingError, readRawBody } from './wechatpay.notification.raw-body'
 
@@ -21,12 +22,20 @@ import { BodyTooLargeError, RawBodyMissingError, readRawBody } from './wechatpay
 export interface WechatpayEventOptions {
   /** The client that verifies: the one registered under this `name` (default: the unnamed one). */
   name?: string
+  /**
+   * Apply each notification once across every instance sharing this store (`@wxpay/store`:
+   * Redis, PostgreSQL, Cloudflare, memory), through `wxpay.notifications.once`: a duplicate,
+   * here or at another instance, is acknowledged (204, or the v2 SUCCESS) without running the
+   * method; a method that throws releases its claim (FAIL: WeChat Pay re-sends).
+   */
+  once?: WechatpayStore<unknown>
 }
 
 /** @internal What the param decorator stores on the method for the interceptor. */
 export interface NotificationRoute {
   version: 'v3' | 'v2'
   name: string | undefined
+  once: WechatpayStore<unknown> | undefined
 }
 
 /** @internal Metadata key of {@link NotificationRoute} on the handler. */
@@ -106,7 +115,11 @@ export class WechatpayNotificationInterceptor implements NestInterceptor {
     return defer(() => this.#verify(route, req)).pipe(
       switchMap((event) => {
         verifiedEvents.set(req, event)
-        return next.handle()
+        const { once } = route
+        if (!once) return next.handle()
+        // the method runs inside the claim, to its end; a duplicate skips it and is acknowledged
+        const run = () => lastValueFrom(next.handle().pipe(defaultIfEmpty(undefined)))
+        return defer(() => this.#client(route.name).notifications.once(event, once, run))
       }),
       // a method may return an Observable: it is done when that completes, emitting or not
       defaultIfEmpty(undefined),
