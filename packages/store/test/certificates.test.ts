@@ -135,3 +135,19 @@ describe.each(engines)('%s', (_, make) => {
     }
   }, 120_000)
 })
+
+test('a store that fails (down, unreachable) costs downloads, never the keys: each instance downloads for itself', async () => {
+  sb.requests.clear()
+  const down = async () => {
+    throw new Error('ECONNREFUSED')
+  }
+  const broken = {
+    ...memoryEngine().store(),
+    getCertificates: down,
+    putCertificates: down,
+    lock: down,
+    unlock: down,
+  }
+  await Promise.all([call(client(broken)), call(client(broken))])
+  expect(downloads()).toBe(2)
+}, 60_000)

@@ -45,7 +45,8 @@ function same(a: SealedCertificates | undefined, b: SealedCertificates | undefin
  * one instance takes the lock (its time-to-live: the client's timeout and 5 s more), downloads,
  * and stores the sealed, signed reply; the others wait for it and read it. A holder that never
  * stores (it failed or vanished) lets the next one take the lock; after the lock's time-to-live
- * an instance downloads on its own.
+ * an instance downloads on its own. A store that fails (down, unreachable) is treated as empty
+ * and unlocked: each instance then downloads for itself, as without a store.
  */
 export function sharedCertificates(deps: DownloadDeps, store: WechatpayStore<unknown>) {
   const scope = certificatesScope(deps)
@@ -86,13 +87,18 @@ export function sharedCertificates(deps: DownloadDeps, store: WechatpayStore<unk
     if (entry) {
       seen = entry
       // A store that cannot take it costs the fleet downloads, not this instance its keys.
-      await store.putCertificates(scope, entry).catch(() => {})
+      await Promise.resolve()
+        .then(() => store.putCertificates(scope, entry))
+        .catch(() => {})
     }
     return result.keys
   }
 
   const news = async (): Promise<DownloadResult | undefined> => {
-    const entry = await store.getCertificates(scope)
+    // A store that cannot be read is an empty one: the store saves downloads, it never stops keys.
+    const entry = await Promise.resolve()
+      .then(() => store.getCertificates(scope))
+      .catch(() => undefined)
     return entry && !same(entry, seen) ? fromStore(entry) : undefined
   }
 
@@ -102,12 +108,19 @@ export function sharedCertificates(deps: DownloadDeps, store: WechatpayStore<unk
     for (;;) {
       const found = await news()
       if (found) return found
-      if (await store.lock(lockName, lockTtlMs)) {
+      // A store that cannot lock: download as if alone (at worst, one download per instance).
+      if (
+        await Promise.resolve()
+          .then(() => store.lock(lockName, lockTtlMs))
+          .catch(() => true)
+      ) {
         try {
           // Someone may have stored a reply while this instance waited for the lock.
           return (await news()) ?? (await downloadAndStore())
         } finally {
-          await store.unlock(lockName).catch(() => {})
+          await Promise.resolve()
+            .then(() => store.unlock(lockName))
+            .catch(() => {})
         }
       }
       if (Date.now() >= deadline) return downloadAndStore()
