@@ -98,7 +98,7 @@ export function postgresStore(
   const locks = `${table}_locks`
   const pool = typeof (db as PostgresPoolLike).connect === 'function' ? (db as PostgresPoolLike) : undefined
   const exclusive = pool ? undefined : mutex()
-  const held = new Map<string, { connection: Connection; done: () => void }>()
+  const held = new Map<string, { connection: Connection; done: (err?: Error) => void }>()
   const owners = new Map<string, string>()
 
   let ready: Promise<void> | undefined
@@ -139,19 +139,23 @@ export function postgresStore(
     }
   }
 
-  const open = async (): Promise<{ connection: Connection; done: () => void }> => {
+  const open = async (): Promise<{ connection: Connection; done: (err?: Error) => void }> => {
     if (pool) {
       await setup()
       const connection = await pool.connect()
-      // A connection PostgreSQL ends (idle_in_transaction_session_timeout) emits 'error': heard here.
+      // A connection PostgreSQL ends (idle_in_transaction_session_timeout) emits 'error': heard
+      // here, and that connection is destroyed rather than returned to the pool.
       const events = connection as unknown as { on?: Function; off?: Function }
-      const ignore = () => {}
-      events.on?.call(connection, 'error', ignore)
+      let broken: Error | undefined
+      const onError = (err: Error) => {
+        broken = err
+      }
+      events.on?.call(connection, 'error', onError)
       return {
         connection,
-        done: () => {
-          events.off?.call(connection, 'error', ignore)
-          connection.release()
+        done: (err?: Error) => {
+          events.off?.call(connection, 'error', onError)
+          connection.release(err ?? broken)
         },
       }
     }
@@ -172,24 +176,27 @@ export function postgresStore(
     try {
       await claim.connection.query(statement)
     } catch (err) {
-      if (statement === 'ROLLBACK') return // the connection is gone: so is the transaction
+      // the connection is in an unknown state: it is not reused
+      const failure = err instanceof Error ? err : new Error(String(err))
       await claim.connection.query('ROLLBACK').catch(() => {})
+      claim.done(failure)
+      if (statement === 'ROLLBACK') return // gone with its connection: so is the transaction
       throw err
-    } finally {
-      claim.done()
     }
+    claim.done()
   }
 
   return {
     claimTtlMs,
     async claim(key: string, ttlMs = claimTtlMs): Promise<ClaimState> {
+      // SET takes no parameters: the value is written into the statement, so a whole number only
+      const ttl = Number.isSafeInteger(ttlMs) && ttlMs > 0 ? ttlMs : claimTtlMs
       const claim = await open()
       const { connection } = claim
       try {
         await connection.query('BEGIN')
-        // SET takes no parameters; both are whole numbers checked above.
         await connection.query(`SET LOCAL lock_timeout = ${lockWaitMs}`)
-        await connection.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(ttlMs)}`)
+        await connection.query(`SET LOCAL idle_in_transaction_session_timeout = ${ttl}`)
         const { rows } = await connection.query(
           `INSERT INTO ${claims} (id) VALUES ($1) ON CONFLICT (id) DO NOTHING RETURNING id`,
           [key],
