@@ -45,7 +45,7 @@ describe.runIf(withRedis)('a fleet of four processes on one Redis', () => {
       prefix,
       claimTtlMs: 2_000,
       waitMs: 4_000,
-      crashRate: 0.004,
+      crashEvery: 125,
       failRate: 0.05,
     }
     const child = spawn(process.execPath, [INSTANCE], {
@@ -181,6 +181,8 @@ describe.runIf(withRedis)('a fleet of four processes on one Redis', () => {
     )
     expect(Number(duplicates)).toBeGreaterThan(0)
     expect(Number(failures)).toBeGreaterThan(0)
+    expect(Number(crashes)).toBe(Math.ceil((PAYMENTS - 7) / 125)) // FP7, FP132, …: each killed one process
+    expect(replaced).toBe(Number(crashes))
     // replacements start cold and read the certificates from Redis: no download
     expect(downloads()).toBe(before)
   }, 600_000)
