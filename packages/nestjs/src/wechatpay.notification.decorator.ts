@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common'
 import { WechatpayNotificationFilter, WechatpayNotificationV2Filter } from './wechatpay.notification.filter'
 import {
+  claimTransactions,
   NOTIFICATION_ROUTE,
   type NotificationRoute,
   verifiedEvents,
@@ -21,6 +22,32 @@ const eventParam = createParamDecorator((_data: unknown, ctx: ExecutionContext) 
     throw new Error('@WechatpayEvent(): no verified notification for this request')
   return verifiedEvents.get(req)
 })
+
+const transactionParam = createParamDecorator((_data: unknown, ctx: ExecutionContext) =>
+  claimTransactions.get(ctx.switchToHttp().getRequest<object>()),
+)
+
+/**
+ * Injects the transaction of the claim `@WechatpayEvent({ once: store })` holds while the method
+ * runs: with `postgresStore`, the connection inside the claim's transaction (it has `query`), so
+ * that what the method writes through it commits with the claim or rolls back with it. `undefined`
+ * with other stores, or without `once`.
+ *
+ * @example
+ * ```ts
+ * @Post('notify')
+ * async notify(
+ *   @WechatpayEvent({ once: store }) event: WechatpayNotification,
+ *   @WechatpayTransaction() tx: PostgresQueryable,
+ * ) {
+ *   if (event.event_type === 'TRANSACTION.SUCCESS')
+ *     await tx.query('UPDATE orders SET paid = true WHERE out_trade_no = $1', [event.resource.out_trade_no])
+ * }
+ * ```
+ */
+export function WechatpayTransaction(): ParameterDecorator {
+  return transactionParam()
+}
 
 function notificationRoute(version: 'v3' | 'v2', options: WechatpayEventOptions = {}): ParameterDecorator {
   if (!options || typeof options !== 'object')

@@ -51,6 +51,11 @@ const registry = globalThis as Record<symbol, WeakMap<object, unknown> | undefin
 registry[EVENTS] ??= new WeakMap()
 export const verifiedEvents: WeakMap<object, unknown> = registry[EVENTS]
 
+/** @internal The claim's transaction of each request (`{ once: postgresStore }`), read by `@WechatpayTransaction()`. */
+const TRANSACTIONS = Symbol.for('@wxpay/nestjs:claim-transactions')
+registry[TRANSACTIONS] ??= new WeakMap()
+export const claimTransactions: WeakMap<object, unknown> = registry[TRANSACTIONS]
+
 /**
  * @internal Why a notification was refused before the handler ran: the answer's status, what to
  * log (never sent), and at which level. The filter turns it into the FAIL answer.
@@ -118,7 +123,10 @@ export class WechatpayNotificationInterceptor implements NestInterceptor {
         const { once } = route
         if (!once) return next.handle()
         // the method runs inside the claim, to its end; a duplicate skips it and is acknowledged
-        const run = () => lastValueFrom(next.handle().pipe(defaultIfEmpty(undefined)))
+        const run = (tx: unknown) => {
+          claimTransactions.set(req, tx)
+          return lastValueFrom(next.handle().pipe(defaultIfEmpty(undefined)))
+        }
         return defer(() => this.#client(route.name).notifications.once(event, once, run))
       }),
       // a method may return an Observable: it is done when that completes, emitting or not
