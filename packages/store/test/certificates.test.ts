@@ -151,3 +151,23 @@ test('a store that fails (down, unreachable) costs downloads, never the keys: ea
   await Promise.all([call(client(broken)), call(client(broken))])
   expect(downloads()).toBe(2)
 }, 60_000)
+
+test('an entry older than the refresh interval is not used: that instance downloads (an old reply cannot be replayed)', async () => {
+  sb.requests.clear()
+  const store = memoryEngine().store()
+  await call(client(store))
+  expect(downloads()).toBe(1)
+  await new Promise((resolve) => setTimeout(resolve, 2_100))
+  // 2 s old: young enough for the default 12 h interval
+  await call(client(store))
+  expect(downloads()).toBe(1)
+  // too old for an instance that refreshes every second
+  const strict = new Wechatpay({
+    ...sb.clientOptions(),
+    backupBaseUrl: false,
+    autoCertificates: { intervalMs: 1_000 },
+    store,
+  })
+  await call(strict)
+  expect(downloads()).toBe(2)
+}, 60_000)
