@@ -4,6 +4,7 @@ import { createDownload, type Download } from './download'
 import { WechatpayValidationError } from './errors'
 import { downloadCertificates, type PlatformCertificate, platformCertificates } from './keys/certificates'
 import { decryptField, type Sensitive, sensitive } from './keys/sensitive'
+import { sharedCertificates } from './keys/shared-certificates'
 import { createNotifications, type Notifications } from './notifications'
 import { type ClientCertConfig, type Config, validateOptions, type WechatpayOptions } from './options'
 import { createPaySign, type PaySign } from './pay-sign'
@@ -177,9 +178,11 @@ export function createWechatpayClass(
       return aes
     }
     if (config.autoCertificates) {
+      const deps = { config, door: context.door, store: config.keys, apiv3Key }
       config.keys.enableAuto({
         intervalMs: config.autoCertificates.intervalMs,
-        download: () => downloadCertificates({ config, door: context.door, store: config.keys, apiv3Key }),
+        // With a shared `store`: one download for the fleet (keys/shared-certificates.ts).
+        download: config.store ? sharedCertificates(deps, config.store) : () => downloadCertificates(deps),
       })
     }
     const members = new Map<string, unknown>([

@@ -10,6 +10,7 @@ const src = dirname(fileURLToPath(import.meta.url))
 const VALUES = [
   'DEFAULT_BACKUP_BASE_URL',
   'DEFAULT_BASE_URL',
+  'DEFAULT_ONCE_WAIT_MS',
   'DEFAULT_TIMEOUT',
   'MAX_NOTIFICATION_BYTES',
   'VERSION',
@@ -22,6 +23,7 @@ const VALUES = [
   'WechatpayValidationError',
   'acknowledge',
   'buildXml',
+  'onceKey',
   'parseXml',
   'toHttpError',
 ]
@@ -51,6 +53,11 @@ const TYPES = [
   'NotificationReply',
   'NotificationRequest',
   'Notifications',
+  'OnceEvent',
+  'OnceOptions',
+  'ClaimState',
+  'SealedCertificates',
+  'WechatpayStore',
   'OtherEventType',
   'OtherNotification',
   'RechargeNotification',

@@ -34,9 +34,13 @@ export type { PlatformCertificate } from './keys/certificates'
 export type { Sensitive } from './keys/sensitive'
 export {
   acknowledge,
+  DEFAULT_ONCE_WAIT_MS,
   MAX_NOTIFICATION_BYTES,
   type NotificationReply,
   type Notifications,
+  type OnceEvent,
+  type OnceOptions,
+  onceKey,
 } from './notifications'
 export type {
   NotificationBody,
@@ -76,6 +80,7 @@ export type {
   PaySignInput,
   PaySignV2,
 } from './pay-sign'
+export type { ClaimState, SealedCertificates, WechatpayStore } from './store'
 export type { CallOptions, LooseRequestOptions, Verb, WechatpayResponse } from './types/call'
 export type { LooseNode, LooseVerb } from './types/chain'
 export type { QueryValue } from './uri-template'

@@ -8,6 +8,7 @@ import { DEFAULT_REFRESH_MS, KeyStore, type PlatformKey } from './keys/key-store
 import { checkSigner, keySigner, type Signer } from './keys/signer'
 import { combineHooks, debugHooks, type Hooks } from './pipeline/hooks'
 import { type RetryOptions, type RetryPolicy, retryPolicy } from './pipeline/retry'
+import { storeProblem, type WechatpayStore } from './store'
 
 /** Options of `new Wechatpay()`. Only `mchid` is always required; v3 needs `serial`, `privateKey`, `certs`; v2 needs `secret`. */
 export interface WechatpayOptions {
@@ -48,6 +49,12 @@ export interface WechatpayOptions {
    * public key (a migration). Default off.
    */
   autoCertificates?: boolean | AutoCertificatesOptions
+  /**
+   * Shared state for many instances (`redisStore`, `postgresStore`, … of `@wxpay/store`): with
+   * `autoCertificates`, one `/v3/certificates` download for the whole fleet, stored sealed and
+   * signed, decrypted and verified again by every instance that reads it.
+   */
+  store?: WechatpayStore<unknown>
   /** Default `https://api.mch.weixin.qq.com/`. A path prefix is kept and signed. */
   baseUrl?: string
   /**
@@ -156,6 +163,8 @@ export interface Config {
   keys: KeyStore
   /** Refresh interval when `autoCertificates` is on. */
   autoCertificates: { intervalMs: number } | undefined
+  /** The shared store of the certificates, if any. */
+  store: WechatpayStore<unknown> | undefined
   secret: string | undefined
   /** The APIv3 key's 32 bytes. */
   apiv3Key: Uint8Array<ArrayBuffer> | undefined
@@ -352,6 +361,11 @@ export function validateOptions(options: WechatpayOptions): Config {
     autoCertificates = { intervalMs }
   }
 
+  if (options.store !== undefined) {
+    const problem = storeProblem(options.store)
+    if (problem) fail('store', problem)
+  }
+
   if (secret !== undefined) {
     checkString('secret', secret)
     if (secret.length !== 32) fail('secret', `the APIv2 key has 32 characters, this one has ${secret.length}`)
@@ -424,6 +438,7 @@ export function validateOptions(options: WechatpayOptions): Config {
     decryptionKey,
     keys: new KeyStore(keys),
     autoCertificates,
+    store: options.store,
     secret,
     apiv3Key,
     baseUrl,

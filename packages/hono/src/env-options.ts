@@ -21,12 +21,12 @@ export const ENV_NAMES = {
   certificatesEndpoint: 'WECHATPAY_CERTIFICATES_ENDPOINT',
   // clientCert (APIv2 mutual TLS) is not read from the environment: it is for the Node transport;
   // on Workers an injected `fetch` (an mTLS binding) carries the client certificate. Functions and
-  // policies (signer, hooks, debug, retry) and the Node-only network settings (proxy,
-  // connectTimeout) are code, given as options, not environment strings.
+  // policies (signer, hooks, debug, retry), the Node-only network settings (proxy, connectTimeout)
+  // and `store` (a Redis client, a pool, a binding) are code, given as options, not environment strings.
 } as const satisfies Record<
   Exclude<
     keyof WechatpayOptions,
-    'fetch' | 'clientCert' | 'signer' | 'hooks' | 'debug' | 'retry' | 'proxy' | 'connectTimeout'
+    'fetch' | 'clientCert' | 'signer' | 'hooks' | 'debug' | 'retry' | 'proxy' | 'connectTimeout' | 'store'
   >,
   string
 >

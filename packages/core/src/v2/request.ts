@@ -31,7 +31,8 @@ export async function callV2(
   if (prepared.contentType) headers['content-type'] = prepared.contentType
   headers.accept ??= prepared.accept
   // A v2 GET that signs its query (a page-like endpoint answered by a call) sends that query.
-  if (prepared.query !== undefined) call.pathAndQuery = `${config.baseUrl.pathname}${call.path}${prepared.query}`
+  if (prepared.query !== undefined)
+    call.pathAndQuery = `${config.baseUrl.pathname}${call.path}${prepared.query}`
   const download = DOWNLOADS.test(chainPath)
   return send(
     context.door,
