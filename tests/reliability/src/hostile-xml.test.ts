@@ -17,7 +17,8 @@ describe.each(TRANSPORTS)('%s transport', (transport) => {
       .filter((k) => !k.parserUnitTest)
       .map((k) => [k.name, k] as const),
   )('%s', async (_, kase) => {
-    const client = makeClient(transport, clientOptions(c, forger().url))
+    // A generous call timeout: a loaded CI machine may take over 10 s to sign and parse 1 MiB of XML.
+    const client = makeClient(transport, clientOptions(c, forger().url, { timeout: 120_000 }))
     const result = await runHostile(forger(), client, c, kase)
     expect(result.outcome).toEqual(kase.expected)
     if (kase.field) {

@@ -21,3 +21,15 @@ export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
 export const EXPECTED: ReadonlyMap<string, string> = new Map(
   Object.entries(EXPECTED_FAILURES).flatMap(([reason, keys]) => keys.map((key) => [key, reason] as const)),
 )
+
+/**
+ * Invalid calls (a required field left out) that the sandbox does not yet refuse the way the core
+ * can report, keyed by `method path`, with the reason; open in issue 19.
+ */
+export const INVALID_NOT_REFUSED: ReadonlyMap<string, string> = new Map([
+  // The sandbox's generic refusal of the JSON v2 endpoint is XML, which the core refuses as not
+  // JSON (fail closed) instead of naming the field.
+  ['get v2/appauth/getaccesstoken', 'the sandbox refuses a JSON v2 call in XML'],
+  // `action` is a query field of a POST endpoint; the generic responder checks only the body.
+  ['post v2/secapi/mch/submchmanage', 'the sandbox does not check v2 query fields of a POST'],
+])

@@ -97,7 +97,9 @@ describe('certificate mode against the sandbox', () => {
         waiting.shift()?.()
       }
     }
-    const wxpay = new Wechatpay(options(sb, { fetch: limited }))
+    // Each call's timer runs while it waits for one of the 16 slots: under load the queue can
+    // take longer than the default 10 s, so the whole test's budget is the calls' timeout too.
+    const wxpay = new Wechatpay(options(sb, { fetch: limited, timeout: 110_000 }))
     const no = order(sb)
     const replies = await Promise.all(Array.from({ length: 1000 }, () => close(wxpay, sb, no)))
     expect(replies.every((r) => r.status === 204)).toBe(true)
