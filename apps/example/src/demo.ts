@@ -30,6 +30,8 @@ import {
   SUB_MCHID,
   startDirectReceiver,
 } from './direct'
+import { perEndpoint } from './endpoints'
+import { fleet } from './fleet'
 import { startHono } from './hono/node'
 import { startWorker } from './hono/workerd'
 import { startNest } from './nest/main'
@@ -464,7 +466,9 @@ async function main(): Promise<number> {
     )
 
     await beyondJson(sandbox, rows, problems)
+    await perEndpoint(sandbox, rows, problems)
     await certificateMerchant(rows, problems)
+    await fleet(rows, problems)
 
     // Each app's records as a whole against the sandbox's delivery log.
     for (const r of receivers) {
