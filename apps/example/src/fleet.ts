@@ -97,7 +97,10 @@ async function startPglite(): Promise<SharedStore> {
   const store = postgresStore(db)
   return {
     engine: 'PostgreSQL/PGlite',
-    forInstance: () => store,
+    // a copy per instance (same database, same serialized connection): an instance is its own
+    // client, as with Redis (`@wxpay/hono` shares one client between apps whose options, the
+    // store's identity included, are the same)
+    forInstance: () => ({ ...store }),
     close: () => db.close(),
   }
 }
@@ -146,11 +149,13 @@ function hasRedisServer(): boolean {
 export async function fleet(rows: CheckedRow[], problems: string[]): Promise<void> {
   const shared =
     hasRedisServer() && process.env.DEMO_STORE !== 'postgres' ? await startRedis() : await startPglite()
-  const sb: Sandbox = await startSandbox({
-    platformMode: 'certificate',
-    notifyTimeScale: 0.0001,
-    notifyTimeoutMs: 5000,
-  })
+  let sb: Sandbox
+  try {
+    sb = await startSandbox({ platformMode: 'certificate', notifyTimeScale: 0.0001, notifyTimeoutMs: 5000 })
+  } catch (err) {
+    await shared.close()
+    throw err
+  }
   const stops: Array<() => Promise<unknown>> = []
   try {
     const base = sb.clientOptions()
