@@ -1,4 +1,4 @@
-import type { WechatpayOptions } from '@wxpay/core'
+import type { WechatpayOptions, WechatpayStore } from '@wxpay/core'
 import { resolveOptions } from '@wxpay/hono'
 import { type Sandbox, startSandbox } from '@wxpay/sandbox'
 
@@ -8,6 +8,11 @@ export interface ExampleConfig {
   appid: string
   /** The embedded gateway, when no `WECHATPAY_*` variable was set. */
   sandbox: Sandbox | undefined
+  /**
+   * A store of `@wxpay/store` shared by the instances of one app: each notification is applied
+   * once across all of them (`@WechatpayEvent({ once })`, `wechatpayNotification(h, { once })`).
+   */
+  once?: WechatpayStore<unknown>
 }
 
 /**

@@ -3,7 +3,8 @@
 // ports, drives every route over HTTP plus the direct-import script, and runs the payment
 // lifecycle through each: place an order, a simulated payer pays it (the sandbox notifies the app,
 // with a SIGNTEST probe before and a duplicate after), query it, refund part of it (notified
-// too). Prints a table, stops everything, and exits 0 — or 1 if any row is not what it should be
+// too). Then issue 19's per-endpoint rules (endpoints.ts) and issue 20's fleet: NestJS and Hono
+// twice each behind one Redis or PGlite store (fleet.ts). Prints a table, stops everything, and exits 0 — or 1 if any row is not what it should be
 // or the sandbox's state, its delivery log and the apps' records disagree. The demo always uses
 // its own embedded sandbox (it seeds state there); `pnpm start` is the one that honours
 // WECHATPAY_* for a real integration.
@@ -30,6 +31,8 @@ import {
   SUB_MCHID,
   startDirectReceiver,
 } from './direct'
+import { perEndpoint } from './endpoints'
+import { fleet } from './fleet'
 import { startHono } from './hono/node'
 import { startWorker } from './hono/workerd'
 import { startNest } from './nest/main'
@@ -464,7 +467,9 @@ async function main(): Promise<number> {
     )
 
     await beyondJson(sandbox, rows, problems)
+    await perEndpoint(sandbox, rows, problems)
     await certificateMerchant(rows, problems)
+    await fleet(rows, problems)
 
     // Each app's records as a whole against the sandbox's delivery log.
     for (const r of receivers) {
@@ -505,12 +510,17 @@ async function main(): Promise<number> {
         : r,
     )
     console.log(printTable(marked))
-    const deliveries = rows.filter((r) => /^(TRANSACTION|REFUND)\./.test(r.endpoint)).length
+    const fleetRows = rows.filter((r) => r.integration.startsWith('fleet'))
+    const single = rows.filter((r) => !fleetRows.includes(r))
+    const deliveries = single.filter((r) => /^(TRANSACTION|REFUND)\./.test(r.endpoint)).length
     console.log(
-      `\n${rows.length - deliveries} calls through 4 integrations and ${deliveries} notification deliveries, ` +
+      `\n${single.length - deliveries} calls through 4 integrations and ${deliveries} notification deliveries, ` +
         `against @wxpay/sandbox (a public-key merchant at ${sandbox.url}, then a certificate merchant on a ` +
         `second sandbox, rotated mid-run); the "(paid)" rows are the expected failure: closing a paid order → ` +
-        `502 with WeChat Pay's code; the SIGNTEST probes are refused with 401.`,
+        `502 with WeChat Pay's code; the SIGNTEST probes are refused with 401. The ${fleetRows.length} fleet ` +
+        `rows: NestJS ×2 and Hono (Node) ×2 sharing one store (${fleetRows[0]?.integration.slice(7, -1)}) ` +
+        `against a third sandbox in certificate mode, each notification delivered twice through a ` +
+        `round-robin balancer.`,
     )
     problems.unshift(
       ...wrong.map((r) => `${r.integration} ${r.endpoint}: got ${r.status} ${r.result}`),

@@ -77,6 +77,45 @@ test('pnpm demo prints every row as expected and exits 0', async () => {
   expect(stdout).toMatch(
     /\| direct +\| v3 close order \(cert merchant, rotated\) +\| [^|]+\| +204 \| closed, certificates downloaded +\|/,
   )
+  // issue 19: the per-endpoint rules
+  for (const [endpoint, style, result] of [
+    ['v2 red packet \\(unsigned reply, mTLS\\)', 'property chain', 'result_code SUCCESS, no sign'],
+    ['v3 fapiao file upload \\(SM3 meta\\)', 'property chain', 'fapiao_media_id, SM3 digest accepted'],
+    ['v3 global statement \\(cross-border\\)', 'chain\\(\\)', 'SHA-1 verified, \\d+ bytes CSV'],
+    [
+      'v2 papay entrustweb page URL \\(no I/O\\)',
+      'pageUrl\\(\\)',
+      '127\\.0\\.0\\.1:\\d+/papay/entrustweb, MD5 sign verifies',
+    ],
+    ['v3 profit-sharing order \\(catalogue\\)', 'property chain', 'state PROCESSING, 1 receiver'],
+  ] as const) {
+    expect(stdout).toMatch(
+      new RegExp(`\\| direct +\\| ${endpoint} +\\| ${style} +\\| +200 \\| ${result} +\\|`),
+    )
+  }
+  // issue 20: four instances, one certificate download; duplicates applied once across each pair
+  const fleet = '\\| fleet \\((Redis|PostgreSQL/PGlite)\\) +\\| '
+  expect(stdout).toMatch(
+    new RegExp(
+      `${fleet}v3 close order ×4 \\(cert merchant, cold\\) +\\| [^|]+\\| +204 \\| 4 instances, 1 certificate download +\\|`,
+    ),
+  )
+  expect(
+    stdout.match(
+      new RegExp(
+        `${fleet}TRANSACTION\\.SUCCESS ×3, duplicated +\\| [^|]+\\| +204 \\| duplicates suppressed 3, applied once 3, lost 0 +\\|`,
+        'g',
+      ),
+    ),
+  ).toHaveLength(2)
+  expect(
+    stdout.match(
+      new RegExp(
+        `${fleet}deliveries through the balancer +\\| [^|]+\\| +204 \\| 3 \\+ 3 deliveries, applied 3 \\+ 0 +\\|`,
+        'g',
+      ),
+    ),
+  ).toHaveLength(2)
   expect(stdout).toContain(
     "every row as expected; sandbox state agrees, and so do the apps' records and its delivery log",
   )

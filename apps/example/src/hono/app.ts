@@ -1,4 +1,4 @@
-import { WechatpaySignatureError } from '@wxpay/core'
+import { WechatpaySignatureError, type WechatpayStore } from '@wxpay/core'
 import type { WechatpayMiddlewareOptions } from '@wxpay/hono'
 import { wechatpay, wechatpayErrorHandler, wechatpayNotification } from '@wxpay/hono'
 import { type Context, Hono } from 'hono'
@@ -36,6 +36,7 @@ export function createApp(
   options: WechatpayMiddlewareOptions = {},
   appid?: string,
   book: NotificationBook = new NotificationBook(),
+  once?: WechatpayStore<unknown>,
 ) {
   const app = new Hono()
   app.use(wechatpay(options))
@@ -132,6 +133,8 @@ export function createApp(
         book.record(event)
       },
       {
+        // with a shared store: a duplicate, here or at another instance, is acknowledged unrun
+        ...(once ? { once } : {}),
         onError: (err, _c, phase) => {
           if (phase === 'verify' && err instanceof WechatpaySignatureError) book.refuse()
           else console.error('[example] notification not handled:', err)

@@ -8,7 +8,7 @@ export async function startHono(
   config: ExampleConfig,
   port = 0,
 ): Promise<{ url: string; close(): Promise<void> }> {
-  const app = createApp(config.options, config.appid)
+  const app = createApp(config.options, config.appid, undefined, config.once)
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s))
   })

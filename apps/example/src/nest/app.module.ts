@@ -4,7 +4,7 @@ import { WechatpayExceptionFilter, WechatpayModule } from '@wxpay/nestjs'
 import type { ExampleConfig } from '../config'
 import { NotificationBook } from '../notifications'
 import { MERCHANT } from './merchant'
-import { NotifyController } from './notify.controller'
+import { NotifyController, onceNotifyController } from './notify.controller'
 import { OrdersController } from './orders.controller'
 
 /** The example's root module class; {@link appModule} configures it. */
@@ -24,7 +24,7 @@ export function appModule(config: ExampleConfig): DynamicModule {
         useFactory: () => config.options,
       }),
     ],
-    controllers: [OrdersController, NotifyController],
+    controllers: [OrdersController, config.once ? onceNotifyController(config.once) : NotifyController],
     providers: [
       { provide: MERCHANT, useValue: { mchid: config.options.mchid, appid: config.appid } },
       // one book per app: the notifications this app recorded

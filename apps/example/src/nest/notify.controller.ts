@@ -1,4 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common'
+import type { WechatpayStore } from '@wxpay/core'
 import { WechatpayEvent, type WechatpayNotification } from '@wxpay/nestjs'
 import { NotificationBook, type NotificationsView } from '../notifications'
 
@@ -24,4 +25,29 @@ export class NotifyController {
   notifications(): NotificationsView {
     return this.book.view()
   }
+}
+
+/**
+ * The same routes for an app running as several instances behind one store: `@WechatpayEvent({ once })`
+ * claims each event in `store` before the method runs, so a duplicate (here or at another instance)
+ * is answered 204 without recording it again. The decorator takes the store when the class is
+ * defined, hence a class per store.
+ */
+export function onceNotifyController(store: WechatpayStore<unknown>) {
+  @Controller()
+  class OnceNotifyController {
+    constructor(@Inject(NotificationBook) readonly book: NotificationBook) {}
+
+    @Post('wechatpay/notify')
+    notify(@WechatpayEvent({ once: store }) event: WechatpayNotification): void {
+      this.book.record(event)
+    }
+
+    @Get('notifications')
+    @HttpCode(200)
+    notifications(): NotificationsView {
+      return this.book.view()
+    }
+  }
+  return OnceNotifyController
 }
