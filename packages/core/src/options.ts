@@ -236,13 +236,19 @@ export function validateOptions(options: WechatpayOptions): Config {
         const swapped = id.includes('-----BEGIN') ? ' (a PEM: are serial and PEM swapped?)' : ''
         fail('certs', `key number ${index + 1} (${id.length} characters) is not a serial${swapped}`)
       }
-      if (serial !== undefined && id.toUpperCase() === serial.toUpperCase()) {
+      if (serial !== undefined && normalizeSerial(id) === normalizeSerial(serial)) {
         fail(
           'certs',
           `holds the merchant serial ${id}: certs are WeChat Pay's platform keys (PUB_KEY_ID_… or platform certificate serials), not your own`,
         )
       }
       const option = `certs[${JSON.stringify(id)}]`
+      // Serials are looked up in any spelling (keys/key-store.ts): two spellings of one are one key.
+      if (keys.some((key) => normalizeSerial(key.serial) === normalizeSerial(id)))
+        fail(
+          option,
+          'names the same serial as another entry (serials compare in any case, leading zeros ignored)',
+        )
       checkString(option, pem)
       const material = parseKey(option, () => parsePublicKey(pem))
       checkCertificate(option, id, material, now)

@@ -166,13 +166,13 @@ async function download(deps: DownloadDeps, option: string): Promise<Downloaded 
   }
   // The bootstrap rule: the reply is checked with the certificate it names among those it just
   // delivered, or with a key the client already trusts (a migration signs with the public key).
-  const candidates = new Map(found.map((key) => [key.serial, key]))
+  const candidates = new Map(found.map((key) => [normalizeSerial(key.serial), key]))
   await verifyReply({
     status,
     headers: reply.headers,
     body,
     keys: {
-      resolve: async (name: string) => (candidates.get(name) ?? store.lookup(name))?.verify,
+      resolve: async (name: string) => (candidates.get(normalizeSerial(name)) ?? store.lookup(name))?.verify,
     },
   })
   return { certificates, keys: found }

@@ -1,7 +1,8 @@
 import { oaepDecrypt, oaepEncrypt, oaepMaxBytes } from '../crypto/oaep'
+import { normalizeSerial } from '../crypto/x509'
 import { fromBase64, toBase64, utf8 } from '../encoding'
 import { WechatpayValidationError } from '../errors'
-import type { KeyStore } from './key-store'
+import { type KeyStore, wireSerial } from './key-store'
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 /** What a marker shows everywhere but in the encrypted request body. */
@@ -92,10 +93,11 @@ export async function encryptSensitive(
   const { text, token, markers } = serialised
   const { key, encrypt } = await store.encryptionKey()
   const given = headers['wechatpay-serial']
-  if (given !== undefined && given.trim() !== key.serial)
+  const serial = wireSerial(key)
+  if (given !== undefined && normalizeSerial(given.trim()) !== normalizeSerial(key.serial))
     throw new WechatpayValidationError(
       'headers.Wechatpay-Serial',
-      `names ${given}, but sensitive() fields are encrypted with ${key.serial}; leave the header to the SDK`,
+      `names ${given}, but sensitive() fields are encrypted with ${serial}; leave the header to the SDK`,
     )
   const max = oaepMaxBytes(key.bits)
   const plains = markers.map((marker, index) => {
@@ -111,7 +113,8 @@ export async function encryptSensitive(
   const ciphertexts = await Promise.all(
     plains.map(async (bytes) => toBase64(await oaepEncrypt(cryptoKey, bytes))),
   )
-  headers['wechatpay-serial'] = key.serial
+  // A header the caller gave (any spelling of the same serial) is sent as given.
+  headers['wechatpay-serial'] = given ?? serial
   // The placeholders are JSON strings the serialiser wrote as they are; base64 needs no escaping.
   const pattern = new RegExp(`"${token}(\\d+)"`, 'g')
   return text.replace(pattern, (_, index: string) => `"${ciphertexts[Number(index)]}"`)
