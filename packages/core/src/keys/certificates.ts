@@ -15,6 +15,7 @@ import type { DownloadResult, KeyStore, PlatformKey } from './key-store'
 /** The certificates reply is small (a few PEMs); anything near this is not one. */
 const MAX_CERTIFICATES_BYTES = 1024 * 1024
 const ALGORITHM = 'AEAD_AES_256_GCM'
+const AAD = 'certificate'
 
 export interface DownloadDeps {
   config: Config
@@ -121,11 +122,10 @@ async function download(deps: DownloadDeps, option: string): Promise<Downloaded 
     if (algorithm !== ALGORITHM) throw fail(`${where}.encrypt_certificate.algorithm is not ${ALGORITHM}`)
     if (typeof nonce !== 'string' || typeof ciphertext !== 'string')
       throw fail(`${where}.encrypt_certificate has no nonce or ciphertext`)
-    if (associated_data !== undefined && typeof associated_data !== 'string')
-      throw fail(`${where}.encrypt_certificate.associated_data is not a string`)
+    // docs/protocol-2.md §3: every entry is sealed with the literal associated data `certificate`.
+    if (associated_data !== AAD) throw fail(`${where}.encrypt_certificate.associated_data is not ${AAD}`)
     const sealed = fromBase64(ciphertext)
-    const plain =
-      sealed && (await aesGcmDecrypt(aes, utf8.encode(nonce), sealed, utf8.encode(associated_data ?? '')))
+    const plain = sealed && (await aesGcmDecrypt(aes, utf8.encode(nonce), sealed, utf8.encode(AAD)))
     if (!plain)
       throw fail(`${where} does not decrypt with the APIv3 key (wrong apiv3Key, or not from WeChat Pay)`)
     const pem = utf8Decoder.decode(plain)

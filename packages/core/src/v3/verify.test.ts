@@ -217,8 +217,10 @@ describe('refused with WechatpaySignatureError', () => {
     await expectRefused(verify(signedHeaders({ body, serial: 'PUB_KEY_ID_999' }), body), /not among/)
   })
 
-  test('a serial that differs only in case', async () => {
-    await expectRefused(verify(signedHeaders({ body, serial: platformSerial.toLowerCase() }), body))
+  test('a serial that differs only in case names the same key (keys/key-store.test.ts): the signature decides', async () => {
+    const serial = keys.certificateSerial.toLowerCase()
+    await expect(verify(signedHeaders({ body, serial, key: keys.certKey }), body)).resolves.toBeUndefined()
+    await expectRefused(verify(signedHeaders({ body, serial, key: keys.otherKey }), body), /does not verify/)
   })
 
   test('an Object.prototype member as the serial', async () => {
@@ -345,5 +347,30 @@ describe('refused with WechatpaySignatureError', () => {
     const error = await expectRefused(verify(headers, body, { status: 201 }))
     expect(error.status).toBe(201)
     expect(error.requestId).toBe('rid-42')
+  })
+})
+
+describe('a control character in any of the four Wechatpay-* headers is refused', () => {
+  // Signed genuinely over the very nonce: only the control-character rule can refuse it.
+  test.each(['\n', '\r', '\u0000', '\t', '\u001b', '\u007f'])('in the signed nonce: %j', async (c) => {
+    const headers = signedHeaders({ body, nonce: `n${c}once` })
+    await expectRefused(verify(headers, body), /Wechatpay-Nonce contains a control character/)
+  })
+
+  test.each([
+    ['wechatpay-timestamp', 'Wechatpay-Timestamp'],
+    ['wechatpay-signature', 'Wechatpay-Signature'],
+    ['wechatpay-serial', 'Wechatpay-Serial'],
+  ])('in %s', async (name, shown) => {
+    const headers = signedHeaders({ body })
+    const value = headers[name] ?? ''
+    headers[name] = `${value.slice(0, 4)}\r\n${value.slice(4)}`
+    await expectRefused(verify(headers, body), new RegExp(`${shown} contains a control character`))
+  })
+
+  test('surrounding spaces and tabs are still optional whitespace, not part of the value', async () => {
+    const headers = signedHeaders({ body })
+    headers['wechatpay-nonce'] = `\t ${headers['wechatpay-nonce']} \t`
+    await expect(verify(headers, body)).resolves.toBeUndefined()
   })
 })

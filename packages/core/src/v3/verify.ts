@@ -49,6 +49,17 @@ export async function verifyReply(input: VerifyInput): Promise<void> {
       .map(([name]) => name)
     throw fail(`${subject} is missing ${missing.join(', ')}`)
   }
+  // A control character (CR, LF, NUL, …) is no part of any value WeChat Pay sends; in the nonce it
+  // would even shift the lines of the signed message. Node's HTTP parser refuses most of them in a
+  // reply, but notifications come through the application's framework, which may not.
+  for (const [name, value] of [
+    ['Wechatpay-Timestamp', timestamp],
+    ['Wechatpay-Nonce', nonce],
+    ['Wechatpay-Signature', signature],
+    ['Wechatpay-Serial', serial],
+  ] as const) {
+    if (CONTROL.test(value)) throw fail(`${name} contains a control character`)
+  }
   if (!/^\d{1,12}$/.test(timestamp)) throw fail('Wechatpay-Timestamp is not a Unix time in seconds')
   // Whole seconds, as the official SDKs compare: a reply stamped 300 s away is refused.
   const skew = Math.abs(Math.floor((input.now ?? Date.now()) / 1000) - Number(timestamp))
@@ -77,6 +88,8 @@ export async function verifyReply(input: VerifyInput): Promise<void> {
 }
 
 const NEWLINE = new Uint8Array([0x0a])
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const CONTROL = /[\u0000-\u001f\u007f]/
 
 const OWS = /^[ \t]+|[ \t]+$/g
 
