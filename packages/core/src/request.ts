@@ -2,6 +2,7 @@ import { importHmacKey } from './crypto/keys'
 import { API_CERT, DELETE_BODIES, DOWNLOADS, HOSTS, URI_QUIRKS } from './endpoints/catalogue/table'
 import { checkEndpointRules } from './endpoints/rules'
 import { oversizedReplyError, WechatpayValidationError } from './errors'
+import { refuseSensitive } from './keys/sensitive'
 import { type Config, DEFAULT_BASE_URL, MAX_TIMEOUT } from './options'
 import { exchange } from './transport/exchange'
 import type { Transport, TransportResponse } from './transport/types'
@@ -99,6 +100,7 @@ function checkHeaders(headers: unknown): Record<string, string> {
   for (const name in headers) {
     if (!Object.hasOwn(headers, name)) continue
     const value = headers[name]
+    refuseSensitive(`headers.${name}`, value)
     if (!HEADER_NAME.test(name)) {
       throw new WechatpayValidationError('headers', `bad header name ${JSON.stringify(name)}`)
     }

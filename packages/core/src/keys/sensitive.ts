@@ -47,6 +47,19 @@ export class Sensitive {
   }
 }
 
+/**
+ * Refuses a `sensitive()` marker, or the text it shows as, where nothing is encrypted (a v2 `xml`
+ * field, a `query` value, a header, a path variable): it would otherwise go out as
+ * `[wxpay sensitive]`, or not at all. Only the fields of a v3 `json` body are encrypted.
+ */
+export function refuseSensitive(option: string, value: unknown): void {
+  if (value instanceof Sensitive || (typeof value === 'string' && value.includes(REDACTED)))
+    throw new WechatpayValidationError(
+      option,
+      'holds a sensitive() value, which is encrypted only as a field of a v3 `json` body; here it would be sent as the text [wxpay sensitive]',
+    )
+}
+
 /** `wxpay.sensitive(value)`: checks the value now, before any I/O. */
 export function sensitive(value: string): Sensitive {
   if (typeof value !== 'string')

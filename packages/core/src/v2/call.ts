@@ -5,6 +5,7 @@ import {
   WechatpaySignatureError,
   WechatpayValidationError,
 } from '../errors'
+import { refuseSensitive } from '../keys/sensitive'
 import type { Config } from '../options'
 import type { TransportResponse } from '../transport/types'
 import type { WechatpayResponse } from '../types/call'
@@ -48,6 +49,7 @@ export async function prepareV2(
   for (const [name, value] of Object.entries(xml)) {
     if (value === undefined || name === 'sign') continue
     const option = `xml.${name}`
+    refuseSensitive(option, value)
     if (!/^[A-Za-z_][\w.-]*$/.test(name))
       throw new WechatpayValidationError(option, 'is not a valid XML element name')
     if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
