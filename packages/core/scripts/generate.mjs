@@ -418,8 +418,19 @@ function pattern(templates) {
   return `^(?:${alternatives.join('|')})$`
 }
 
+/**
+ * Downloads the catalogue lacks but the docs name (docs/protocol-2.md §6, packages/core/README.md):
+ * `v3/statements` is `hk/v3/statements` reached through the base URI `https://api.mch.weixin.qq.com/hk/`
+ * (docs/protocol-2.md §6; PROTOCOL-3 §5: the peers' tests reach it so); the e-fapiao file behind the
+ * `download_url` of `…/fapiao-files` is unsigned (wechatpay-axios-plugin `lib/decorator.js` `DOWNLOADS`).
+ */
+const EXTRA_DOWNLOADS = ['v3/statements', 'v3/new-tax-control-fapiao/download']
+
 {
-  const downloads = endpoints.filter((e) => e.kind === 'download')
+  const downloads = [
+    ...endpoints.filter((e) => e.kind === 'download'),
+    ...EXTRA_DOWNLOADS.map((path) => ({ path })),
+  ]
   const uploads = endpoints.filter((e) => e.kind === 'upload')
   const certs = endpoints.filter((e) => e.apiCert)
   const hosts = endpoints

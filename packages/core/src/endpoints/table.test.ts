@@ -52,6 +52,25 @@ describe('the runtime table agrees with the catalogue', () => {
     expect(isDownloadPath('v3/global/merchant-service/images/upload')).toBe(false)
     expect(isDownloadPath('v3/transferdownload/signfile/x')).toBe(false)
   })
+  test('every endpoint the docs call a download is one (the README list, and the peers recorded in docs/protocol-2.md §6)', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    const paragraph = readme.slice(readme.indexOf('**Download endpoints.**'), readme.indexOf('**Bills:'))
+    const listed = [...paragraph.matchAll(/`((?:v2|v3|hk)\/[^`]+)`/g)].map((m) => m[1] as string)
+    expect(listed.length).toBeGreaterThanOrEqual(12)
+    const protocol = readFileSync(new URL('../../../../docs/protocol-2.md', import.meta.url), 'utf8')
+    const section = protocol.slice(protocol.indexOf('## 6. Downloads'), protocol.indexOf('- Bills:'))
+    const peers = [...section.matchAll(/`\/((?:v3|hk)\/[^`]+)`/g)]
+      .map((m) => m[1] as string)
+      .filter((path) => !path.endsWith('/*'))
+      .flatMap((path) =>
+        path.includes('(global/)')
+          ? [path.replace('(global/)', ''), path.replace('(global/)', 'global/')]
+          : [path],
+      )
+    expect(peers.length).toBeGreaterThanOrEqual(8)
+    for (const path of [...listed, ...peers])
+      expect([path, isDownloadPath(expanded(path))]).toEqual([path, true])
+  })
   test('every URI quirk leads to a catalogue path', () => {
     for (const [spelling, path] of URI_QUIRKS) {
       expect(byPath.has(path), spelling).toBe(true)
