@@ -119,6 +119,21 @@ describe.each(transports)('wxpay.download (%s)', (_, Client) => {
     expect(gateway.seen).toHaveLength(0)
   })
 
+  test('a download_url on the backup host is refused before anything is sent (downloads go to baseUrl, which fails over)', async () => {
+    const backup = gateway.url.replace('127.0.0.1', 'localhost')
+    const wxpay = new Client({ ...clientOptions(keys), baseUrl: gateway.url, backupBaseUrl: backup })
+    const foreign = `${backup}v3/billdownload/file?token=x`
+    const error = await wxpay
+      .download(foreign, { hash_type: 'SHA1', hash_value: sha1(BILL) })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(WechatpayValidationError)
+    expect(error).toMatchObject({ option: 'url', message: expect.stringMatching(/backupBaseUrl host/) })
+    await expect(
+      wxpay.download.stream(foreign, { hash_type: 'SHA1', hash_value: sha1(BILL) }),
+    ).rejects.toMatchObject({ option: 'url' })
+    expect(gateway.seen).toHaveLength(0)
+  })
+
   test.each([
     [{ hash_type: 'MD5', hash_value: sha1(BILL) }, 'hash_type'],
     [{ hash_type: 'SHA1', hash_value: 'abc' }, 'hash_value'],

@@ -64,13 +64,19 @@ function check(config: Config, url: unknown, options: DownloadOptions | undefine
   } catch {
     throw new WechatpayValidationError('url', 'is not an absolute URL')
   }
-  const origins = [config.baseUrl, config.backupBaseUrl].filter((u): u is URL => u !== undefined)
   // A download is signed: never hand a signed request (nor trust a file) from a host the client was
-  // not configured for, whatever a reply says.
-  if (!origins.some((base) => base.origin === parsed.origin) || parsed.username || parsed.password)
+  // not configured for, whatever a reply says. The request goes to baseUrl (failing over to
+  // backupBaseUrl like any call), so a URL naming the backup host is refused rather than fetched
+  // from another host than it names.
+  if (config.backupBaseUrl?.origin === parsed.origin && parsed.origin !== config.baseUrl.origin)
     throw new WechatpayValidationError(
       'url',
-      `its origin ${parsed.origin} is not the configured baseUrl${config.backupBaseUrl ? ' or backupBaseUrl' : ''} (${origins.map((u) => u.origin).join(', ')})`,
+      `is on the backupBaseUrl host (${parsed.origin}); downloads are fetched from baseUrl (${config.baseUrl.origin}), failing over to the backup by itself, and never send it to another host than the URL names`,
+    )
+  if (parsed.origin !== config.baseUrl.origin || parsed.username || parsed.password)
+    throw new WechatpayValidationError(
+      'url',
+      `its origin ${parsed.origin} is not the configured baseUrl (${config.baseUrl.origin})`,
     )
   if (!parsed.pathname.startsWith(config.baseUrl.pathname))
     throw new WechatpayValidationError(
