@@ -3,6 +3,7 @@ import { importOaepPrivateKey } from './crypto/oaep'
 import { type KeyMaterial, PemError, parsePrivateKey, parsePublicKey } from './crypto/pem'
 import { normalizeSerial } from './crypto/x509'
 import { WechatpayValidationError } from './errors'
+import { type Anchor, parseAnchors } from './keys/anchor'
 import { DEFAULT_REFRESH_MS, KeyStore, type PlatformKey } from './keys/key-store'
 
 /** Options of `new Wechatpay()`. Only `mchid` is always required; v3 needs `serial`, `privateKey`, `certs`; v2 needs `secret`. */
@@ -37,6 +38,14 @@ export interface WechatpayOptions {
    * public key (a migration). Default off.
    */
   autoCertificates?: boolean | AutoCertificatesOptions
+  /**
+   * Trust anchor for downloaded platform certificates: WeChat Pay's root CA (`Tenpay.com Root CA`)
+   * as PEM, or several (a bundle, or an array). When set, every certificate `/v3/certificates`
+   * delivers must be issued by one of them (its sha256WithRSA signature verified with the anchor's
+   * key, in plain Web Crypto) or the whole download is refused. Default: none (the reply's own
+   * signature and the APIv3 key are what the official SDKs check). See docs/going-live.md.
+   */
+  certificateAnchor?: string | readonly string[]
   /** Default `https://api.mch.weixin.qq.com/`. A path prefix is kept and signed. */
   baseUrl?: string
   /**
@@ -108,6 +117,8 @@ export interface Config {
   keys: KeyStore
   /** Refresh interval when `autoCertificates` is on. */
   autoCertificates: { intervalMs: number } | undefined
+  /** CA certificates that must have issued every downloaded platform certificate. */
+  certificateAnchor: readonly Anchor[] | undefined
   secret: string | undefined
   /** The APIv3 key's 32 bytes. */
   apiv3Key: Uint8Array<ArrayBuffer> | undefined
@@ -296,6 +307,11 @@ export function validateOptions(options: WechatpayOptions): Config {
     autoCertificates = { intervalMs }
   }
 
+  const certificateAnchor =
+    options.certificateAnchor === undefined
+      ? undefined
+      : parseAnchors('certificateAnchor', options.certificateAnchor, now)
+
   if (secret !== undefined) {
     checkString('secret', secret)
     if (secret.length !== 32) fail('secret', `the APIv2 key has 32 characters, this one has ${secret.length}`)
@@ -327,6 +343,7 @@ export function validateOptions(options: WechatpayOptions): Config {
     decryptionKey,
     keys: new KeyStore(keys),
     autoCertificates,
+    certificateAnchor,
     secret,
     apiv3Key,
     baseUrl,

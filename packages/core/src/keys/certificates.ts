@@ -10,6 +10,7 @@ import type { Transport } from '../transport/types'
 import { authorization } from '../v3/authorization'
 import { verifyReply } from '../v3/verify'
 import { VERSION } from '../version'
+import { notIssuedBy } from './anchor'
 import type { DownloadResult, KeyStore, PlatformKey } from './key-store'
 
 /** The certificates reply is small (a few PEMs); anything near this is not one. */
@@ -142,6 +143,8 @@ async function download(deps: DownloadDeps, option: string): Promise<Downloaded 
       throw fail(
         `${where} is listed as ${item.serial_no} but is the certificate with serial ${certificate.serial}`,
       )
+    const unanchored = config.certificateAnchor && (await notIssuedBy(pem, config.certificateAnchor))
+    if (unanchored) throw fail(`${where} ${unanchored}`)
     const notBefore = certificate.notBefore.getTime()
     const notAfter = certificate.notAfter.getTime()
     certificates.push({
