@@ -2,6 +2,7 @@
 // digest (computed here with node:crypto, independently of the SDK's @noble/hashes) is what is
 // trusted. Refused cases assert that the gateway saw nothing.
 import { createHash, createPublicKey, verify } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { type Gateway, startGateway } from '@wxpay/sandbox/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
@@ -249,6 +250,17 @@ describe.each(transports)(
     })
   },
 )
+
+test('the README’s bill snippet turns the bytes into text without the BOM', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const line = /^const csv = (.+?) \/\/.*$/m.exec(readme)?.[1]
+  expect(line).toBeDefined()
+  const decode = new Function('bytes', `return ${line}`) as (bytes: Uint8Array) => string
+  const csv = decode(BILL)
+  expect(BILL.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf])) // the bill has one
+  expect(csv.charCodeAt(0)).not.toBe(0xfeff)
+  expect(csv.startsWith('交易时间')).toBe(true)
+})
 
 test('past the in-memory limit, the uncompressed file is refused with RESPONSE_TOO_LARGE, the code of every oversized reply', async () => {
   const error = await collect(new Blob([BILL]).stream(), 1000).catch((e: unknown) => e)
