@@ -9,6 +9,7 @@ import { refuseSensitive } from '../keys/sensitive'
 import type { Config } from '../options'
 import type { TransportResponse } from '../transport/types'
 import type { WechatpayResponse } from '../types/call'
+import { MAY_HAVE_TAKEN_EFFECT } from '../v3/verify'
 import { type SignType, signV2, verifyV2 } from './sign'
 import { buildXml, MAX_XML_BYTES, parseXml, XmlError } from './xml'
 
@@ -114,13 +115,19 @@ export async function decodeV2(
     data = parseXml(utf8Decoder.decode(body))
   } catch (err) {
     if (err instanceof XmlError)
-      throw new WechatpaySignatureError(`reply refused: ${err.message}`, { status, requestId })
+      throw new WechatpaySignatureError(`reply refused: ${err.message}${MAY_HAVE_TAKEN_EFFECT}`, {
+        status,
+        requestId,
+      })
     throw err
   }
   if (data.return_code === 'SUCCESS') {
     // prepareV2 has checked that the secret is there
     if (!(await verifyV2(data, config.secret!, signType, hmacKey))) {
-      throw new WechatpaySignatureError(`reply sign does not verify (${signType})`, { status, requestId })
+      throw new WechatpaySignatureError(`reply sign does not verify (${signType})${MAY_HAVE_TAKEN_EFFECT}`, {
+        status,
+        requestId,
+      })
     }
     if (data.result_code !== undefined && data.result_code !== 'SUCCESS')
       throw new WechatpayBusinessError(status, data)
@@ -133,5 +140,5 @@ export async function decodeV2(
     if (data.return_msg) unverified.return_msg = data.return_msg
     throw new WechatpayBusinessError(status, unverified)
   }
-  throw new WechatpaySignatureError('reply has no return_code', { status, requestId })
+  throw new WechatpaySignatureError(`reply has no return_code${MAY_HAVE_TAKEN_EFFECT}`, { status, requestId })
 }

@@ -374,3 +374,61 @@ describe('a control character in any of the four Wechatpay-* headers is refused'
     await expect(verify(headers, body)).resolves.toBeUndefined()
   })
 })
+
+describe('what a refusal tells the caller', () => {
+  test('a refused reply says the request may already have taken effect; a notification does not', async () => {
+    const error = await expectRefused(verify(signedHeaders({ body, key: keys.otherKey }), body))
+    expect(error.message).toMatch(
+      /does not verify \(the request reached WeChat Pay and may already have taken effect/,
+    )
+    const notification = await verifyReply({
+      subject: 'notification',
+      headers: signedHeaders({ body, key: keys.otherKey }),
+      body: encode(body),
+      keys: certs,
+      now: NOW,
+    }).catch((err: unknown) => err as Error)
+    expect(notification?.message).not.toMatch(/taken effect/)
+  })
+
+  test.each([
+    ['indented', (text: string) => JSON.stringify(JSON.parse(text), null, 2), /looks reformatted/],
+    [
+      'reordered',
+      (text: string) => {
+        const { resource, ...rest } = JSON.parse(text) as Record<string, unknown>
+        return JSON.stringify({ resource, ...rest })
+      },
+      /looks reordered/,
+    ],
+  ])('a notification body re-serialised (%s) gets a hint about the raw body', async (_, change, hint) => {
+    const original = JSON.stringify({
+      id: 'EV-1',
+      create_time: '2026-11-30T08:00:00+08:00',
+      resource_type: 'encrypt-resource',
+      event_type: 'TRANSACTION.SUCCESS',
+      summary: '支付成功',
+      resource: { algorithm: 'AEAD_AES_256_GCM', ciphertext: 'x', nonce: 'n' },
+    })
+    const headers = signedHeaders({ body: original }) // signed over the bytes WeChat Pay sent
+    const error = await verifyReply({
+      subject: 'notification',
+      headers,
+      body: encode(change(original)),
+      keys: certs,
+      now: NOW,
+    }).catch((err: unknown) => err as Error)
+    expect(error).toBeInstanceOf(WechatpaySignatureError)
+    expect(error?.message).toMatch(hint)
+    expect(error?.message).toMatch(/pass the raw body bytes as received/)
+    // the compact original, tampered but not re-serialised, gets no such hint
+    const tampered = await verifyReply({
+      subject: 'notification',
+      headers,
+      body: encode(original.replace('EV-1', 'EV-2')),
+      keys: certs,
+      now: NOW,
+    }).catch((err: unknown) => err as Error)
+    expect(tampered?.message).not.toMatch(/raw body/)
+  })
+})

@@ -1,5 +1,5 @@
 import { rsaVerify } from '../crypto/keys'
-import { type Bytes, concatBytes, fromBase64, utf8 } from '../encoding'
+import { type Bytes, concatBytes, fromBase64, utf8, utf8Decoder } from '../encoding'
 import { WechatpaySignatureError } from '../errors'
 
 /** Replies whose timestamp is this far (or farther) from now, in either direction, are refused. */
@@ -32,8 +32,11 @@ export interface VerifyInput {
 export async function verifyReply(input: VerifyInput): Promise<void> {
   const { headers, status, subject = 'reply' } = input
   const requestId = headers['request-id']
+  // A reply refused here answers a request WeChat Pay received: say so, the caller must not simply retry.
   const fail = (message: string) =>
-    new WechatpaySignatureError(message, status === undefined ? { requestId } : { status, requestId })
+    status === undefined
+      ? new WechatpaySignatureError(message, { requestId })
+      : new WechatpaySignatureError(`${message}${MAY_HAVE_TAKEN_EFFECT}`, { status, requestId })
   const timestamp = fieldValue(headers['wechatpay-timestamp'])
   const nonce = fieldValue(headers['wechatpay-nonce'])
   const signature = fieldValue(headers['wechatpay-signature'])
@@ -84,7 +87,36 @@ export async function verifyReply(input: VerifyInput): Promise<void> {
   } catch {
     valid = false
   }
-  if (valid !== true) throw fail('Wechatpay-Signature does not verify')
+  if (valid !== true)
+    throw fail(
+      `Wechatpay-Signature does not verify${subject === 'notification' ? reserialised(input.body) : ''}`,
+    )
+}
+
+/** Appended to every refused reply: the request reached WeChat Pay before its reply was refused. */
+export const MAY_HAVE_TAKEN_EFFECT =
+  ' (the request reached WeChat Pay and may already have taken effect: query its state before sending it again)'
+
+/**
+ * A hint when a notification's body looks parsed and serialised again: WeChat Pay sends compact
+ * JSON in the order id, create_time, resource_type, event_type, summary, resource; indentation,
+ * spaces after `:` or `,`, or another key order mean the bytes are not the ones it signed.
+ */
+function reserialised(body: Bytes): string {
+  const text = utf8Decoder.decode(body)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return ''
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return ''
+  const spaced = /^\s|\n|":\s|,\s"/.test(text)
+  const order = ['id', 'create_time', 'resource_type', 'event_type', 'summary', 'resource']
+  const keys = Object.keys(parsed).filter((key) => order.includes(key))
+  const reordered = keys.some((key, i) => i > 0 && order.indexOf(key) < order.indexOf(keys[i - 1] as string))
+  if (!spaced && !reordered) return ''
+  return `; the body looks ${spaced ? 'reformatted' : 'reordered'} (not WeChat Pay's compact JSON): pass the raw body bytes as received, not JSON.stringify() of a parsed body`
 }
 
 const NEWLINE = new Uint8Array([0x0a])
