@@ -68,6 +68,17 @@ for (const { file, manifest } of packed) {
     problems.push(`${file}: publishConfig.access is not public`)
   if (manifest.publishConfig?.provenance !== true)
     problems.push(`${file}: publishConfig.provenance is not true`)
+  // The README is the package's page on npm: a relative link there leads nowhere, and an absolute
+  // one into this repository must name a file that exists.
+  const readme = run('tar', ['-xOzf', join(out, file), 'package/README.md'], out)
+  for (const [, target] of readme.matchAll(/\]\(([^)\s]+)\)/g)) {
+    if (/^(#|mailto:)/.test(target)) continue
+    const inRepo = /^https:\/\/github\.com\/wxpay\/wxpay\/(?:blob|tree)\/main\/([^#?]+)/.exec(target)
+    if (inRepo && !existsSync(join(root, inRepo[1])))
+      problems.push(`${file}: README links to ${target}, which does not exist`)
+    else if (!/^https?:\/\//.test(target))
+      problems.push(`${file}: README has a relative link (${target}), which does not work on npm`)
+  }
   if (!manifest.repository?.url?.includes('github.com/wxpay/wxpay'))
     problems.push(`${file}: repository.url is not github.com/wxpay/wxpay (provenance needs it)`)
 }
