@@ -90,7 +90,10 @@ describe('Vector D (docs/protocol-2.md §2.3): a real refund notification req_in
   })
 
   test('another APIv2 key cannot decrypt it', async () => {
-    await expectRefused(new Wechatpay({ mchid: '10000100', secret }).notifications.parseV2(v2Xml(envelope)), /req_info/)
+    await expectRefused(
+      new Wechatpay({ mchid: '10000100', secret }).notifications.parseV2(v2Xml(envelope)),
+      /req_info/,
+    )
   })
 
   test('req_info with a byte changed in its last block does not decrypt (padding)', async () => {
