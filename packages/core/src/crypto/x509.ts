@@ -1,4 +1,4 @@
-import type { Bytes } from '../encoding'
+import { type Bytes, toHex } from '../encoding'
 import { children, DerError, type DerNode, expectTag, integerBytes, readRoot, readTime, TAG } from './der'
 
 /** What the client needs from a platform certificate (RFC 5280 4.1), read without `node:crypto`. */
@@ -20,7 +20,7 @@ export function readCertificate(der: Bytes): CertificateInfo {
   const [tbs] = children(der, expectTag(readRoot(der), TAG.SEQUENCE, 'Certificate'))
   const fields = children(der, expectTag(tbs, TAG.SEQUENCE, 'TBSCertificate'))
   const offset = fields[0]?.tag === TAG.CONTEXT_0 ? 1 : 0
-  const serial = hex(integerBytes(der, fields[offset], 'serialNumber'))
+  const serial = normalizeSerial(toHex(integerBytes(der, fields[offset], 'serialNumber')))
   const [notBefore, notAfter] = children(der, expectTag(fields[offset + 3], TAG.SEQUENCE, 'validity'))
   return {
     serial,
@@ -28,12 +28,6 @@ export function readCertificate(der: Bytes): CertificateInfo {
     notAfter: readTime(der, notAfter, 'notAfter'),
     spki: expectTag(fields[offset + 5], TAG.SEQUENCE, 'subjectPublicKeyInfo'),
   }
-}
-
-function hex(bytes: Bytes): string {
-  let out = ''
-  for (const byte of bytes) out += byte.toString(16).padStart(2, '0')
-  return normalizeSerial(out)
 }
 
 /**

@@ -1,6 +1,6 @@
 import { oaepDecrypt, oaepEncrypt, oaepMaxBytes } from '../crypto/oaep'
 import { normalizeSerial } from '../crypto/x509'
-import { fromBase64, toBase64, utf8 } from '../encoding'
+import { fromBase64, toBase64, toHex, utf8 } from '../encoding'
 import { WechatpayValidationError } from '../errors'
 import { type KeyStore, wireSerial } from './key-store'
 
@@ -73,9 +73,7 @@ export function sensitive(value: string): Sensitive {
 function randomToken(): string {
   const bytes = new Uint8Array(16)
   globalThis.crypto.getRandomValues(bytes)
-  let hex = ''
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0')
-  return `wxpay-sensitive-${hex}-`
+  return `wxpay-sensitive-${toHex(bytes)}-`
 }
 
 /**

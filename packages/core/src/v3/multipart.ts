@@ -1,4 +1,5 @@
-import { type Bytes, concatBytes, nonce, utf8 } from '../encoding'
+import { subtle } from '../crypto/subtle'
+import { type Bytes, concatBytes, nonce, toHex, utf8 } from '../encoding'
 import { WechatpayValidationError } from '../errors'
 
 /**
@@ -57,15 +58,9 @@ async function bytesOf(data: Media['data']): Promise<Bytes> {
   throw new WechatpayValidationError('media.data', 'must be a Uint8Array, an ArrayBuffer or a Blob')
 }
 
-function hex(bytes: Uint8Array): string {
-  let out = ''
-  for (const byte of bytes) out += byte.toString(16).padStart(2, '0')
-  return out
-}
-
 /** Lower-case hex SHA-256 (Web Crypto). */
 export async function sha256Hex(bytes: Bytes): Promise<string> {
-  return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)))
+  return toHex(new Uint8Array(await subtle().digest('SHA-256', bytes)))
 }
 
 /**
