@@ -33,6 +33,7 @@ const OPTION_FLAGS: Record<string, string> = {
   backupBaseUrl: '--backup-base-url (WECHATPAY_BACKUP_BASE_URL)',
   timeout: '--timeout (WECHATPAY_TIMEOUT)',
   autoCertificates: '--auto-certificates (WECHATPAY_AUTO_CERTIFICATES)',
+  certificateAnchor: '--certificate-anchor (WECHATPAY_CERTIFICATE_ANCHOR)',
   json: '--json',
   xml: '--xml',
   query: '--query',
