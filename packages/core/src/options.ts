@@ -3,7 +3,7 @@ import { importOaepPrivateKey } from './crypto/oaep'
 import { type KeyMaterial, PemError, parsePrivateKey, parsePublicKey } from './crypto/pem'
 import { normalizeSerial } from './crypto/x509'
 import { WechatpayValidationError } from './errors'
-import { type Anchor, parseAnchors } from './keys/anchor'
+import { type Anchor, notIssuedBy, parseAnchors } from './keys/anchor'
 import { DEFAULT_REFRESH_MS, KeyStore, type PlatformKey } from './keys/key-store'
 
 /** Options of `new Wechatpay()`. Only `mchid` is always required; v3 needs `serial`, `privateKey`, `certs`; v2 needs `secret`. */
@@ -42,7 +42,8 @@ export interface WechatpayOptions {
    * Trust anchor for downloaded platform certificates: WeChat Pay's root CA (`Tenpay.com Root CA`)
    * as PEM, or several (a bundle, or an array). When set, every certificate `/v3/certificates`
    * delivers must be issued by one of them (its sha256WithRSA signature verified with the anchor's
-   * key, in plain Web Crypto) or the whole download is refused. Default: none (the reply's own
+   * key, in plain Web Crypto) or the whole download is refused; a certificate in `certs` that is
+   * not makes the first call reject with a `WechatpayValidationError` naming it. Default: none (the reply's own
    * signature and the APIv3 key are what the official SDKs check). See docs/going-live.md.
    */
   certificateAnchor?: string | readonly string[]
@@ -238,6 +239,10 @@ export function validateOptions(options: WechatpayOptions): Config {
 
   const keys: PlatformKey[] = []
   const now = Date.now()
+  const certificateAnchor =
+    options.certificateAnchor === undefined
+      ? undefined
+      : parseAnchors('certificateAnchor', options.certificateAnchor, now)
   if (certs !== undefined) {
     if (!certs || typeof certs !== 'object' || Array.isArray(certs))
       fail('certs', 'must be an object of serial → PEM')
@@ -270,7 +275,17 @@ export function validateOptions(options: WechatpayOptions): Config {
         notBefore: certificate ? certificate.notBefore.getTime() : Number.NEGATIVE_INFINITY,
         notAfter: certificate ? certificate.notAfter.getTime() : Number.POSITIVE_INFINITY,
         bits: material.bits,
-        verify: importKey(option, material),
+        // With an anchor, a certificate in certs must chain to it too; a refusal surfaces, naming
+        // the entry, when the first call awaits the keys (before anything is sent).
+        verify:
+          certificate && certificateAnchor
+            ? quietly(
+                notIssuedBy(pem, certificateAnchor).then((why) => {
+                  if (why) throw new WechatpayValidationError(option, why)
+                  return importKey(option, material)
+                }),
+              )
+            : importKey(option, material),
         spki: material.der,
       })
     }
@@ -306,11 +321,6 @@ export function validateOptions(options: WechatpayOptions): Config {
       fail('autoCertificates', 'needs serial and privateKey: the certificate download is a signed APIv3 call')
     autoCertificates = { intervalMs }
   }
-
-  const certificateAnchor =
-    options.certificateAnchor === undefined
-      ? undefined
-      : parseAnchors('certificateAnchor', options.certificateAnchor, now)
 
   if (secret !== undefined) {
     checkString('secret', secret)

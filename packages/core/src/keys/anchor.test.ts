@@ -2,17 +2,18 @@
 // `openssl verify -CAfile anchor.pem cert.pem`, run on every certificate here: the SDK's pure
 // Web Crypto check must agree with it, case by case. openssl also writes every certificate.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Sandbox, startSandbox } from '@wxpay/sandbox'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { openssl, pemDer, pemOf, rsaKey } from '../../test/openssl'
-import { WechatpaySignatureError, WechatpayValidationError } from '../errors'
+import { WechatpaySignatureError, WechatpayTransportError, WechatpayValidationError } from '../errors'
 import { Wechatpay } from '../node'
 import { notIssuedBy, parseAnchors } from './anchor'
 
 let dir: string
+const LOOSE: string = 'v3/some/query'
 const file = (name: string, text: string) => {
   const path = join(dir, name)
   writeFileSync(path, text)
@@ -132,6 +133,41 @@ describe('the chain check agrees with openssl verify', () => {
     expect(build).toThrow(
       expect.objectContaining({ option: 'certificateAnchor', message: expect.stringMatching(message) }),
     )
+  })
+})
+
+describe('certificates given in certs are held to the anchor too', () => {
+  const serialOf = (pem: string) =>
+    openssl(['x509', '-noout', '-serial'], pem)
+      .trim()
+      .replace(/^serial=/, '')
+  // Nothing listens on port 9: a call that passed the key checks fails with a transport error,
+  // one refused by them with the WechatpayValidationError, before any I/O.
+  const call = (certificate: string) =>
+    new Wechatpay({
+      mchid: '1900000109',
+      serial: '1234567890ABCDEF',
+      privateKey: readFileSync(rsaKey(dir, 2048).path, 'utf8'),
+      certs: { [serialOf(certificate)]: certificate },
+      certificateAnchor: root.pem,
+      baseUrl: 'http://127.0.0.1:9/',
+      backupBaseUrl: false,
+    })
+      .chain(LOOSE)
+      .get()
+      .catch((err: unknown) => err)
+
+  test('issued by the anchor: accepted (the call goes on to the network)', async () => {
+    const [, genuine] = cases[0]!
+    expect(await call(genuine)).toBeInstanceOf(WechatpayTransportError)
+  })
+
+  test('self-signed: the first call is refused before any I/O, naming the entry', async () => {
+    const [, selfSigned] = cases[1]!
+    const error = await call(selfSigned)
+    expect(error).toBeInstanceOf(WechatpayValidationError)
+    expect((error as WechatpayValidationError).option).toBe(`certs["${serialOf(selfSigned)}"]`)
+    expect((error as Error).message).toMatch(/certificateAnchor/)
   })
 })
 
