@@ -1,11 +1,13 @@
 // pnpm start: the NestJS app, the Hono app and (without WECHATPAY_*) the embedded sandbox keep
-// serving; prints ready-to-paste curl lines. Stop with Ctrl-C.
+// serving; prints the sandbox's dashboard URL first, then ready-to-paste curl lines. Stop with Ctrl-C.
 import { loadConfig } from './config'
 import { OPENID, SUB_MCHID } from './direct'
 import { startHono } from './hono/node'
 import { startNest } from './nest/main'
 
 const config = await loadConfig()
+// first: the page where a person pays the seeded orders and sees what the two apps answered
+if (config.sandbox) console.log(`Dashboard: ${config.sandbox.url}  (open it in a browser)`)
 const nest = await startNest(config, Number(process.env.NEST_PORT ?? 3000))
 const hono = await startHono(config, Number(process.env.HONO_PORT ?? 3001))
 const nestUrl = nest.url.endsWith('/') ? nest.url : `${nest.url}/`
@@ -35,7 +37,7 @@ if (sandbox) {
     `curl -s -X POST ${sandbox.url}sandbox/orders -H 'content-type: application/json' -d '{"out_trade_no":"T9"}'  # seed another`,
   )
   console.log(
-    `curl -s -X POST ${sandbox.url}sandbox/orders/PAY1/pay   # a payer pays: the NestJS app is notified`,
+    `curl -s -X POST ${sandbox.url}sandbox/orders/PAY1/pay   # a payer pays: the NestJS app is notified (or: Pay as the buyer on ${sandbox.url}#/order/PAY1)`,
   )
   console.log(`curl -s ${nestUrl}notifications                          # what it recorded`)
   console.log(`curl -s -X POST ${sandbox.url}sandbox/orders/PAY2/pay   # the Hono app is notified`)

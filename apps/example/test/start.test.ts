@@ -1,4 +1,4 @@
-// pnpm start keeps serving and prints curl lines that work: run one of them.
+// pnpm start keeps serving, prints the sandbox's dashboard URL first and curl lines that work: run some.
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { expect, test } from 'vitest'
@@ -21,6 +21,10 @@ test('pnpm start serves the apps and its curl lines close an order', async () =>
       })
       child.once('exit', (code) => reject(new Error(`start exited with ${code}: ${out}`)))
     })
+    // the first line: the sandbox's dashboard, which serves its page
+    const dashboard = /^Dashboard: (http:\/\/\S+\/) /.exec(out)?.[1]
+    expect(dashboard).toBeDefined()
+    expect(await fetch(dashboard!).then((r) => r.text())).toContain('<title>wxpay sandbox</title>')
     const v3 = /curl -i -X POST (\S+orders\/T1\/close)/.exec(out)?.[1]
     const paid = /curl -i -X POST (\S+orders\/PAID1\/close)/.exec(out)?.[1]
     expect(v3).toBeDefined()

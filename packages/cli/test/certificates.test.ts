@@ -235,7 +235,7 @@ describe('forged /v3/certificates replies (raw gateway)', () => {
   })
 
   /** A gateway signing its replies with `signer`'s key under `genuine.serial`, answering `reply`. */
-  const serve = async (signer: { privateKey: string }, reply: string) => {
+  const serve = async (signer: { privateKey: string }, reply: string, extra: string[] = []) => {
     gateway = await startGateway({
       mchid,
       merchantSerial,
@@ -253,7 +253,7 @@ describe('forged /v3/certificates replies (raw gateway)', () => {
       WECHATPAY_BACKUP_BASE_URL: 'false',
     }
     const out = nextOut()
-    const r = await wxpay(['certificates', 'download', '--out', out], env, dir)
+    const r = await wxpay(['certificates', 'download', '--out', out, ...extra], env, dir)
     return { ...r, written: existsSync(join(dir, out)) ? readdirSync(join(dir, out)) : [] }
   }
 
@@ -264,6 +264,21 @@ describe('forged /v3/certificates replies (raw gateway)', () => {
     expect(gateway!.seen.every((seen) => seen.valid)).toBe(true)
     // One request: the core's certificates() reads the reply it verified (no bootstrap, then a GET).
     expect(gateway!.seen.map((seen) => seen.url)).toEqual(['/v3/certificates'])
+  })
+
+  test('--endpoint v3/global/certificates (a cross-border merchant): downloaded from there', async () => {
+    const reply = body([{ ...genuine, serial_no: genuine.serial, key: apiv3Key }])
+    const r = await serve(genuine, reply, ['--endpoint', 'v3/global/certificates'])
+    expect(r.code).toBe(0)
+    expect(r.written.sort()).toEqual(['certs.json', `wechatpay_${genuine.serial}.pem`])
+    expect(gateway!.seen.map((seen) => [seen.url, seen.valid])).toEqual([['/v3/global/certificates', true]])
+  })
+
+  test('--endpoint with an unknown path: a usage error naming the option, nothing sent', async () => {
+    const r = await serve(genuine, '', ['--endpoint', 'v3/certificatez'])
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toContain('certificatesEndpoint')
+    expect(gateway!.seen).toEqual([])
   })
 
   test('sealed with another APIv3 key: refused, exit 1, nothing written', async () => {

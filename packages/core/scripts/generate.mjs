@@ -4,14 +4,18 @@
 // The types are declaration files on purpose: `skipLibCheck` spares every compile of core (tsc,
 // tsup's d.ts, vitest's typecheck) re-checking 2 MB of generated declarations; what is used is still
 // resolved and checked at the use site, and sample.test-d.ts uses a seeded sample of them.
-//   src/endpoints/catalogue/table.ts    the small runtime table (downloads, uploads, apiCert, hosts, URI quirks)
+//   src/endpoints/catalogue/table.ts    the small runtime table (downloads, uploads, apiCert, hosts, URI quirks,
+//                                       and the per-endpoint rules of scripts/endpoint-facts.mjs)
+//   src/endpoints/catalogue/retry.ts    the endpoints a retry may re-send, with the id that keys them
 //   src/endpoints/catalogue/sample.test-d.ts   type tests for a seeded random sample of endpoints
 //   ../../docs/endpoints.md             the endpoint index, every endpoint in its three call forms
 // `--check` writes nothing and exits 1 when any of these differs from what it would write (CI drift
-// check). The output depends only on the catalogue and this file: same input, same bytes.
+// check). The output depends only on the catalogue, endpoint-facts.mjs and this file: same input, same bytes.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { applyErrata } from '../catalogue/apply-errata.mjs'
+import * as facts from './endpoint-facts.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const CATALOGUE = join(root, 'catalogue/wechatpay-api.json')
@@ -47,8 +51,14 @@ function relaxOneOf(e, schema) {
     if (pair.every((p) => required.includes(p))) required = required.filter((r) => !pair.includes(r))
   return required === schema.required ? schema : { ...schema, required }
 }
-/** `meta` keys of an upload the SDK writes itself. */
-const MEDIA_META = new Set(['filename', 'sha256'])
+/** `meta` keys of an upload the SDK writes itself (name, digest, fixed fields: endpoint-facts.mjs). */
+const UPLOAD_META = new Map(facts.UPLOAD_META)
+const NONCELESS = new Set(facts.NONCELESS_V2.map(([path]) => path))
+function mediaMetaOf(e) {
+  const rule = UPLOAD_META.get(e.path)
+  if (!rule) return new Set(['filename', 'sha256'])
+  return new Set([rule.name, rule.digest, ...Object.keys(rule.fixed ?? {})].filter(Boolean))
+}
 /** v2 fields the SDK fills in itself. */
 const V2_SDK_FIELDS = new Set(['nonce_str', 'sign'])
 
@@ -66,7 +76,8 @@ function markSensitive(schema, path) {
   if (node?.type === 'string') node['x-sensitive'] = true
 }
 
-const catalogue = JSON.parse(readFileSync(CATALOGUE, 'utf8'))
+// catalogue/errata.json: where the upstream YAML differs from WeChat Pay, each with its source
+const catalogue = applyErrata(JSON.parse(readFileSync(CATALOGUE, 'utf8')))
 for (const e of catalogue.endpoints) {
   if (e.xml) e.xml = relaxOneOf(e, e.xml)
   for (const field of e.encryptedFields ?? []) {
@@ -244,24 +255,58 @@ function optionsOf(e, template, indent) {
     const t = objectOf(schema, mode, indent + 1, [], skip ?? new Set(), `${replyHint(e)} ${name}`)
     lines.push(`${name}${required ? '' : '?'}: ${t.replace(/\n/g, `\n`)}`)
   }
-  body('query', e.query, 'request')
+  // A v2 query (the JSON endpoint, pages) is signed by the SDK: no `sign` of the caller's.
+  if (e.protocol === 'v2' && e.query?.properties?.sign) {
+    const properties = { ...e.query.properties }
+    delete properties.sign
+    body(
+      'query',
+      { ...e.query, properties, required: (e.query.required ?? []).filter((r) => r !== 'sign') },
+      'request',
+    )
+  } else body('query', e.query, 'request')
   if (e.protocol === 'v2' && e.xml) {
     const xml = {
       ...e.xml,
       required: (e.xml.required ?? []).filter((r) => !V2_SDK_FIELDS.has(r) && r !== 'sign_type'),
     }
-    body('xml', xml, 'xmlRequest', V2_SDK_FIELDS)
+    // On a nonceless endpoint a caller's nonce_str is sent and signed: typed, optional.
+    const skip = NONCELESS.has(e.path) ? new Set(['sign']) : V2_SDK_FIELDS
+    if (NONCELESS.has(e.path))
+      xml.properties = {
+        ...xml.properties,
+        nonce_str: { type: 'string', label: '随机字符串 (optional: this endpoint takes none unless given)' },
+      }
+    body('xml', xml, 'xmlRequest', skip)
   } else if (e.json) body('json', e.json, 'request')
   // Uploads: the pipeline's `Media` (filename, data; it computes `sha256` and writes `meta`), with
   // the endpoint's extra `meta` keys. v2 uploads have no multipart support: loosely typed.
   if (e.protocol === 'v3' && e.formData) {
+    const MEDIA_META = mediaMetaOf(e)
     const meta = e.formData.properties?.meta?.['x-json']
     const extra = Object.keys(meta?.properties ?? {}).filter((k) => !MEDIA_META.has(k))
+    // Other text parts of the form (`item_id`, `manage_record_id`): `media.fields`.
+    const form = e.formData.properties ?? {}
+    const parts = Object.keys(form).filter((k) => k !== 'meta' && form[k].type !== 'file')
+    const members = []
     if (extra.length) {
       const required = (meta.required ?? []).some((r) => !MEDIA_META.has(r))
       const t = objectOf(meta, 'request', indent + 2, [], MEDIA_META)
-      lines.push(`media: Media & {\n${pad}  meta${required ? '' : '?'}: ${t}\n${pad}}`)
-    } else lines.push('media: Media')
+      members.push(`meta${required ? '' : '?'}: ${t}`)
+    }
+    if (parts.length) {
+      const fields = { type: 'object', properties: Object.fromEntries(parts.map((k) => [k, form[k]])) }
+      fields.required = (e.formData.required ?? []).filter((r) => parts.includes(r))
+      members.push(`fields${fields.required.length ? '' : '?'}: ${objectOf(fields, 'request', indent + 2)}`)
+    }
+    if (members.length)
+      lines.push(`media: Media & {\n${members.map((m) => `${pad}  ${m}`).join('\n')}\n${pad}}`)
+    else lines.push('media: Media')
+  }
+  // The APIv2 upload: the file, and `sign_type` (mch_id, media_hash and sign are the SDK's).
+  if (e.protocol === 'v2' && e.formData) {
+    lines.push("xml?: { sign_type?: OpenEnum<'MD5' | 'HMAC-SHA256'>; mch_id?: string }")
+    lines.push('media: Media')
   }
   if (!lines.length) return { text: 'options?: CallOptions', required: false }
   const required = lines.some((l) => !l.startsWith('/**') && /^[^?:]+:/.test(l))
@@ -419,12 +464,12 @@ function pattern(templates) {
 }
 
 /**
- * Downloads the catalogue lacks but the docs name (docs/protocol-2.md §6, packages/core/README.md):
- * `v3/statements` is `hk/v3/statements` reached through the base URI `https://api.mch.weixin.qq.com/hk/`
- * (docs/protocol-2.md §6; PROTOCOL-3 §5: the peers' tests reach it so); the e-fapiao file behind the
- * `download_url` of `…/fapiao-files` is unsigned (wechatpay-axios-plugin `lib/decorator.js` `DOWNLOADS`).
+ * A download the catalogue lacks but the docs name (docs/protocol-2.md §6): the e-fapiao file behind
+ * the `download_url` of `…/fapiao-files` is unsigned (wechatpay-axios-plugin `lib/decorator.js`
+ * `DOWNLOADS`). (`v3/statements`, the HK statement through the base URI `…/hk/`, is no plain
+ * download: it is a statement, STATEMENTS, matched with the base URL's path.)
  */
-const EXTRA_DOWNLOADS = ['v3/statements', 'v3/new-tax-control-fapiao/download']
+const EXTRA_DOWNLOADS = ['v3/new-tax-control-fapiao/download']
 
 {
   const downloads = [
@@ -467,7 +512,145 @@ const EXTRA_DOWNLOADS = ['v3/statements', 'v3/new-tax-control-fapiao/download']
   text +=
     '/** DELETE endpoints that take a JSON body (path templates); any other DELETE (and every GET) has none. */\n'
   text += `export const DELETE_BODIES: ReadonlySet<string> = new Set([\n${deleteBodies.map((p) => `  ${str(p)},`).join('\n')}\n])\n`
+  text += rulesText()
   files.set(join(OUT, 'table.ts'), text)
+}
+
+/**
+ * The per-endpoint rules of scripts/endpoint-facts.mjs, checked against the catalogue (a path it
+ * lacks, or of the wrong kind, stops the generator), as runtime data.
+ */
+function rulesText() {
+  const byPath = new Map(endpoints.map((e) => [e.path, e]))
+  const known = (list, what, test = () => true) => {
+    for (const [path] of list) {
+      const e = byPath.get(path)
+      if (!e || !test(e))
+        throw new Error(`endpoint-facts.mjs ${what}: ${path} is not such an endpoint of the catalogue`)
+    }
+    return list.map(([path]) => path).sort()
+  }
+  const set = (paths) => `new Set([\n${paths.map((p) => `  ${str(p)},`).join('\n')}\n])`
+  const v2 = (e) => e.protocol === 'v2'
+  const unsigned = known(facts.UNSIGNED_V2, 'UNSIGNED_V2', v2)
+  const nonceless = known(facts.NONCELESS_V2, 'NONCELESS_V2', v2)
+  const json = known(facts.JSON_V2, 'JSON_V2', v2)
+  known(facts.UPLOAD_META, 'UPLOAD_META', (e) => e.kind === 'upload' && e.protocol === 'v3')
+  known(facts.V2_UPLOADS, 'V2_UPLOADS', (e) => e.kind === 'upload' && v2(e))
+  const statements = known(facts.STATEMENTS, 'STATEMENTS', (e) => e.kind === 'download')
+  const certificates = known(facts.CERTIFICATE_ENDPOINTS, 'CERTIFICATE_ENDPOINTS', (e) =>
+    (e.aeadFields ?? []).includes('response.data[].encrypt_certificate'),
+  )
+  const uploads = endpoints.filter((e) => e.kind === 'upload' && e.protocol === 'v3')
+  const missing = uploads.filter((e) => !facts.UPLOAD_META.some(([p]) => p === e.path))
+  if (missing.length)
+    throw new Error(`endpoint-facts.mjs UPLOAD_META lacks ${missing.map((e) => e.path).join(', ')}`)
+  const pages = endpoints.filter((e) => e.kind === 'page')
+  let text =
+    '\n// Per-endpoint rules: scripts/endpoint-facts.mjs (each with its source) checked against the\n'
+  text += '// catalogue; docs/protocol-3.md explains them.\n\n'
+  text +=
+    '/** APIv2 endpoints whose SUCCESS reply may lack a `sign` (one that is present is still verified). */\n'
+  text += `export const UNSIGNED_V2: ReadonlySet<string> = ${set(unsigned)}\n\n`
+  text +=
+    '/** APIv2 endpoints that take no `nonce_str` (the SDK adds none; one given is sent and signed). */\n'
+  text += `export const NONCELESS_V2: ReadonlySet<string> = ${set(nonceless)}\n\n`
+  text += '/** APIv2 endpoints answered with unsigned JSON (`retcode`, `retmsg`, …). */\n'
+  text += `export const JSON_V2: ReadonlySet<string> = ${set(json)}\n\n`
+  const querySigned = endpoints
+    .filter((e) => v2(e) && e.method === 'get' && e.kind !== 'page' && e.query?.properties?.sign)
+    .map((e) => e.path)
+  text +=
+    '/** APIv2 GET endpoints whose fields and `sign` go in the query string (the catalogue lists a `sign` there). */\n'
+  text += `export const QUERY_SIGNED_V2: ReadonlySet<string> = ${set(querySigned)}\n\n`
+  text +=
+    '/** `page` endpoints: a URL for the browser (`wxpay.pageUrl`), never fetched; `signed` when the catalogue lists a `sign`. */\n'
+  text += `export type PagePath = ${pages.map((e) => str(e.path)).join(' | ')}\n\n`
+  text += `export const PAGES: ReadonlyMap<string, { readonly signed: boolean }> = new Map([\n${pages
+    .map((e) => `  [${str(e.path)}, { signed: ${Boolean(e.query?.properties?.sign)} }],`)
+    .join('\n')}\n])\n\n`
+  text += "/** What an upload endpoint takes in `meta` besides the caller's fields, and its file part. */\n"
+  text += 'export interface UploadMetaRule {\n'
+  text += '  /** The meta field the SDK fills with the file name, if any. */\n  readonly name?: string\n'
+  text +=
+    '  /** The meta field the SDK fills with the lower-case hex digest of the file. */\n  readonly digest: string\n'
+  text += "  readonly algorithm: 'SHA-256' | 'SM3'\n"
+  text +=
+    "  /** Fixed meta fields (the digest algorithm's name). */\n  readonly fixed?: Readonly<Record<string, string>>\n"
+  text += '  /** The name of the file part. */\n  readonly file: string\n}\n\n'
+  text += '/** Upload endpoints (a pattern over the expanded path) → their meta rule. */\n'
+  text += 'export const UPLOAD_META: ReadonlyArray<readonly [RegExp, UploadMetaRule]> = [\n'
+  for (const [path, rule] of [...facts.UPLOAD_META].sort((a, b) => cmp(a[0], b[0]))) {
+    const parts = [
+      rule.name && `name: ${str(rule.name)}`,
+      `digest: ${str(rule.digest)}`,
+      `algorithm: ${str(rule.algorithm)}`,
+    ]
+    if (rule.fixed)
+      parts.push(
+        `fixed: { ${Object.entries(rule.fixed)
+          .map(([k, v]) => `${key(k)}: ${str(v)}`)
+          .join(', ')} }`,
+      )
+    parts.push(`file: ${str(rule.file)}`)
+    text += `  [/${pattern([path])}/, { ${parts.filter(Boolean).join(', ')} }],\n`
+  }
+  text += ']\n\n'
+  text +=
+    "/** APIv2 multipart uploads: the field of the file's MD5 and the file part (text parts signed, the file not). */\n"
+  text += `export const V2_UPLOADS: ReadonlyMap<string, { readonly hash: string; readonly file: string }> = new Map([\n${facts.V2_UPLOADS.map(
+    ([p, r]) => `  [${str(p)}, { hash: ${str(r.hash)}, file: ${str(r.file)} }],`,
+  ).join('\n')}\n])\n\n`
+  text +=
+    '/** Statements signed over `{"sha1":"…"}` (matched against the base URL\'s path + the call\'s path). */\n'
+  text += `export const STATEMENTS: RegExp = /${pattern(statements)}/\n\n`
+  text += '/** Where each region downloads its platform certificates (`certificatesEndpoint`). */\n'
+  text += `export const CERTIFICATE_ENDPOINTS: readonly string[] = [${facts.CERTIFICATE_ENDPOINTS.map(([p]) => str(p)).join(', ')}]\n`
+  void certificates
+  return text
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retry keys: which non-GET endpoints a retry cannot make act twice (docs/retry.md)
+
+/**
+ * Ids the merchant chooses and WeChat Pay de-duplicates on ("商户…单号": the same number with the
+ * same parameters returns the first result instead of acting again), most specific first: a refund
+ * carries `out_trade_no` too, but it is `out_refund_no` that makes it re-entrant. Sources: the
+ * "重入/幂等" notes of the order, refund, profit-sharing, transfer and red-packet pages, listed in
+ * docs/retry.md.
+ */
+const RETRY_KEYS = [
+  'out_refund_no',
+  'out_return_no',
+  'out_order_no',
+  'out_batch_no',
+  'out_bill_no',
+  'partner_trade_no',
+  'mch_billno',
+  'out_request_no',
+  'out_trade_no',
+]
+
+{
+  const rows = []
+  for (const e of endpoints) {
+    if (e.method === 'get') continue
+    const body = e.json ?? e.xml
+    const fields = new Set([
+      ...Object.keys(body?.properties ?? {}),
+      ...[...e.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]),
+    ])
+    const key = RETRY_KEYS.find((k) => fields.has(k))
+    if (key) rows.push([e.method.toUpperCase(), e.path, key])
+  }
+  rows.sort((a, b) => cmp(`${a[1]} ${a[0]}`, `${b[1]} ${b[0]}`))
+  let text = HEADER
+  text +=
+    '// Non-GET endpoints a retry may re-send: `METHOD path` → the merchant-chosen id that WeChat Pay\n' +
+    '// de-duplicates on. A call is retried only when it carries that id (docs/retry.md).\n\n'
+  text += `export const RETRY_KEYED: ReadonlyMap<string, string> = new Map([\n${rows.map(([m, p, k]) => `  [${str(`${m} ${p}`)}, ${str(k)}],`).join('\n')}\n])\n`
+  files.set(join(OUT, 'retry.ts'), text)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -564,6 +747,7 @@ function requestSchema(e) {
     })
   } else add('json', e.json)
   if (e.protocol === 'v3' && e.formData) {
+    const MEDIA_META = mediaMetaOf(e)
     const meta = e.formData.properties?.meta?.['x-json']
     const extra = Object.fromEntries(
       Object.entries(meta?.properties ?? {}).filter(([k]) => !MEDIA_META.has(k)),

@@ -1,4 +1,5 @@
-import { type Context, send } from './request'
+import { call } from './pipeline/call'
+import type { Context } from './pipeline/context'
 import { normalizePath, segment } from './segment'
 import type { LooseRequestOptions, Verb } from './types/call'
 
@@ -56,7 +57,7 @@ export function chainNode(
       if (property === 'chain')
         return (more: string) => chainNode(context, join(path, normalizePath(String(more))))
       if (VERBS.has(property)) {
-        return (options?: LooseRequestOptions) => send(context, property as Verb, path, options)
+        return (options?: LooseRequestOptions) => call(context, property as Verb, path, options)
       }
       return chainNode(context, extend(path, property))
     },

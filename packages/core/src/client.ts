@@ -4,13 +4,16 @@ import { createDownload, type Download } from './download'
 import { WechatpayValidationError } from './errors'
 import { downloadCertificates, type PlatformCertificate, platformCertificates } from './keys/certificates'
 import { decryptField, type Sensitive, sensitive } from './keys/sensitive'
+import { sharedCertificates } from './keys/shared-certificates'
 import { createNotifications, type Notifications } from './notifications'
-import { type ClientCertConfig, validateOptions, type WechatpayOptions } from './options'
+import { type ClientCertConfig, type Config, validateOptions, type WechatpayOptions } from './options'
 import { createPaySign, type PaySign } from './pay-sign'
-import { createContext } from './request'
+import { createContext } from './pipeline/context'
+import { checkSignal, checkTimeout } from './pipeline/send'
 import { fetchTransport } from './transport/fetch'
 import type { Transport } from './transport/types'
 import type { EndpointTree } from './types/chain'
+import { createPageUrl, type PageUrl } from './v2/page'
 
 /**
  * The client: reach any endpoint by its URL, in three styles that build the same request.
@@ -80,6 +83,16 @@ export interface RootMembers {
    */
   readonly download: Download
   /**
+   * The signed URL of a page endpoint (`v2/papay/entrustweb`, `v2/papay/partner/entrustweb`,
+   * `v2/appauth/authindex`) for the user's browser; no request is sent.
+   *
+   * @example
+   * ```ts
+   * const url = await wxpay.pageUrl('v2/papay/entrustweb', { query: { appid, mch_id, plan_id, … } })
+   * ```
+   */
+  readonly pageUrl: PageUrl
+  /**
    * Downloads the platform certificates (`GET /v3/certificates`) and returns them as PEM with their
    * serial and validity, trusted exactly as `autoCertificates` trusts them: each decrypts with
    * `apiv3Key`, is the certificate of the serial it is listed under, and the reply verifies with
@@ -95,7 +108,10 @@ export interface RootMembers {
    * const certs = Object.fromEntries((await wxpay.certificates()).map((c) => [c.serial, c.pem]))
    * ```
    */
-  readonly certificates: () => Promise<PlatformCertificate[]>
+  readonly certificates: (options?: {
+    signal?: AbortSignal
+    timeout?: number
+  }) => Promise<PlatformCertificate[]>
 }
 
 /**
@@ -103,12 +119,12 @@ export interface RootMembers {
  * given `fetch`, which is then responsible for presenting the certificate (a Workers mTLS binding).
  */
 function certificateTransport(
-  config: ReturnType<typeof validateOptions>,
+  config: Config,
   transport: Transport,
-  clientCertTransport: ((clientCert: ClientCertConfig) => Transport) | undefined,
+  clientCertTransport: ((clientCert: ClientCertConfig, config: Config) => Transport) | undefined,
 ): { transport?: Transport; missing?: string } {
   if (config.clientCert) {
-    if (clientCertTransport) return { transport: clientCertTransport(config.clientCert) }
+    if (clientCertTransport) return { transport: clientCertTransport(config.clientCert, config) }
     if (config.fetch) return { transport }
     throw new WechatpayValidationError(
       'clientCert',
@@ -132,15 +148,22 @@ export interface WechatpayConstructor {
 
 /** Builds the `Wechatpay` class of an entry point, with that entry's default transport. */
 export function createWechatpayClass(
-  defaultTransport: () => Transport,
-  clientCertTransport?: (clientCert: ClientCertConfig) => Transport,
+  defaultTransport: (config: Config) => Transport,
+  clientCertTransport?: (clientCert: ClientCertConfig, config: Config) => Transport,
 ): WechatpayConstructor {
   // A constructor that returns the chain's root proxy; its target carries the prototype so that
   // `instanceof Wechatpay` holds, and nothing else: the configuration lives in a closure.
   function Wechatpay(this: object, options: WechatpayOptions) {
     if (!new.target) throw new TypeError("Class constructor Wechatpay cannot be invoked without 'new'")
     const config = validateOptions(options)
-    const transport = config.fetch ? fetchTransport(config.fetch) : defaultTransport()
+    if (config.proxy && (config.fetch || !clientCertTransport))
+      throw new WechatpayValidationError(
+        'proxy',
+        config.fetch
+          ? 'applies to the built-in Node.js transport; a `fetch` of your own sends through its own proxy (an undici dispatcher, …)'
+          : 'is for Node.js; on this runtime requests follow the platform’s network settings',
+      )
+    const transport = config.fetch ? fetchTransport(config.fetch) : defaultTransport(config)
     const context = createContext(
       config,
       transport,
@@ -155,9 +178,11 @@ export function createWechatpayClass(
       return aes
     }
     if (config.autoCertificates) {
+      const deps = { config, door: context.door, store: config.keys, apiv3Key }
       config.keys.enableAuto({
         intervalMs: config.autoCertificates.intervalMs,
-        download: () => downloadCertificates({ config, transport, store: config.keys, apiv3Key }),
+        // With a shared `store`: one download for the fleet (keys/shared-certificates.ts).
+        download: config.store ? sharedCertificates(deps, config.store) : () => downloadCertificates(deps),
       })
     }
     const members = new Map<string, unknown>([
@@ -166,13 +191,27 @@ export function createWechatpayClass(
       ['decrypt', (ciphertext: string) => decryptField(config.decryptionKey, ciphertext)],
       ['paySign', createPaySign(config, context.hmacKey)],
       ['download', createDownload(context)],
+      ['pageUrl', createPageUrl(config, context.hmacKey)],
       [
         'certificates',
-        async () => {
-          for (const name of ['serial', 'privateKey', 'apiv3Key'] as const)
-            if (!config[name])
-              throw new WechatpayValidationError(name, 'is needed to download the platform certificates')
-          return platformCertificates({ config, transport, store: config.keys, apiv3Key })
+        async (call: { signal?: AbortSignal; timeout?: number } = {}) => {
+          if (!config.serial)
+            throw new WechatpayValidationError('serial', 'is needed to download the platform certificates')
+          if (!config.signer)
+            throw new WechatpayValidationError(
+              'privateKey',
+              'is needed to download the platform certificates',
+            )
+          if (!config.apiv3Key)
+            throw new WechatpayValidationError('apiv3Key', 'is needed to download the platform certificates')
+          if (!call || typeof call !== 'object')
+            throw new WechatpayValidationError('options', 'must be { signal, timeout }')
+          const timeout = call.timeout === undefined ? undefined : checkTimeout(call.timeout)
+          const signal = checkSignal(call.signal)
+          return platformCertificates(
+            { config, door: context.door, store: config.keys, apiv3Key },
+            { signal, timeout },
+          )
         },
       ],
     ])

@@ -3,17 +3,14 @@ import { sha256 } from '@noble/hashes/sha2'
 import { type Bytes, concatBytes, timingSafeEqual } from './encoding'
 import {
   apiErrorOf,
-  oversizedReplyError,
   WechatpayError,
   WechatpaySignatureError,
   WechatpayTransportError,
   WechatpayValidationError,
 } from './errors'
 import type { Config } from './options'
-import type { Context } from './request'
-import { exchange } from './transport/exchange'
-import { fetchReply } from './transport/fetch'
-import type { Transport, TransportResponse } from './transport/types'
+import type { Context } from './pipeline/context'
+import { checkSignal, checkTimeout, send } from './pipeline/send'
 import { prepareV3 } from './v3/call'
 
 /** A bill read into memory larger than this is refused: use `download.stream`. */
@@ -255,74 +252,48 @@ async function signed(config: Config, pathAndQuery: string): Promise<Record<stri
   return headers
 }
 
-function timeoutOf(config: Config, options: DownloadOptions): number {
-  const timeout = options.timeout ?? config.timeout
-  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0)
-    throw new WechatpayValidationError('timeout', 'must be a positive number of milliseconds')
-  return timeout
-}
-
-/** A transport over `fetch` that hands back the reply's body stream unread (2xx) through `capture`. */
-function streamingTransport(
-  fetchImpl: typeof fetch,
-  capture: (body: ReadableStream<Uint8Array>) => void,
-): Transport {
-  return async (request) => {
-    const { response, headers } = await fetchReply(fetchImpl, request)
-    const { status } = response
-    if (status >= 200 && status <= 299) {
-      capture(response.body ?? new Blob([]).stream())
-      return { status, headers, body: new Uint8Array() }
-    }
-    const body = new Uint8Array(await response.arrayBuffer())
-    return { status, headers, body: body.slice(0, 64 * 1024) }
-  }
-}
-
 /** The `download` member of a client. */
 export function createDownload(context: Context): Download {
   const { config } = context
-  const download = async (url: string, options: DownloadOptions): Promise<Uint8Array> => {
-    const { pathAndQuery, hashType, hashValue } = check(config, url, options)
-    const timeout = timeoutOf(config, options)
+  /** The signed GET, through the one door; a non-2xx reply is an API error. */
+  const fetchFile = async (url: string, options: DownloadOptions, stream: boolean) => {
+    const checked = check(config, url, options)
+    const { pathAndQuery } = checked
+    const timeout = options.timeout === undefined ? undefined : checkTimeout(options.timeout)
+    const signal = checkSignal(options.signal)
     const headers = await signed(config, pathAndQuery)
-    let reply: TransportResponse
-    try {
-      reply = await exchange(context.transport, config, {
+    return send(
+      context.door,
+      {
         method: 'GET',
+        path: pathAndQuery.slice(config.baseUrl.pathname.length).replace(/\?.*$/, ''),
         pathAndQuery,
         headers,
         body: undefined,
-        timeout,
-        signal: options.signal,
         maxBytes: MAX_DOWNLOAD_BYTES,
-      })
-    } catch (err) {
-      throw oversizedReplyError(err)
-    }
-    if (reply.status < 200 || reply.status > 299) throw apiErrorOf(reply)
-    const source = new Blob([reply.body]).stream()
-    const checked = (await uncompressed(source)).pipeThrough(
-      digestCheck(hashType, hashValue, reply.headers['request-id']),
+        timeout,
+        signal,
+        stream,
+        idempotent: true,
+      },
+      (reply) => {
+        if (reply.status < 200 || reply.status > 299) throw apiErrorOf(reply)
+        return { checked, reply }
+      },
     )
-    return collect(checked, MAX_DOWNLOAD_BYTES)
+  }
+  const download = async (url: string, options: DownloadOptions): Promise<Uint8Array> => {
+    const { checked, reply } = await fetchFile(url, options, false)
+    const source = new Blob([reply.body]).stream()
+    const verified = (await uncompressed(source)).pipeThrough(
+      digestCheck(checked.hashType, checked.hashValue, reply.headers['request-id']),
+    )
+    return collect(verified, MAX_DOWNLOAD_BYTES)
   }
   download.stream = async (url: string, options: DownloadOptions): Promise<ReadableStream<Uint8Array>> => {
-    const { pathAndQuery, hashType, hashValue } = check(config, url, options)
-    const timeout = timeoutOf(config, options)
-    const headers = await signed(config, pathAndQuery)
-    let body: ReadableStream<Uint8Array> | undefined
-    const fetchImpl = config.fetch ?? globalThis.fetch
-    const reply = await exchange(
-      streamingTransport(fetchImpl, (b) => {
-        body = b
-      }),
-      config,
-      { method: 'GET', pathAndQuery, headers, body: undefined, timeout, signal: options.signal, maxBytes: 0 },
-    )
-    if (reply.status < 200 || reply.status > 299 || !body) throw apiErrorOf(reply)
-    return (await uncompressed(body)).pipeThrough(
-      digestCheck(hashType, hashValue, reply.headers['request-id']),
+    const { checked, reply } = await fetchFile(url, options, true)
+    return (await uncompressed(reply.stream ?? new Blob([reply.body]).stream())).pipeThrough(
+      digestCheck(checked.hashType, checked.hashValue, reply.headers['request-id']),
     )
   }
   return download

@@ -12,7 +12,26 @@
  * }
  * ```
  */
+/**
+ * Where an error carries the names of its classes: a registered symbol, the same in every copy of
+ * this module, so `instanceof` holds across the ESM and CommonJS builds (or two installed copies)
+ * of `@wxpay/core`, as undici does with `Symbol.for('undici.error.…')`.
+ */
+const BRAND = Symbol.for('wxpay.error')
+/** The name each class is known by in the brand (explicit: a minifier may rename classes). */
+const KIND = Symbol.for('wxpay.error.kind')
+
+type Branded = { [BRAND]?: readonly string[] }
+
 export class WechatpayError extends Error {
+  static readonly [KIND]: string = 'WechatpayError'
+  /** `instanceof` by brand: true for an error of this class made by any copy of `@wxpay/core`. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (typeof value !== 'object' || value === null) return false
+    const kinds = (value as Branded)[BRAND]
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class `instanceof` asks about (a subclass too)
+    return Array.isArray(kinds) && kinds.includes((this as unknown as { [KIND]: string })[KIND])
+  }
   override name = 'WechatpayError'
   /** A stable, machine-readable code. */
   readonly code: string
@@ -20,11 +39,17 @@ export class WechatpayError extends Error {
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.code = code
+    const kinds: string[] = []
+    // Every class of the chain that has a kind of its own (a user's subclass has none).
+    for (let c: unknown = new.target; typeof c === 'function' && c !== Error; c = Object.getPrototypeOf(c))
+      if (Object.hasOwn(c, KIND)) kinds.push((c as unknown as { [KIND]: string })[KIND])
+    Object.defineProperty(this, BRAND, { value: Object.freeze(kinds) })
   }
 }
 
 /** Bad input or options, raised before any network I/O. `option` names the offending field. */
 export class WechatpayValidationError extends WechatpayError {
+  static override readonly [KIND]: string = 'WechatpayValidationError'
   override name = 'WechatpayValidationError'
   /** The option or request field at fault, e.g. `privateKey`, `certs`, `out_trade_no`. */
   readonly option: string
@@ -40,6 +65,7 @@ export class WechatpayValidationError extends WechatpayError {
  * downloaded file whose digest does not match (`DIGEST_MISMATCH`). Fails closed.
  */
 export class WechatpaySignatureError extends WechatpayError {
+  static override readonly [KIND]: string = 'WechatpaySignatureError'
   override name = 'WechatpaySignatureError'
   readonly status: number | undefined
   readonly requestId: string | undefined
@@ -64,6 +90,7 @@ export class WechatpaySignatureError extends WechatpayError {
  * not a JSON object (`INVALID_REPLY`).
  */
 export class WechatpayApiError extends WechatpayError {
+  static override readonly [KIND]: string = 'WechatpayApiError'
   override name = 'WechatpayApiError'
   readonly status: number
   readonly detail: unknown
@@ -136,6 +163,7 @@ export function oversizedReplyError(err: unknown): unknown {
  * `code` is `FAIL`, the message its `return_msg`, and `data` holds only those two fields.
  */
 export class WechatpayBusinessError extends WechatpayError {
+  static override readonly [KIND]: string = 'WechatpayBusinessError'
   override name = 'WechatpayBusinessError'
   readonly status: number
   readonly data: Readonly<Record<string, string>>
@@ -154,6 +182,7 @@ export type TransportFailure = 'TIMEOUT' | 'ABORTED' | 'CONNECTION' | 'RESPONSE_
 
 /** The request did not complete: connection failure, timeout, abort or an oversized reply. */
 export class WechatpayTransportError extends WechatpayError {
+  static override readonly [KIND]: string = 'WechatpayTransportError'
   override name = 'WechatpayTransportError'
   /**
    * True when the request may be re-sent: a connection-level failure before any byte of a reply

@@ -3,12 +3,13 @@
  * @module
  */
 import { createWechatpayClass } from './client'
-import { clientCertTransport, undiciTransport } from './transport/undici'
+import { clientCertTransport, nodeTransport } from './transport/undici'
 
 // The public surface, name by name (index.ts exports the same names; src/exports.test.ts pins both).
 export type { Wechatpay as WechatpayClient, WechatpayConstructor } from './client'
 export type { Download, DownloadOptions } from './download'
 export type { Endpoints } from './endpoints'
+export type { PagePath } from './endpoints/catalogue/table'
 export type {
   CloseOrderRequest,
   CloseOrderResponse,
@@ -33,9 +34,13 @@ export type { PlatformCertificate } from './keys/certificates'
 export type { Sensitive } from './keys/sensitive'
 export {
   acknowledge,
+  DEFAULT_ONCE_WAIT_MS,
   MAX_NOTIFICATION_BYTES,
   type NotificationReply,
   type Notifications,
+  type OnceEvent,
+  type OnceOptions,
+  onceKey,
 } from './notifications'
 export type {
   NotificationBody,
@@ -59,6 +64,7 @@ export type {
 } from './notifications/types'
 export {
   type AutoCertificatesOptions,
+  type CertificatesEndpoint,
   type ClientCertificate,
   DEFAULT_BACKUP_BASE_URL,
   DEFAULT_BASE_URL,
@@ -74,14 +80,16 @@ export type {
   PaySignInput,
   PaySignV2,
 } from './pay-sign'
+export type { ClaimState, SealedCertificates, WechatpayStore } from './store'
 export type { CallOptions, LooseRequestOptions, Verb, WechatpayResponse } from './types/call'
 export type { LooseNode, LooseVerb } from './types/chain'
 export type { QueryValue } from './uri-template'
+export type { PageUrl, PageUrlOptions } from './v2/page'
 export type { SignType } from './v2/sign'
 export { buildXml, parseXml } from './v2/xml'
 export type { Media } from './v3/multipart'
 export { VERSION } from './version'
 
 /** The WeChat Pay client (transport: undici, or the `fetch` option). See {@link WechatpayClient}. */
-export const Wechatpay = createWechatpayClass(() => undiciTransport(), clientCertTransport)
+export const Wechatpay = createWechatpayClass(nodeTransport, clientCertTransport)
 export type Wechatpay = import('./client').Wechatpay

@@ -2,9 +2,14 @@ import { importRsaKey } from './crypto/keys'
 import { importOaepPrivateKey } from './crypto/oaep'
 import { type KeyMaterial, PemError, parsePrivateKey, parsePublicKey } from './crypto/pem'
 import { normalizeSerial } from './crypto/x509'
+import { CERTIFICATE_ENDPOINTS } from './endpoints/catalogue/table'
 import { WechatpayValidationError } from './errors'
 import { type Anchor, notIssuedBy, parseAnchors } from './keys/anchor'
 import { DEFAULT_REFRESH_MS, KeyStore, type PlatformKey } from './keys/key-store'
+import { checkSigner, keySigner, type Signer } from './keys/signer'
+import { combineHooks, debugHooks, type Hooks } from './pipeline/hooks'
+import { type RetryOptions, type RetryPolicy, retryPolicy } from './pipeline/retry'
+import { storeProblem, type WechatpayStore } from './store'
 
 /** Options of `new Wechatpay()`. Only `mchid` is always required; v3 needs `serial`, `privateKey`, `certs`; v2 needs `secret`. */
 export interface WechatpayOptions {
@@ -17,6 +22,13 @@ export interface WechatpayOptions {
    * least 2048 bits (v3). One PEM block; a one-line PEM with literal `\n` is read as well.
    */
   privateKey?: string
+  /**
+   * Instead of `privateKey`: signs request signatures and pay-sign messages, so the key can stay
+   * in a KMS or HSM. An async function `(message) => base64 signature` (RSASSA-PKCS1-v1_5 with
+   * SHA-256 over the message's UTF-8 bytes), or a non-extractable private `CryptoKey`
+   * (RSASSA-PKCS1-v1_5, SHA-256, usage `sign`). `decrypt()` still needs `privateKey`.
+   */
+  signer?: Signer | CryptoKey
   /**
    * Platform keys for verifying replies (v3): serial → PEM. Either WeChat Pay public keys
    * (`PUB_KEY_ID_…` → SPKI `PUBLIC KEY` PEM) or platform certificates (hex serial → X.509 PEM), or both.
@@ -47,6 +59,12 @@ export interface WechatpayOptions {
    * signature and the APIv3 key are what the official SDKs check). See docs/going-live.md.
    */
   certificateAnchor?: string | readonly string[]
+  /**
+   * Shared state for many instances (`redisStore`, `postgresStore`, … of `@wxpay/store`): with
+   * `autoCertificates`, one `/v3/certificates` download for the whole fleet, stored sealed and
+   * signed, decrypted and verified again by every instance that reads it.
+   */
+  store?: WechatpayStore<unknown>
   /** Default `https://api.mch.weixin.qq.com/`. A path prefix is kept and signed. */
   baseUrl?: string
   /**
@@ -65,7 +83,43 @@ export interface WechatpayOptions {
    * Node.js transport for those endpoints only; on other runtimes pass a `fetch` that presents it.
    */
   clientCert?: ClientCertificate
+  /**
+   * Observers of every request the client makes (calls, uploads, downloads, certificate
+   * downloads): `request`, `response`, `error`, one event per attempt. Synchronous; a hook that
+   * throws is ignored. Events never hold a header value, a body or a key.
+   */
+  hooks?: Hooks
+  /**
+   * Prints one line per attempt (method, path template, status or error code, Request-ID, ms) to
+   * `console.error`, or to the function given. Nothing else: no header, body or query.
+   */
+  debug?: boolean | ((line: string) => void)
+  /**
+   * Opt-in retries (default none): a number of retries, or `{ retries, minDelayMs, maxDelayMs }`.
+   * Only GET requests and the endpoints keyed by an id the merchant chose (`out_trade_no`,
+   * `out_refund_no`, …: docs/retry.md), when the request carries that id; only after a failure
+   * before any reply, a 429 or a 5xx `SYSTEM_ERROR`; with exponential backoff and jitter,
+   * `Retry-After` honoured, all within `timeout`.
+   */
+  retry?: number | RetryOptions
+  /**
+   * Node.js: send every request through this forward proxy (`http://user:pass@host:port`; HTTPS
+   * through a CONNECT tunnel), the mutual-TLS endpoints included; `'env'` reads `HTTPS_PROXY`,
+   * `HTTP_PROXY` and `NO_PROXY`. Other runtimes use their platform's network settings: refused there.
+   */
+  proxy?: string
+  /** Node.js: milliseconds to open a connection (TCP and TLS), within `timeout`. Default 6 000. */
+  connectTimeout?: number
+  /**
+   * Where the platform certificates are downloaded (`autoCertificates`, `certificates()`):
+   * `'v3/certificates'` (mainland merchants, the default), `'v3/global/certificates'` (cross-border
+   * merchants), `'hk/v3/certificates'` (HK wallet merchants). Relative to `baseUrl`.
+   */
+  certificatesEndpoint?: CertificatesEndpoint
 }
+
+/** {@link WechatpayOptions.certificatesEndpoint}: the generated table's certificate endpoints. */
+export type CertificatesEndpoint = 'v3/certificates' | 'v3/global/certificates' | 'hk/v3/certificates'
 
 /** {@link WechatpayOptions.clientCert}: a PEM pair, or a PKCS#12 file and its passphrase. */
 export type ClientCertificate =
@@ -111,7 +165,8 @@ export const MAX_TIMEOUT = 2_147_483_647
 export interface Config {
   mchid: string
   serial: string | undefined
-  privateKey: Promise<CryptoKey> | undefined
+  /** Signs with the merchant private key (`privateKey` imported, or the user's `signer`). */
+  signer: Signer | undefined
   /** The merchant private key imported for RSA-OAEP decryption (`decrypt()`), on first use. */
   decryptionKey: (() => Promise<CryptoKey>) | undefined
   /** Serial → platform key: the static `certs` now, downloaded certificates once `autoCertificates` runs. */
@@ -120,6 +175,8 @@ export interface Config {
   autoCertificates: { intervalMs: number } | undefined
   /** CA certificates that must have issued every downloaded platform certificate. */
   certificateAnchor: readonly Anchor[] | undefined
+  /** The shared store of the certificates, if any. */
+  store: WechatpayStore<unknown> | undefined
   secret: string | undefined
   /** The APIv3 key's 32 bytes. */
   apiv3Key: Uint8Array<ArrayBuffer> | undefined
@@ -128,7 +185,15 @@ export interface Config {
   timeout: number
   fetch: typeof fetch | undefined
   clientCert: ClientCertConfig | undefined
+  hooks: Hooks | undefined
+  retry: RetryPolicy
+  /** A proxy URL, or `env` (Node.js transports only). */
+  proxy: string | undefined
+  connectTimeout: number
+  certificatesEndpoint: CertificatesEndpoint
 }
+
+export const DEFAULT_CONNECT_TIMEOUT = 6_000
 
 const SERIAL = /^[0-9A-Za-z_]{1,64}$/
 
@@ -219,12 +284,12 @@ export function validateOptions(options: WechatpayOptions): Config {
     if (!SERIAL.test(serial)) fail('serial', 'must be a certificate serial (letters and digits)')
   }
 
-  let key: Promise<CryptoKey> | undefined
+  let signer: Signer | undefined
   let decryptionKey: (() => Promise<CryptoKey>) | undefined
   if (privateKey !== undefined) {
     checkString('privateKey', privateKey)
     const material = parseKey('privateKey', () => parsePrivateKey(privateKey))
-    key = importKey('privateKey', material)
+    signer = keySigner(importKey('privateKey', material))
     let oaep: Promise<CryptoKey> | undefined
     decryptionKey = () => {
       oaep ??= importOaepPrivateKey(material.der).catch(() => {
@@ -235,6 +300,12 @@ export function validateOptions(options: WechatpayOptions): Config {
       })
       return oaep
     }
+  }
+
+  if (options.signer !== undefined) {
+    if (privateKey !== undefined)
+      fail('signer', 'give either privateKey or signer, not both (decrypt() needs privateKey)')
+    signer = checkSigner(options.signer)
   }
 
   const keys: PlatformKey[] = []
@@ -317,9 +388,14 @@ export function validateOptions(options: WechatpayOptions): Config {
       fail('autoCertificates', `intervalMs must be a number of milliseconds from 1000 to ${MAX_TIMEOUT}`)
     if (!apiv3Key)
       fail('autoCertificates', 'needs apiv3Key: the certificates come encrypted with the APIv3 key')
-    if (!key || serial === undefined)
+    if (!signer || serial === undefined)
       fail('autoCertificates', 'needs serial and privateKey: the certificate download is a signed APIv3 call')
     autoCertificates = { intervalMs }
+  }
+
+  if (options.store !== undefined) {
+    const problem = storeProblem(options.store)
+    if (problem) fail('store', problem)
   }
 
   if (secret !== undefined) {
@@ -346,14 +422,56 @@ export function validateOptions(options: WechatpayOptions): Config {
   if (options.fetch !== undefined && typeof options.fetch !== 'function') fail('fetch', 'must be a function')
   const clientCert = options.clientCert === undefined ? undefined : checkClientCert(options.clientCert, mchid)
 
+  const hookSets: Hooks[] = []
+  if (options.hooks !== undefined) {
+    const hooks = options.hooks
+    if (!hooks || typeof hooks !== 'object' || Array.isArray(hooks))
+      fail('hooks', 'must be { request, response, error } of functions')
+    for (const name of Object.keys(hooks)) {
+      if (name !== 'request' && name !== 'response' && name !== 'error')
+        fail(`hooks.${name}`, 'is not a hook: request, response or error')
+      const hook = hooks[name]
+      if (hook !== undefined && typeof hook !== 'function') fail(`hooks.${name}`, 'must be a function')
+    }
+    hookSets.push(hooks)
+  }
+  const debug = options.debug
+  if (debug !== undefined && typeof debug !== 'boolean' && typeof debug !== 'function')
+    fail('debug', 'must be true, false or a function (line) => void')
+  if (debug) hookSets.push(debugHooks(typeof debug === 'function' ? debug : (line) => console.error(line)))
+
+  let proxy: string | undefined
+  if (options.proxy !== undefined) {
+    checkString('proxy', options.proxy)
+    proxy = options.proxy
+    if (proxy !== 'env') {
+      let url: URL
+      try {
+        url = new URL(proxy)
+      } catch {
+        fail('proxy', "is not a URL (http://host:port), nor 'env'")
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') fail('proxy', 'must be an http(s) URL')
+    }
+  }
+  const connectTimeout = options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT
+  if (
+    typeof connectTimeout !== 'number' ||
+    !Number.isFinite(connectTimeout) ||
+    connectTimeout <= 0 ||
+    connectTimeout > MAX_TIMEOUT
+  )
+    fail('connectTimeout', `must be a positive number of milliseconds, at most ${MAX_TIMEOUT}`)
+
   return {
     mchid,
     serial,
-    privateKey: key,
+    signer,
     decryptionKey,
     keys: new KeyStore(keys),
     autoCertificates,
     certificateAnchor,
+    store: options.store,
     secret,
     apiv3Key,
     baseUrl,
@@ -361,7 +479,19 @@ export function validateOptions(options: WechatpayOptions): Config {
     timeout,
     fetch: options.fetch,
     clientCert,
+    hooks: combineHooks(hookSets),
+    retry: retryPolicy(options.retry),
+    proxy,
+    connectTimeout,
+    certificatesEndpoint: checkCertificatesEndpoint(options.certificatesEndpoint),
   }
+}
+
+function checkCertificatesEndpoint(value: unknown): CertificatesEndpoint {
+  if (value === undefined) return 'v3/certificates'
+  if (typeof value !== 'string' || !CERTIFICATE_ENDPOINTS.includes(value))
+    fail('certificatesEndpoint', `must be one of ${CERTIFICATE_ENDPOINTS.map((e) => `'${e}'`).join(', ')}`)
+  return value as CertificatesEndpoint
 }
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/

@@ -20,6 +20,7 @@ function fieldsOf(options: WechatpayOptions): Fields {
     options.backupBaseUrl,
     options.timeout,
     options.fetch, // by identity
+    options.store, // by identity
     options.secret,
     options.apiv3Key,
     // two fixed slots, so that `true` and `{ intervalMs }` (a new object per request) compare by value

@@ -22,6 +22,7 @@ describe('resolveOptions', () => {
           WECHATPAY_BASE_URL: 'http://127.0.0.1:1/',
           WECHATPAY_BACKUP_BASE_URL: 'http://127.0.0.1:2/',
           WECHATPAY_TIMEOUT: '2500',
+          WECHATPAY_CERTIFICATES_ENDPOINT: 'v3/global/certificates',
           UNRELATED: 'x',
         },
       ),
@@ -34,6 +35,7 @@ describe('resolveOptions', () => {
       baseUrl: 'http://127.0.0.1:1/',
       backupBaseUrl: 'http://127.0.0.1:2/',
       timeout: 2500,
+      certificatesEndpoint: 'v3/global/certificates',
     })
   })
 

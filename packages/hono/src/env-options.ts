@@ -19,9 +19,18 @@ export const ENV_NAMES = {
   baseUrl: 'WECHATPAY_BASE_URL',
   backupBaseUrl: 'WECHATPAY_BACKUP_BASE_URL',
   timeout: 'WECHATPAY_TIMEOUT',
+  certificatesEndpoint: 'WECHATPAY_CERTIFICATES_ENDPOINT',
   // clientCert (APIv2 mutual TLS) is not read from the environment: it is for the Node transport;
-  // on Workers an injected `fetch` (an mTLS binding) carries the client certificate
-} as const satisfies Record<Exclude<keyof WechatpayOptions, 'fetch' | 'clientCert'>, string>
+  // on Workers an injected `fetch` (an mTLS binding) carries the client certificate. Functions and
+  // policies (signer, hooks, debug, retry), the Node-only network settings (proxy, connectTimeout)
+  // and `store` (a Redis client, a pool, a binding) are code, given as options, not environment strings.
+} as const satisfies Record<
+  Exclude<
+    keyof WechatpayOptions,
+    'fetch' | 'clientCert' | 'signer' | 'hooks' | 'debug' | 'retry' | 'proxy' | 'connectTimeout' | 'store'
+  >,
+  string
+>
 
 type EnvOption = keyof typeof ENV_NAMES
 
@@ -132,6 +141,11 @@ export function resolveOptions(given: WechatpayMiddlewareOptions, env: Wechatpay
   fill('baseUrl', () => text(env, 'baseUrl'))
   fill('backupBaseUrl', () => backupFrom(env))
   fill('timeout', () => timeoutFrom(env))
+  // the core checks the value (one of its three certificate endpoints) and names the option
+  fill(
+    'certificatesEndpoint',
+    () => text(env, 'certificatesEndpoint') as WechatpayOptions['certificatesEndpoint'],
+  )
   // `mchid` is the one field every client needs; the core names it if it is still missing
   return options as WechatpayOptions
 }

@@ -6,6 +6,7 @@ import {
   type Wechatpay,
   type WechatpayNotification,
   WechatpaySignatureError,
+  type WechatpayStore,
 } from '@wxpay/core'
 import type { Context, Env, Handler } from 'hono'
 
@@ -13,7 +14,7 @@ import type { Context, Env, Handler } from 'hono'
 export type NotificationFailurePhase = 'verify' | 'handler'
 
 /** Options of {@link wechatpayNotification} and {@link wechatpayNotificationV2}. */
-export interface WechatpayNotificationOptions<E extends Env = Env> {
+export interface WechatpayNotificationOptions<E extends Env = Env, Tx = undefined> {
   /**
    * The client that verifies: a `Wechatpay`, or a function of the context returning one. Default:
    * `c.var.wechatpay`, set by the `wechatpay()` middleware.
@@ -26,6 +27,14 @@ export interface WechatpayNotificationOptions<E extends Env = Env> {
    * a missing client (messages only, never a key).
    */
   onError?: (err: unknown, c: Context<E>, phase: NotificationFailurePhase) => void | Promise<void>
+  /**
+   * Apply each notification once across every instance sharing this store (`@wxpay/store`:
+   * Redis, PostgreSQL, Cloudflare, memory), through `wxpay.notifications.once`: a duplicate,
+   * here or at another instance, is acknowledged (204, or the v2 SUCCESS) without running
+   * `handler`; a handler that throws releases its claim (FAIL: WeChat Pay re-sends). `handler`
+   * gets the store's transaction as its third argument (`postgresStore`: commit with the claim).
+   */
+  once?: WechatpayStore<Tx>
 }
 
 const TAG = '[@wxpay/hono]'
@@ -90,10 +99,10 @@ async function readBody(c: Context): Promise<Uint8Array> {
   return body
 }
 
-function notificationHandler<E extends Env, T>(
+function notificationHandler<E extends Env, T, Tx>(
   version: 'v3' | 'v2',
-  handler: (event: T, c: Context<E>) => unknown,
-  options: WechatpayNotificationOptions<E>,
+  handler: (event: T, c: Context<E>, tx: Tx) => unknown,
+  options: WechatpayNotificationOptions<E, Tx>,
 ): Handler<E> {
   if (typeof handler !== 'function') throw new TypeError('wechatpayNotification: handler must be a function')
   const onError = options.onError ?? defaultOnError
@@ -102,8 +111,9 @@ function notificationHandler<E extends Env, T>(
     version === 'v2' ? acknowledge.failureV2() : acknowledge.failure(status)
   return async (c) => {
     let event: T
+    let client: Wechatpay
     try {
-      const client = await clientOf(c, options.client)
+      client = await clientOf(c, options.client)
       const body = await readBody(c)
       event = (
         version === 'v2'
@@ -116,7 +126,12 @@ function notificationHandler<E extends Env, T>(
       return send(failure(err instanceof WechatpaySignatureError ? 401 : 500))
     }
     try {
-      await handler(event, c)
+      const { once } = options
+      if (once)
+        await client.notifications.once(event as WechatpayNotification | V2Notification, once, (tx) =>
+          handler(event, c, tx),
+        )
+      else await handler(event, c, undefined as Tx)
     } catch (err) {
       await onError(err, c, 'handler')
       return send(failure(500))
@@ -136,6 +151,9 @@ function notificationHandler<E extends Env, T>(
  * Read nothing of the body before it (no `c.req.json()` in an earlier middleware): the signature
  * covers the exact bytes.
  *
+ * With `options.once` (a store of `@wxpay/store`), a notification is applied once across every
+ * instance: a duplicate is answered 204 without running `handler`.
+ *
  * @example
  * ```ts
  * import { Hono } from 'hono'
@@ -151,9 +169,9 @@ function notificationHandler<E extends Env, T>(
  * )
  * ```
  */
-export function wechatpayNotification<E extends Env = Env>(
-  handler: (event: WechatpayNotification, c: Context<E>) => unknown,
-  options: WechatpayNotificationOptions<E> = {},
+export function wechatpayNotification<E extends Env = Env, Tx = undefined>(
+  handler: (event: WechatpayNotification, c: Context<E>, tx: Tx) => unknown,
+  options: WechatpayNotificationOptions<E, Tx> = {},
 ): Handler<E> {
   return notificationHandler('v3', handler, options)
 }
@@ -173,9 +191,9 @@ export function wechatpayNotification<E extends Env = Env>(
  * )
  * ```
  */
-export function wechatpayNotificationV2<E extends Env = Env>(
-  handler: (notification: V2Notification, c: Context<E>) => unknown,
-  options: WechatpayNotificationOptions<E> = {},
+export function wechatpayNotificationV2<E extends Env = Env, Tx = undefined>(
+  handler: (notification: V2Notification, c: Context<E>, tx: Tx) => unknown,
+  options: WechatpayNotificationOptions<E, Tx> = {},
 ): Handler<E> {
   return notificationHandler('v2', handler, options)
 }

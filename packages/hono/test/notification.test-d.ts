@@ -40,3 +40,18 @@ test('the handler gets the typed event and the app’s own context; the route ty
   // @ts-expect-error the handler must be a function
   wechatpayNotification('nope')
 })
+
+test('{ once: store }: the handler gets the store transaction as its third argument', () => {
+  const pgStore = {} as import('@wxpay/core').WechatpayStore<{ query(text: string): Promise<unknown> }>
+  wechatpayNotification(
+    async (_event, _c, tx) => {
+      expectTypeOf(tx.query).toBeFunction()
+    },
+    { once: pgStore },
+  )
+  wechatpayNotificationV2((_n, _c, tx) => expectTypeOf(tx).toEqualTypeOf<undefined>(), {
+    once: {} as import('@wxpay/core').WechatpayStore,
+  })
+  // @ts-expect-error once must be a store
+  wechatpayNotification(() => {}, { once: 'redis://localhost' })
+})

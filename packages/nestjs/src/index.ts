@@ -33,7 +33,7 @@ export {
   type WechatpayModuleOptions,
 } from './wechatpay.module'
 export type { WechatpayModuleExtras, WechatpayOptionsFactory } from './wechatpay.module-definition'
-export { WechatpayEvent, WechatpayEventV2 } from './wechatpay.notification.decorator'
+export { WechatpayEvent, WechatpayEventV2, WechatpayTransaction } from './wechatpay.notification.decorator'
 export {
   WechatpayNotificationFilter,
   WechatpayNotificationV2Filter,

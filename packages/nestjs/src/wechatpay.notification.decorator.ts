@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common'
 import { WechatpayNotificationFilter, WechatpayNotificationV2Filter } from './wechatpay.notification.filter'
 import {
+  claimTransactions,
   NOTIFICATION_ROUTE,
   type NotificationRoute,
   verifiedEvents,
@@ -22,6 +23,32 @@ const eventParam = createParamDecorator((_data: unknown, ctx: ExecutionContext) 
   return verifiedEvents.get(req)
 })
 
+const transactionParam = createParamDecorator((_data: unknown, ctx: ExecutionContext) =>
+  claimTransactions.get(ctx.switchToHttp().getRequest<object>()),
+)
+
+/**
+ * Injects the transaction of the claim `@WechatpayEvent({ once: store })` holds while the method
+ * runs: with `postgresStore`, the connection inside the claim's transaction (it has `query`), so
+ * that what the method writes through it commits with the claim or rolls back with it. `undefined`
+ * with other stores, or without `once`.
+ *
+ * @example
+ * ```ts
+ * @Post('notify')
+ * async notify(
+ *   @WechatpayEvent({ once: store }) event: WechatpayNotification,
+ *   @WechatpayTransaction() tx: PostgresQueryable,
+ * ) {
+ *   if (event.event_type === 'TRANSACTION.SUCCESS')
+ *     await tx.query('UPDATE orders SET paid = true WHERE out_trade_no = $1', [event.resource.out_trade_no])
+ * }
+ * ```
+ */
+export function WechatpayTransaction(): ParameterDecorator {
+  return transactionParam()
+}
+
 function notificationRoute(version: 'v3' | 'v2', options: WechatpayEventOptions = {}): ParameterDecorator {
   if (!options || typeof options !== 'object')
     throw new TypeError('@WechatpayEvent(): options must be an object')
@@ -30,7 +57,12 @@ function notificationRoute(version: 'v3' | 'v2', options: WechatpayEventOptions 
     throw new TypeError(
       '@WechatpayEvent(): `name` must be a non-empty string, or omitted for the default client',
     )
-  const route: NotificationRoute = { version, name }
+  const { once } = options
+  if (once !== undefined && (!once || typeof (once as { claim?: unknown }).claim !== 'function'))
+    throw new TypeError(
+      '@WechatpayEvent(): `once` must be a store of @wxpay/store (redisStore, postgresStore, …)',
+    )
+  const route: NotificationRoute = { version, name, once }
   return (target, key, index) => {
     if (key === undefined) throw new TypeError('@WechatpayEvent() goes on a parameter of a route method')
     const method = (target as Record<string | symbol, unknown>)[key]
@@ -56,7 +88,9 @@ function notificationRoute(version: 'v3' | 'v2', options: WechatpayEventOptions 
  * events. The answer is automatic: 204 when the method returns; `{"code":"FAIL","message":"失败"}`
  * with 401 when verification fails (a forgery, a `WECHATPAY/SIGNTEST/` probe, a stale timestamp)
  * or 500 when the method throws (WeChat Pay then sends it again). The answer never says why; the
- * reason is logged (`WechatpayNotification` context).
+ * reason is logged (`WechatpayNotification` context). With `{ once: store }` (a store of
+ * `@wxpay/store`), each notification is applied once across every instance sharing the store: a
+ * duplicate is answered 204 without running the method.
  *
  * @example
  * ```ts

@@ -11,9 +11,10 @@ import {
   type NotificationReply,
   type Wechatpay,
   WechatpaySignatureError,
+  type WechatpayStore,
   WechatpayValidationError,
 } from '@wxpay/core'
-import { defaultIfEmpty, defer, last, map, type Observable, switchMap } from 'rxjs'
+import { defaultIfEmpty, defer, last, lastValueFrom, map, type Observable, switchMap } from 'rxjs'
 import { getWechatpayToken } from './wechatpay.constants'
 import { BodyTooLargeError, RawBodyMissingError, readRawBody } from './wechatpay.notification.raw-body'
 
@@ -21,12 +22,20 @@ import { BodyTooLargeError, RawBodyMissingError, readRawBody } from './wechatpay
 export interface WechatpayEventOptions {
   /** The client that verifies: the one registered under this `name` (default: the unnamed one). */
   name?: string
+  /**
+   * Apply each notification once across every instance sharing this store (`@wxpay/store`:
+   * Redis, PostgreSQL, Cloudflare, memory), through `wxpay.notifications.once`: a duplicate,
+   * here or at another instance, is acknowledged (204, or the v2 SUCCESS) without running the
+   * method; a method that throws releases its claim (FAIL: WeChat Pay re-sends).
+   */
+  once?: WechatpayStore<unknown>
 }
 
 /** @internal What the param decorator stores on the method for the interceptor. */
 export interface NotificationRoute {
   version: 'v3' | 'v2'
   name: string | undefined
+  once: WechatpayStore<unknown> | undefined
 }
 
 /** @internal Metadata key of {@link NotificationRoute} on the handler. */
@@ -41,6 +50,11 @@ const EVENTS = Symbol.for('@wxpay/nestjs:verified-events')
 const registry = globalThis as Record<symbol, WeakMap<object, unknown> | undefined>
 registry[EVENTS] ??= new WeakMap()
 export const verifiedEvents: WeakMap<object, unknown> = registry[EVENTS]
+
+/** @internal The claim's transaction of each request (`{ once: postgresStore }`), read by `@WechatpayTransaction()`. */
+const TRANSACTIONS = Symbol.for('@wxpay/nestjs:claim-transactions')
+registry[TRANSACTIONS] ??= new WeakMap()
+export const claimTransactions: WeakMap<object, unknown> = registry[TRANSACTIONS]
 
 /**
  * @internal Why a notification was refused before the handler ran: the answer's status, what to
@@ -106,7 +120,14 @@ export class WechatpayNotificationInterceptor implements NestInterceptor {
     return defer(() => this.#verify(route, req)).pipe(
       switchMap((event) => {
         verifiedEvents.set(req, event)
-        return next.handle()
+        const { once } = route
+        if (!once) return next.handle()
+        // the method runs inside the claim, to its end; a duplicate skips it and is acknowledged
+        const run = (tx: unknown) => {
+          claimTransactions.set(req, tx)
+          return lastValueFrom(next.handle().pipe(defaultIfEmpty(undefined)))
+        }
+        return defer(() => this.#client(route.name).notifications.once(event, once, run))
       }),
       // a method may return an Observable: it is done when that completes, emitting or not
       defaultIfEmpty(undefined),

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
 import type { Context, Hono } from 'hono'
-import { rfc3339Cst, unixSeconds } from './clock.js'
+import { rfc3339Cst } from './clock.js'
 import type { AppEnv, SandboxContext } from './context.js'
 import { alnum } from './random.js'
-import { checkV3Request } from './v3-auth.js'
-import { rawTarget, v3Error, v3Signed } from './v3-respond.js'
+import { refuseUnsigned, v3Error, v3Signed } from './v3-respond.js'
 
 /** A bill the sandbox has published a digest for, until it is downloaded (tokens stay valid). */
 interface Bill {
@@ -27,21 +26,7 @@ const BILL_TYPES = [
 const ACCOUNT_TYPES = ['BASIC', 'OPERATION', 'FEES']
 
 function authenticate(c: Context<AppEnv>, ctx: SandboxContext): Response | undefined {
-  const problem = checkV3Request(
-    {
-      method: c.req.method,
-      target: rawTarget(c),
-      authorization: c.req.header('Authorization'),
-      body: Buffer.alloc(0),
-    },
-    {
-      mchid: ctx.keys.merchant.mchid,
-      serial: ctx.keys.merchant.serial,
-      publicKey: ctx.keys.merchantPublicKey,
-      nowSeconds: unixSeconds(ctx.clock.now()),
-    },
-  )
-  return problem ? v3Error(401, 'SIGN_ERROR', `Signature verification failed: ${problem}`) : undefined
+  return refuseUnsigned(c, ctx, Buffer.alloc(0))
 }
 
 /** A CSV as WeChat Pay writes bills: UTF-8 BOM, values prefixed with a backtick, CRLF, a summary. */

@@ -1,9 +1,9 @@
 import { isIP } from 'node:net'
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import type { AppEnv, SandboxContext } from './context.js'
 import { type FaultSpec, FaultSpecError } from './faults.js'
 import { payAndNotify, settleAndNotify } from './notify-events.js'
-import { type OrderInput, type PayInput, type RechargeInput, SandboxInputError } from './state.js'
+import { failOrder, type OrderInput, type PayInput, type RechargeInput, SandboxInputError } from './state.js'
 
 function isLoopback(address: string | undefined): boolean {
   if (!address) return false
@@ -29,19 +29,36 @@ async function jsonBody(req: Request): Promise<Record<string, unknown>> {
   return value as Record<string, unknown>
 }
 
+/** The guard of the control routes and the dashboard: loopback clients only (403 for anyone else). */
+export const loopbackOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!isLoopback(c.env.incoming.socket.remoteAddress)) {
+    return problem(403, 'NO_AUTH', 'The /sandbox routes and the dashboard answer loopback clients only')
+  }
+  await next()
+  return undefined
+}
+
+/**
+ * A page of another site must not drive the sandbox through the browser of the person using it:
+ * a request that says it comes from another origin is refused.
+ */
+export const sameOriginOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const origin = c.req.header('origin')
+  const site = c.req.header('sec-fetch-site')
+  if ((origin !== undefined && origin !== new URL(c.req.url).origin) || site === 'cross-site') {
+    return problem(403, 'NO_AUTH', "The /sandbox routes answer the dashboard's own pages, not other sites")
+  }
+  await next()
+  return undefined
+}
+
 /**
  * Test-only control routes under `/sandbox/…`: seed and read state, set faults, move the clock,
  * read the request log. JSON, no authentication, loopback clients only; faults never apply here.
  */
 export function controlRoutes(ctx: SandboxContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
-  app.use(async (c, next) => {
-    if (!isLoopback(c.env.incoming.socket.remoteAddress)) {
-      return problem(403, 'NO_AUTH', 'The /sandbox routes answer loopback clients only')
-    }
-    await next()
-    return undefined
-  })
+  app.use(loopbackOnly, sameOriginOnly)
   app.onError((err) => {
     if (err instanceof SandboxInputError || err instanceof FaultSpecError) {
       return problem(400, 'PARAM_ERROR', err.message)
@@ -59,6 +76,7 @@ export function controlRoutes(ctx: SandboxContext): Hono<AppEnv> {
   app.post('/orders/:no/pay', async (c) =>
     c.json(await payAndNotify(ctx, c.req.param('no'), (await jsonBody(c.req.raw)) as PayInput)),
   )
+  app.post('/orders/:no/fail', (c) => c.json(failOrder(ctx.orders.map, c.req.param('no'))))
   app.post('/recharges', async (c) =>
     c.json(ctx.recharges.create((await jsonBody(c.req.raw)) as unknown as RechargeInput), 201),
   )

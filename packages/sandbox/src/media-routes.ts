@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto'
 import type { Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { unixSeconds } from './clock.js'
 import type { AppEnv, SandboxContext } from './context.js'
 import { alnum } from './random.js'
-import { checkV3Request } from './v3-auth.js'
-import { rawTarget, v3Error, v3Signed } from './v3-respond.js'
+import { refuseUnsigned, v3Error, v3Signed } from './v3-respond.js'
 
 /** Uploads larger than this are refused (WeChat Pay's image limit is 2 MB, video 5 MB). */
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -129,21 +127,7 @@ export function mountMediaRoutes(app: Hono<AppEnv>, ctx: SandboxContext): void {
 }
 
 function authenticate(c: Context<AppEnv>, ctx: SandboxContext, signedBody: Buffer): Response | undefined {
-  const problem = checkV3Request(
-    {
-      method: c.req.method,
-      target: rawTarget(c),
-      authorization: c.req.header('Authorization'),
-      body: signedBody,
-    },
-    {
-      mchid: ctx.keys.merchant.mchid,
-      serial: ctx.keys.merchant.serial,
-      publicKey: ctx.keys.merchantPublicKey,
-      nowSeconds: unixSeconds(ctx.clock.now()),
-    },
-  )
-  return problem ? v3Error(401, 'SIGN_ERROR', `Signature verification failed: ${problem}`) : undefined
+  return refuseUnsigned(c, ctx, signedBody)
 }
 
 async function upload(

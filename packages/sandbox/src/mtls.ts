@@ -11,9 +11,12 @@ import type { TLSSocket } from 'node:tls'
 import { createAdaptorServer } from '@hono/node-server'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { mountCatalogueRoutes } from './catalogue/routes.js'
 import type { AppEnv, SandboxContext } from './context.js'
 import { settleAndNotify } from './notify-events.js'
+import { mountRedpackRoutes } from './redpack-routes.js'
 import { createRefund } from './refunds.js'
+import { requestFaults } from './request-faults.js'
 import { businessReply, readSignedV2, v2Fail } from './v2-routes.js'
 import { MAX_XML_BYTES } from './xml.js'
 
@@ -157,6 +160,7 @@ export function createMtlsApp(ctx: SandboxContext): Hono<AppEnv> {
     await next()
     return undefined
   })
+  app.use(requestFaults(ctx))
   app.post(
     '/secapi/pay/refund',
     bodyLimit({ maxSize: MAX_XML_BYTES, onError: () => v2Fail('XML_FORMAT_ERROR') }),
@@ -206,7 +210,12 @@ export function createMtlsApp(ctx: SandboxContext): Hono<AppEnv> {
       })
     },
   )
-  app.notFound(() => v2Fail('this listener serves the v2 certificate endpoints only (/secapi/pay/refund)'))
+  mountRedpackRoutes(app, ctx)
+  // the other certificate endpoints of the catalogue (red packets, transfers, profit sharing, …)
+  mountCatalogueRoutes(app, ctx, 'mtls')
+  app.notFound(() =>
+    v2Fail('this listener serves the v2 certificate endpoints only (apiCert in the catalogue)'),
+  )
   return app
 }
 

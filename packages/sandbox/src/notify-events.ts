@@ -17,6 +17,7 @@ type NotifyContext = Pick<SandboxContext, 'keys' | 'clock'> & { platform?: Platf
 
 interface V3Event {
   url: string
+  subject: string
   event_type: string
   summary: string
   original_type: string
@@ -50,6 +51,7 @@ function v3Outgoing(ctx: NotifyContext, event: V3Event): Outgoing {
     event_type: event.event_type,
     protocol: 'v3',
     url: event.url,
+    subject: event.subject,
     body,
     headers: (probe) => ({
       ...signedReplyHeaders(body, unixSeconds(clock.now()), signerNow(), probe ? 'signtest' : 'none'),
@@ -68,6 +70,7 @@ export function transactionSuccess(
   const { merchant } = ctx.keys
   return v3Outgoing(ctx, {
     url: order.notify_url,
+    subject: order.out_trade_no,
     event_type: 'TRANSACTION.SUCCESS',
     summary: '支付成功',
     original_type: 'transaction',
@@ -97,6 +100,7 @@ export function rechargeClosed(
 ): Outgoing {
   return v3Outgoing(ctx, {
     url: recharge.notify_url,
+    subject: recharge.out_recharge_no,
     event_type: 'RECHARGE.CLOSED',
     summary: '充值关闭',
     original_type: 'recharge',
@@ -134,6 +138,7 @@ export function v2PayResult(ctx: NotifyContext, order: OrderRecord & { notify_ur
     event_type: 'TRANSACTION.SUCCESS',
     protocol: 'v2',
     url: order.notify_url,
+    subject: order.out_trade_no,
     body,
     headers: () => ({ 'Content-Type': 'text/xml', 'Request-ID': newRequestId() }),
     acknowledges: (status, text) =>
@@ -196,6 +201,7 @@ export function refundSettled(
   }
   return v3Outgoing(ctx, {
     url: refund.notify_url,
+    subject: refund.out_refund_no,
     event_type: `REFUND.${refund.status}`,
     summary: REFUND_SUMMARY[refund.status],
     original_type: 'refund',

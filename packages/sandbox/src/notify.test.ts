@@ -219,6 +219,7 @@ describe('TRANSACTION.SUCCESS', () => {
         duplicate: false,
         at: expect.any(Number),
         status: 204,
+        reply: '',
         ok: true,
         durationMs: expect.any(Number),
       },

@@ -252,6 +252,7 @@ export async function runSandboxCli(args: string[], io: SandboxCliIo): Promise<n
       sb.keysFile
         ? `# credentials ${sb.keysFile.created ? 'created in' : 'reused from'} ${sb.keysFile.path}`
         : '# new credentials (they change on every start; --keys-file keeps them)',
+      `# dashboard: ${sb.url} (open it in a browser: orders, a cashier to pay them, notifications)`,
       '# paste into your environment:',
       // certificate mode: no WECHATPAY_CERTS, WECHATPAY_AUTO_CERTIFICATES=true (both mode: both lines)
       ...envLines(sb),

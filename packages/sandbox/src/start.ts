@@ -22,7 +22,13 @@ import {
   rotate,
 } from './platform.js'
 import { createRefundStore, type SandboxRefunds } from './refunds.js'
-import { createOrderStore, createRechargeStore, type RechargeStore, type SandboxOrders } from './state.js'
+import {
+  createOrderStore,
+  createRechargeStore,
+  failOrder,
+  type RechargeStore,
+  type SandboxOrders,
+} from './state.js'
 import type { ProfitsharingReceiver } from './v3-key-routes.js'
 
 /** Options of {@link startSandbox}; everything is optional. */
@@ -77,7 +83,8 @@ export interface SandboxOptions {
   platformSignWith?: PlatformSigner
   /**
    * Also start an HTTPS listener for the APIv2 endpoints that need the merchant's client
-   * certificate (`POST /secapi/pay/refund`), requiring one issued by a test CA made at start
+   * certificate (`POST /secapi/pay/refund` and every other one the catalogue marks: red packets,
+   * 企业付款, v2 profit sharing, …), requiring one issued by a test CA made at start
    * (needs `openssl` on the PATH). See {@link Sandbox.mtls}. Default off.
    */
   mtls?: boolean
@@ -367,6 +374,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       create: (input) => ctx.orders.create(input),
       get: (no) => ctx.orders.get(no),
       pay: (no, input) => payAndNotify(ctx, no, input),
+      fail: (no) => failOrder(ctx.orders.map, no),
     },
     recharges: { create: (input) => ctx.recharges.create(input), get: (no) => ctx.recharges.get(no) },
     refunds: {

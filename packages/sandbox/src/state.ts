@@ -126,6 +126,17 @@ export interface SandboxOrders extends OrderStore {
    * ```
    */
   pay(outTradeNo: string, input?: PayInput): Promise<OrderRecord>
+  /**
+   * The payment fails (`NOTPAY` or `USERPAYING` → `PAYERROR`, "支付失败"), as when the payer's bank
+   * refuses it. WeChat sends no notification for a failed payment; a query says `PAYERROR`.
+   * Throws `SandboxInputError` for an unknown order or one in another state, changing nothing.
+   *
+   * @example
+   * ```ts
+   * sb.orders.fail('T1') // state PAYERROR
+   * ```
+   */
+  fail(outTradeNo: string): OrderRecord
 }
 
 /** Seeds and reads recharges. */
@@ -237,6 +248,17 @@ export function payOrder(
   order.success_time = clock.now()
   order.payer = { openid }
   return order
+}
+
+/** `orders.fail()`: `NOTPAY`/`USERPAYING` → `PAYERROR`. Returns a copy; throws before changing anything. */
+export function failOrder(map: Map<string, OrderRecord>, outTradeNo: string): OrderRecord {
+  const order = map.get(outTradeNo)
+  if (!order) throw new SandboxInputError(`order ${outTradeNo} does not exist`)
+  if (order.state !== 'NOTPAY' && order.state !== 'USERPAYING') {
+    throw new SandboxInputError(`order ${outTradeNo} is ${order.state}: only NOTPAY or USERPAYING can fail`)
+  }
+  order.state = 'PAYERROR'
+  return copyOrder(order)
 }
 
 export function createRechargeStore(

@@ -55,6 +55,7 @@ export async function readSignedV2(
       `SIGNERROR: the sign does not verify with this sandbox's APIv2 key: ${STALE_CREDENTIALS_HINT}`,
     )
   }
+  if (!fields.appid) return v2Fail('PARAM_ERROR: appid is required')
   if (fields.appid !== merchant.appid) return v2Fail('APPID_MCHID_NOT_MATCH')
   const nonce = fields.nonce_str
   if (!nonce || nonce.length > 32) return v2Fail('PARAM_ERROR')

@@ -3,6 +3,7 @@ import { unixSeconds } from './clock.js'
 import type { AppEnv, SandboxContext } from './context.js'
 import { replySigner } from './platform.js'
 import { hexUpper } from './random.js'
+import { checkV3Request } from './v3-auth.js'
 import { type SignatureTamper, signedReplyHeaders } from './v3-reply.js'
 
 /** WeChat's APIv3 error body. */
@@ -74,4 +75,31 @@ export function v3Signed(ctx: SandboxContext, status: number, body?: unknown): R
 /** The raw request target (path and query exactly as sent), which is what the client signed. */
 export function rawTarget(c: Context<AppEnv>): string {
   return c.env.incoming.url ?? new URL(c.req.url).pathname
+}
+
+/**
+ * The one APIv3 authentication of every route: the request's signature checked over `signedBody`
+ * (the raw body; the `meta` JSON of an upload; empty for a GET). `undefined` means authentic, a
+ * `Response` is the `401 SIGN_ERROR` to send.
+ */
+export function refuseUnsigned(
+  c: Context<AppEnv>,
+  ctx: SandboxContext,
+  signedBody: Uint8Array,
+): Response | undefined {
+  const problem = checkV3Request(
+    {
+      method: c.req.method,
+      target: rawTarget(c),
+      authorization: c.req.header('Authorization'),
+      body: signedBody,
+    },
+    {
+      mchid: ctx.keys.merchant.mchid,
+      serial: ctx.keys.merchant.serial,
+      publicKey: ctx.keys.merchantPublicKey,
+      nowSeconds: unixSeconds(ctx.clock.now()),
+    },
+  )
+  return problem ? v3Error(401, 'SIGN_ERROR', `Signature verification failed: ${problem}`) : undefined
 }

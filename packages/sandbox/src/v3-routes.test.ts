@@ -211,7 +211,7 @@ describe('v3 close recharge', () => {
       sub_mchid: '1900001121',
       recharge_id: created.recharge_id,
       out_recharge_no: 'cz1',
-      account_type: 'BASIC',
+      account_type: 'DEPOSIT',
       recharge_state: 'CLOSED',
       recharge_scene: 'ECOMMERCE_DEPOSIT',
       recharge_amount: { amount: 2500, currency: 'CNY' },

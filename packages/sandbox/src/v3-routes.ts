@@ -1,10 +1,9 @@
 import type { Context, Hono } from 'hono'
-import { rfc3339Cst, unixSeconds } from './clock.js'
+import { rfc3339Cst } from './clock.js'
 import type { AppEnv, SandboxContext } from './context.js'
 import { rechargeClosed } from './notify-events.js'
 import type { RechargeRecord } from './state.js'
-import { checkV3Request } from './v3-auth.js'
-import { rawTarget, v3Error, v3Signed } from './v3-respond.js'
+import { refuseUnsigned, v3Error, v3Signed } from './v3-respond.js'
 
 /** `out_trade_no`: up to 32 of digits, letters, `_-|*` (docs/protocol.md). */
 export const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{1,32}$/
@@ -12,16 +11,7 @@ export const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{1,32}$/
 /** Reads the raw body and checks the APIv3 signature; a `Response` means "refused". */
 export async function authenticate(c: Context<AppEnv>, ctx: SandboxContext): Promise<Buffer | Response> {
   const body = Buffer.from(await c.req.arrayBuffer())
-  const problem = checkV3Request(
-    { method: c.req.method, target: rawTarget(c), authorization: c.req.header('Authorization'), body },
-    {
-      mchid: ctx.keys.merchant.mchid,
-      serial: ctx.keys.merchant.serial,
-      publicKey: ctx.keys.merchantPublicKey,
-      nowSeconds: unixSeconds(ctx.clock.now()),
-    },
-  )
-  return problem ? v3Error(401, 'SIGN_ERROR', `Signature verification failed: ${problem}`) : body
+  return refuseUnsigned(c, ctx, body) ?? body
 }
 
 function rechargeReply(ctx: SandboxContext, r: RechargeRecord): Record<string, unknown> {
@@ -30,7 +20,8 @@ function rechargeReply(ctx: SandboxContext, r: RechargeRecord): Record<string, u
     sub_mchid: r.sub_mchid,
     recharge_id: r.recharge_id,
     out_recharge_no: r.out_recharge_no,
-    account_type: 'BASIC',
+    // 充值入账账户: DEPOSIT (押金户) or OPERATION, as the catalogue's reply schema lists them
+    account_type: 'DEPOSIT',
     recharge_state: r.state,
     recharge_scene: 'ECOMMERCE_DEPOSIT',
     recharge_amount: { amount: r.amount, currency: 'CNY' },

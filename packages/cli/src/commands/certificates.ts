@@ -1,14 +1,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { type PlatformCertificate, Wechatpay, WechatpayApiError, WechatpaySignatureError } from '@wxpay/core'
+import {
+  type CertificatesEndpoint,
+  type PlatformCertificate,
+  Wechatpay,
+  WechatpayApiError,
+  WechatpaySignatureError,
+} from '@wxpay/core'
 import { CREDENTIAL_FLAGS, CREDENTIALS_HELP, credentials } from '../credentials.js'
 import { EXIT, FileError, type Io, type Redactor, UsageError } from '../io.js'
 
-export const CERTIFICATES_HELP = `Usage: wxpay certificates download [--out DIR] [credentials]
+export const CERTIFICATES_HELP = `Usage: wxpay certificates download [--out DIR] [--endpoint PATH] [credentials]
 
-Downloads the WeChat Pay platform certificates (GET /v3/certificates) of a merchant in
-certificate mode, and writes them for the client's certs option:
+Downloads the WeChat Pay platform certificates (GET /v3/certificates, or --endpoint) of a merchant
+in certificate mode, and writes them for the client's certs option:
   DIR/wechatpay_<serial>.pem   one PEM per certificate
   DIR/certs.json               { "<serial>": "<PEM>" }: new Wechatpay({ certs }), --certs, WECHATPAY_CERTS
 Needs mchid, serial, private key and APIv3 key. The reply is trusted as the client trusts it
@@ -17,7 +23,9 @@ names, and the reply's signature verifies with the certificate it names; anythin
 and writes nothing. Certificates that are expired or not yet valid are listed, not written.
 A merchant in public-key mode (PUB_KEY_ID_…) has no certificates: 404 RESOURCE_NOT_EXISTS, exit 1.
 
-  --out DIR   where to write (created if missing; default: the current directory)
+  --out DIR        where to write (created if missing; default: the current directory)
+  --endpoint PATH  v3/certificates (mainland, default), v3/global/certificates (cross-border),
+                   hk/v3/certificates (HK wallet): the client's certificatesEndpoint option
 
 ${CREDENTIALS_HELP}`
 
@@ -33,6 +41,7 @@ export async function certificates(args: string[], io: Io, redactor: Redactor): 
     options: {
       ...CREDENTIAL_FLAGS,
       out: { type: 'string', short: 'o' },
+      endpoint: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -60,7 +69,10 @@ export async function certificates(args: string[], io: Io, redactor: Redactor): 
   // One request, trusted by the client's own download code (the bootstrap rule: each certificate
   // decrypts with the APIv3 key and is the one its serial_no names; the reply verifies with the
   // certificate it names). The CLI decrypts nothing itself.
-  const wxpay = new Wechatpay(options)
+  const endpoint = values.endpoint as CertificatesEndpoint | undefined
+  const wxpay = new Wechatpay(
+    endpoint === undefined ? options : { ...options, certificatesEndpoint: endpoint },
+  )
   const publicKeyMode = () =>
     io.stderr(
       'wxpay: this merchant has no platform certificates: it verifies WeChat Pay with a public key (PUB_KEY_ID_…).\n' +

@@ -5,11 +5,10 @@ import { normalizeSerial } from '../crypto/x509'
 import { fromBase64, utf8, utf8Decoder } from '../encoding'
 import { apiErrorOf, WechatpaySignatureError, WechatpayValidationError } from '../errors'
 import type { Config } from '../options'
-import { exchange } from '../transport/exchange'
-import type { Transport } from '../transport/types'
+import { type Door, send } from '../pipeline/send'
+import type { TransportResponse } from '../transport/types'
 import { authorization } from '../v3/authorization'
 import { verifyReply } from '../v3/verify'
-import { VERSION } from '../version'
 import { notIssuedBy } from './anchor'
 import type { DownloadResult, KeyStore, PlatformKey } from './key-store'
 
@@ -20,7 +19,8 @@ const AAD = 'certificate'
 
 export interface DownloadDeps {
   config: Config
-  transport: Transport
+  /** The client's one door (its transport, hooks, timeout). */
+  door: Door
   store: KeyStore
   /** The APIv3 key, imported for AES-256-GCM (shared with notifications). */
   apiv3Key: () => Promise<CryptoKey>
@@ -42,7 +42,7 @@ export interface PlatformCertificate {
 }
 
 /** One verified download: every certificate listed, and the keys of those valid now. */
-interface Downloaded {
+export interface Downloaded {
   certificates: PlatformCertificate[]
   keys: PlatformKey[]
 }
@@ -51,8 +51,64 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/** A call's own limits (`certificates({ signal, timeout })`). */
+export interface CertificatesCall {
+  signal?: AbortSignal | undefined
+  timeout?: number | undefined
+}
+
 /**
- * `GET /v3/certificates`, trusted only as the official CertificateDownloader does it: each
+ * `GET /v3/certificates` (or the `certificatesEndpoint`) through the client's one door, signed;
+ * `decode` gets the raw reply (any status).
+ */
+function request<T>(
+  deps: DownloadDeps,
+  option: string,
+  call: CertificatesCall,
+  decode: (reply: TransportResponse) => T | Promise<T>,
+): Promise<T> {
+  const { config } = deps
+  const { serial, signer } = config
+  // Checked at construction with autoCertificates, and before I/O by `certificates()`.
+  if (!serial || !signer)
+    throw new WechatpayValidationError(option, 'needs serial and privateKey to sign the download')
+  const pathAndQuery = `${config.baseUrl.pathname}${config.certificatesEndpoint}`
+  return authorization({
+    key: signer,
+    mchid: config.mchid,
+    serial,
+    method: 'GET',
+    pathAndQuery,
+    body: '',
+  }).then((value) =>
+    send(
+      deps.door,
+      {
+        method: 'GET',
+        path: config.certificatesEndpoint,
+        pathAndQuery,
+        headers: { accept: 'application/json', authorization: value },
+        body: undefined,
+        maxBytes: MAX_CERTIFICATES_BYTES,
+        timeout: call.timeout,
+        signal: call.signal,
+        idempotent: true,
+      },
+      decode,
+    ),
+  )
+}
+
+/**
+ * The certificate download's raw reply (any status), through the one door; trusting it is
+ * {@link trustCertificates}'s job (a shared store keeps this sealed, signed reply).
+ */
+export function fetchCertificatesReply(deps: DownloadDeps, option: string): Promise<TransportResponse> {
+  return request(deps, option, {}, (reply) => reply)
+}
+
+/**
+ * A `/v3/certificates` reply, trusted only as the official CertificateDownloader does it: each
  * certificate decrypts with the APIv3 key (AES-256-GCM, AAD `certificate`), is the certificate of
  * the `serial_no` it is listed under, is valid now, and the reply's signature verifies with the
  * decrypted certificate its `Wechatpay-Serial` names (or a key already trusted). Anything else
@@ -61,37 +117,15 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * A 404 `RESOURCE_NOT_EXISTS` (a merchant in public-key mode) is "no certificates" when a public
  * key is configured, and the API error otherwise.
  *
- * The one code path of both the key store's download ({@link downloadCertificates}) and the
- * public `wxpay.certificates()` ({@link platformCertificates}).
+ * `signedAt` (a reply read back from a shared store): the signature's timestamp is checked as of
+ * that moment instead of now; the caller bounds the reply's age itself.
  */
-async function download(deps: DownloadDeps, option: string): Promise<Downloaded | 'none'> {
-  const { config, transport, store } = deps
-  const { serial, privateKey } = config
-  // Checked at construction with autoCertificates, and before I/O by `certificates()`.
-  if (!serial || !privateKey)
-    throw new WechatpayValidationError(option, 'needs serial and privateKey to sign the download')
-  const pathAndQuery = `${config.baseUrl.pathname}v3/certificates`
-  const headers: Record<string, string> = {
-    accept: 'application/json',
-    'user-agent': `wxpay/${VERSION}`,
-    authorization: await authorization({
-      key: await privateKey,
-      mchid: config.mchid,
-      serial,
-      method: 'GET',
-      pathAndQuery,
-      body: '',
-    }),
-  }
-  const reply = await exchange(transport, config, {
-    method: 'GET',
-    pathAndQuery,
-    headers,
-    body: undefined,
-    timeout: config.timeout,
-    signal: undefined,
-    maxBytes: MAX_CERTIFICATES_BYTES,
-  })
+export async function trustCertificates(
+  deps: Pick<DownloadDeps, 'store' | 'apiv3Key'> & { config?: Pick<Config, 'certificateAnchor'> },
+  reply: TransportResponse,
+  signedAt?: number,
+): Promise<Downloaded | 'none'> {
+  const { store } = deps
   const { status, body } = reply
   if (status < 200 || status > 299) {
     const error = apiErrorOf(reply)
@@ -143,7 +177,8 @@ async function download(deps: DownloadDeps, option: string): Promise<Downloaded 
       throw fail(
         `${where} is listed as ${item.serial_no} but is the certificate with serial ${certificate.serial}`,
       )
-    const unanchored = config.certificateAnchor && (await notIssuedBy(pem, config.certificateAnchor))
+    const anchors = deps.config?.certificateAnchor
+    const unanchored = anchors && (await notIssuedBy(pem, anchors))
     if (unanchored) throw fail(`${where} ${unanchored}`)
     const notBefore = certificate.notBefore.getTime()
     const notAfter = certificate.notAfter.getTime()
@@ -177,8 +212,19 @@ async function download(deps: DownloadDeps, option: string): Promise<Downloaded 
     keys: {
       resolve: async (name: string) => (candidates.get(normalizeSerial(name)) ?? store.lookup(name))?.verify,
     },
+    ...(signedAt === undefined ? {} : { now: signedAt }),
   })
   return { certificates, keys: found }
+}
+
+/** One download, fetched and trusted: the code path of both the key store and `certificates()`. */
+async function download(
+  deps: DownloadDeps,
+  option: string,
+  call: CertificatesCall = {},
+): Promise<Downloaded | 'none'> {
+  // Trusted inside the door, so that a refused reply reaches the `error` hook.
+  return request(deps, option, call, (reply) => trustCertificates(deps, reply))
 }
 
 /** The key store's download: the keys of the certificates valid now, or "none". */
@@ -192,7 +238,10 @@ export async function downloadCertificates(deps: DownloadDeps): Promise<Download
  * caller sees the dates); `[]` when the merchant is in public-key mode and a public key is
  * configured.
  */
-export async function platformCertificates(deps: DownloadDeps): Promise<PlatformCertificate[]> {
-  const result = await download(deps, 'certificates')
+export async function platformCertificates(
+  deps: DownloadDeps,
+  call: CertificatesCall = {},
+): Promise<PlatformCertificate[]> {
+  const result = await download(deps, 'certificates', call)
   return result === 'none' ? [] : result.certificates
 }

@@ -1,12 +1,15 @@
 import { importAesGcmKey } from '../crypto/aes-gcm'
 import { WechatpayValidationError } from '../errors'
 import type { Config } from '../options'
+import type { WechatpayStore } from '../store'
+import { type OnceEvent, type OnceOptions, runOnce } from './once'
 import type { NotificationBody, NotificationRequest, V2Notification, WechatpayNotification } from './types'
 import { parseNotificationV2 } from './v2'
 import { parseNotification } from './v3'
 
 export { acknowledge, type NotificationReply } from './acknowledge'
 export { MAX_NOTIFICATION_BYTES } from './input'
+export { DEFAULT_ONCE_WAIT_MS, type OnceEvent, type OnceOptions, onceKey } from './once'
 
 /**
  * `wxpay.notifications`: verifies and decodes what WeChat Pay POSTs to your `notify_url`.
@@ -52,6 +55,34 @@ export interface Notifications {
    * ```
    */
   parseV2(body: NotificationBody): Promise<V2Notification>
+
+  /**
+   * Applies a verified notification once across every instance that shares `store` (Redis,
+   * PostgreSQL, Cloudflare or memory, from `@wxpay/store`): resolves `true` when `handler` ran
+   * here, `false` for a duplicate (applied already, here or at another instance; or still being
+   * applied elsewhere after `options.waitMs`, 10 s by default): never an error for a duplicate.
+   * When `handler` throws, the claim is released and that error is rethrown (answer FAIL: WeChat
+   * Pay re-sends, and the next delivery runs it). A claim whose holder crashed expires after the
+   * store's `claimTtlMs`. The key: an APIv3 event's `id`; an APIv2 pay result's `transaction_id`;
+   * an APIv2 refund's `refund_id` with its `refund_status`; or your own key string.
+   *
+   * With `postgresStore`, `handler` gets `tx`, the connection inside the claim's transaction:
+   * what it writes through `tx.query` commits with the claim, or rolls back with it.
+   *
+   * @example
+   * ```ts
+   * const event = await wxpay.notifications.parse({ headers, body })
+   * await wxpay.notifications.once(event, store, async (tx) => {
+   *   await tx.query('UPDATE orders SET paid = true WHERE out_trade_no = $1', [event.resource.out_trade_no])
+   * })
+   * ```
+   */
+  once<Tx>(
+    event: OnceEvent,
+    store: WechatpayStore<Tx>,
+    handler: (tx: Tx) => unknown,
+    options?: OnceOptions,
+  ): Promise<boolean>
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom')
@@ -95,6 +126,7 @@ export function createNotifications(config: Config, hmacKey: () => Promise<Crypt
         )
       return parseNotificationV2(config.secret, hmacKey, body, config.mchid)
     },
+    once: runOnce,
     [INSPECT]: label,
     toString: label,
     [Symbol.toStringTag]: 'Wechatpay notifications',

@@ -1,5 +1,4 @@
-import { rsaSign } from '../crypto/keys'
-import { nonce as makeNonce, toBase64, utf8 } from '../encoding'
+import { nonce as makeNonce } from '../encoding'
 import { WechatpayValidationError } from '../errors'
 import type { Config } from '../options'
 import { type SignType, signV2 } from '../v2/sign'
@@ -101,10 +100,12 @@ function common(input: PaySignInput) {
 }
 
 async function rsa(config: Config, lines: string[]): Promise<string> {
-  if (!config.privateKey)
-    throw new WechatpayValidationError('privateKey', 'APIv3 pay-sign needs the merchant private key')
-  const key = await config.privateKey
-  return toBase64(await rsaSign(key, utf8.encode(`${lines.join('\n')}\n`)))
+  if (!config.signer)
+    throw new WechatpayValidationError(
+      'privateKey',
+      'APIv3 pay-sign needs the merchant private key (or a signer)',
+    )
+  return config.signer(`${lines.join('\n')}\n`)
 }
 
 function partner(config: Config, input: AppPaySignInput): string {

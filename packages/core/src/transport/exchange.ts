@@ -13,6 +13,8 @@ export interface Exchange {
   timeout: number
   signal: AbortSignal | undefined
   maxBytes: number
+  /** Streaming mode (see `TransportRequest.stream`). */
+  stream?: boolean
 }
 
 /** The calls in flight on one caller's signal, and the one listener that aborts them all. */
@@ -82,6 +84,7 @@ export async function exchange(
       body: request.body,
       signal: controller.signal,
       maxBytes: request.maxBytes,
+      stream: request.stream === true,
     })
   try {
     try {

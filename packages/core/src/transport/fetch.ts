@@ -93,6 +93,8 @@ export function fetchTransport(fetchImpl: typeof fetch = globalThis.fetch): Tran
   return async (request: TransportRequest) => {
     const { response, headers } = await fetchReply(fetchImpl, request)
     const { status } = response
+    if (request.stream && status >= 200 && status <= 299)
+      return { status, headers, body: new Uint8Array(), stream: response.body ?? new Blob([]).stream() }
     const body = await readLimited(iterate(response.body), request.maxBytes, status, headers).catch((err) => {
       if (err instanceof WechatpayTransportError || request.signal.aborted) throw err
       // The status line is in: the server has the request, so it is never re-sent.

@@ -8,6 +8,11 @@ export interface TransportRequest {
   signal: AbortSignal
   /** Replies larger than this are refused with a `RESPONSE_TOO_LARGE` transport error. */
   maxBytes: number
+  /**
+   * Streaming mode: a 2xx reply resolves as soon as its headers are in, its body left to flow
+   * through `stream` (no size limit; the caller reads it); other replies are read as usual.
+   */
+  stream?: boolean
 }
 
 /** The raw reply: header names lowercased, repeated headers joined with `, `, the body as bytes. */
@@ -15,6 +20,8 @@ export interface TransportResponse {
   status: number
   headers: Record<string, string>
   body: Bytes
+  /** In streaming mode, the body of a 2xx reply (then `body` is empty). */
+  stream?: ReadableStream<Uint8Array>
 }
 
 /**

@@ -1,8 +1,8 @@
 import { createSecureContext } from 'node:tls'
-import { Agent, type Dispatcher } from 'undici'
+import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from 'undici'
 import { concatBytes } from '../encoding'
 import { WechatpayTransportError, WechatpayValidationError } from '../errors'
-import type { ClientCertConfig } from '../options'
+import type { ClientCertConfig, Config } from '../options'
 import { tooLarge } from './fetch'
 import type { Transport, TransportRequest, TransportResponse } from './types'
 
@@ -24,12 +24,54 @@ const CONNECTION_CODES = new Set([
   'UND_ERR_CLOSED',
 ])
 
-let shared: Agent | undefined
+/** How long an idle keep-alive connection is kept (WeChat Pay's gateway closes them after ~5 s). */
+const KEEP_ALIVE_MS = 4_000
 
-/** One keep-alive agent for the process: undici keeps a connection pool per origin inside it. */
-function agent(): Agent {
-  shared ??= new Agent({ keepAliveTimeout: 4_000, connect: { timeout: 6_000 } })
-  return shared
+/** Network settings of a pool: the proxy (a URL, or `env`) and the connect timeout. */
+type Network = Pick<Config, 'proxy' | 'connectTimeout'>
+
+/** TLS options of the connection to the origin (the merchant certificate for mutual TLS). */
+type Tls = {
+  cert?: string | undefined
+  key?: string | undefined
+  pfx?: Buffer | undefined
+  passphrase?: string | undefined
+  ca?: string[] | undefined
+  rejectUnauthorized?: boolean
+}
+
+/**
+ * A dispatcher for these settings: a plain keep-alive agent, or one that tunnels every request
+ * through the proxy (CONNECT), the merchant certificate presented to the origin inside the tunnel.
+ */
+function dispatcherFor(network: Network, tls: Tls = {}): Dispatcher {
+  const connect = { timeout: network.connectTimeout, ...tls }
+  if (!network.proxy) return new Agent({ keepAliveTimeout: KEEP_ALIVE_MS, connect })
+  const proxied = {
+    keepAliveTimeout: KEEP_ALIVE_MS,
+    requestTls: connect,
+    proxyTls: { timeout: network.connectTimeout },
+  }
+  if (network.proxy === 'env') return new EnvHttpProxyAgent({ ...proxied, connect })
+  return new ProxyAgent({ ...proxied, uri: network.proxy })
+}
+
+/** One keep-alive pool per network setting for the process: clients alike share their connections. */
+const shared = new Map<string, Dispatcher>()
+
+function sharedDispatcher(network: Network): Dispatcher {
+  const key = `${network.proxy ?? ''} ${network.connectTimeout}`
+  let dispatcher = shared.get(key)
+  if (!dispatcher) {
+    dispatcher = dispatcherFor(network)
+    shared.set(key, dispatcher)
+  }
+  return dispatcher
+}
+
+/** The Node.js default transport of a client: undici on the shared pool of its network settings. */
+export function nodeTransport(config: Network): Transport {
+  return undiciTransport(sharedDispatcher(config))
 }
 
 function errorCode(err: unknown): string | undefined {
@@ -58,6 +100,8 @@ export function undiciTransport(dispatcher?: Dispatcher): Transport {
       let chunks: Uint8Array[] = []
       let length = 0
       let settled = false
+      let stream: ReadableStream<Uint8Array> | undefined
+      let sink: ReadableStreamDefaultController<Uint8Array> | undefined
       // Before the request reaches a socket (still connecting) there is no controller yet: settle
       // now, and abort the dispatch as soon as it starts.
       const onAbort = () => (controller ? controller.abort(signal.reason as Error) : finish(signal.reason))
@@ -88,7 +132,7 @@ export function undiciTransport(dispatcher?: Dispatcher): Transport {
         )
       }
       signal.addEventListener('abort', onAbort, { once: true })
-      ;(dispatcher ?? agent()).dispatch(
+      ;(dispatcher ?? sharedDispatcher({ proxy: undefined, connectTimeout: 6_000 })).dispatch(
         {
           origin,
           path: url.slice(slash),
@@ -110,20 +154,64 @@ export function undiciTransport(dispatcher?: Dispatcher): Transport {
               const value = responseHeaders[name]
               if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
             }
+            if (request.stream && status >= 200 && status <= 299) {
+              // Streaming mode: the reply is handed over now; its body flows with backpressure
+              // (the dispatch pauses while the reader is behind).
+              stream = new ReadableStream<Uint8Array>({
+                start(controller) {
+                  sink = controller
+                },
+                pull() {
+                  c.resume()
+                },
+                cancel(reason) {
+                  c.abort(reason instanceof Error ? reason : new Error('the stream was cancelled'))
+                },
+              })
+              return finish(undefined, { status, headers, body: new Uint8Array(), stream })
+            }
             const declared = headers['content-length']
             if (declared !== undefined && Number(declared) > maxBytes)
               c.abort(tooLarge(maxBytes, status, headers))
           },
           onResponseData(c, chunk) {
+            if (sink) {
+              try {
+                sink.enqueue(new Uint8Array(chunk))
+              } catch {
+                return // cancelled by the reader: the dispatch is being aborted
+              }
+              if ((sink.desiredSize ?? 1) <= 0) c.pause()
+              return
+            }
             length += chunk.length
             if (length > maxBytes) return c.abort(tooLarge(maxBytes, status, headers))
             chunks.push(chunk)
           },
           onResponseEnd() {
+            if (sink) {
+              try {
+                sink.close()
+              } catch {
+                // cancelled by the reader
+              }
+              return
+            }
             const body = chunks.length === 1 ? new Uint8Array(chunks[0]!) : concatBytes(...chunks)
             finish(undefined, { status, headers, body })
           },
           onResponseError(_, error) {
+            if (sink) {
+              // The reply had started: a typed error, never re-sent.
+              sink.error(
+                new WechatpayTransportError('NETWORK', 'the connection broke while reading the reply', {
+                  cause: error,
+                  status,
+                  headers,
+                }),
+              )
+              return
+            }
             finish(error)
           },
         },
@@ -140,7 +228,7 @@ export const LEGACY_P12_HINT =
  * returns a transport whose connections present it. Server certificates are verified as always
  * (against `ca` when given, else the system's roots).
  */
-export function clientCertTransport(clientCert: ClientCertConfig): Transport {
+export function clientCertTransport(clientCert: ClientCertConfig, network: Network): Transport {
   const { cert, key, pfx, passphrase, ca } = clientCert
   const options = pfx ? { pfx: Buffer.from(pfx), passphrase } : { cert, key }
   try {
@@ -148,10 +236,8 @@ export function clientCertTransport(clientCert: ClientCertConfig): Transport {
   } catch (err) {
     throw clientCertError(err)
   }
-  const mtls = new Agent({
-    keepAliveTimeout: 4_000,
-    connect: { timeout: 6_000, ...options, ...(ca ? { ca } : {}), rejectUnauthorized: true },
-  })
+  // Its own pool (connections that present the certificate), behind the same proxy as the others.
+  const mtls = dispatcherFor(network, { ...options, ...(ca ? { ca } : {}), rejectUnauthorized: true })
   return undiciTransport(mtls)
 }
 

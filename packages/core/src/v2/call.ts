@@ -1,4 +1,5 @@
 import { type Bytes, nonce, utf8, utf8Decoder } from '../encoding'
+import { JSON_V2, NONCELESS_V2, QUERY_SIGNED_V2, UNSIGNED_V2, V2_UPLOADS } from '../endpoints/catalogue/table'
 import {
   apiErrorOf,
   WechatpayBusinessError,
@@ -9,7 +10,9 @@ import { refuseSensitive } from '../keys/sensitive'
 import type { Config } from '../options'
 import type { TransportResponse } from '../transport/types'
 import type { WechatpayResponse } from '../types/call'
+import { queryString } from '../uri-template'
 import { MAY_HAVE_TAKEN_EFFECT } from '../v3/verify'
+import { encodeV2Media } from './multipart'
 import { type SignType, signV2, verifyV2 } from './sign'
 import { buildXml, MAX_XML_BYTES, parseXml, XmlError } from './xml'
 
@@ -31,69 +34,173 @@ const EDGE_WHITESPACE = /^\s|\s$/
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u
 
 /**
- * Prepares an APIv2 body: the fields checked (names, string values XML can carry, `mch_id` equal
- * to the client's `mchid`, no whitespace at either end), `nonce_str` added when absent or empty,
- * signed with `sign_type` (MD5 by default), as XML.
+ * The fields of an APIv2 request, checked: names, string values XML (or a query) can carry,
+ * `mch_id` equal to the client's `mchid`, no whitespace at either end; `sign` dropped (the SDK
+ * signs). `option` names the container in errors (`xml`, `query`).
  */
-export async function prepareV2(
+export function checkedFields(
   config: Config,
-  xml: unknown,
-  hmacKey: () => Promise<CryptoKey>,
-): Promise<{ body: Bytes; signType: SignType }> {
-  const { secret } = config
-  if (!secret) throw new WechatpayValidationError('secret', 'APIv2 calls need the APIv2 key')
-  if (!xml || typeof xml !== 'object' || Array.isArray(xml)) {
-    throw new WechatpayValidationError('xml', 'APIv2 calls need an `xml` object of fields')
+  given: unknown,
+  option: 'xml' | 'query',
+): Record<string, string> {
+  if (!given || typeof given !== 'object' || Array.isArray(given)) {
+    throw new WechatpayValidationError(option, `APIv2 calls need an \`${option}\` object of fields`)
   }
   // No prototype: `fields.__proto__ = …` would silently drop the field from the body and the sign.
   const fields: Record<string, string> = Object.create(null)
-  for (const [name, value] of Object.entries(xml)) {
+  for (const [name, value] of Object.entries(given)) {
     if (value === undefined || name === 'sign') continue
-    const option = `xml.${name}`
-    refuseSensitive(option, value)
+    const path = `${option}.${name}`
+    refuseSensitive(path, value)
     if (!/^[A-Za-z_][\w.-]*$/.test(name))
-      throw new WechatpayValidationError(option, 'is not a valid XML element name')
+      throw new WechatpayValidationError(path, 'is not a valid XML element name')
     if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
-      throw new WechatpayValidationError(option, `must be a string or a number, got ${typeof value}`)
+      throw new WechatpayValidationError(path, `must be a string or a number, got ${typeof value}`)
     }
     const text = String(value)
     // XML parsers turn \r\n into \n, even inside CDATA: the gateway would check another string.
-    if (text.includes('\r')) throw new WechatpayValidationError(option, 'must not contain a carriage return')
+    if (text.includes('\r')) throw new WechatpayValidationError(path, 'must not contain a carriage return')
     // A control character makes the XML malformed (the gateway refuses it after a round trip); a
     // lone surrogate would be sent, and signed, as U+FFFD: a value other than the one given.
     if (NOT_XML_CHAR.test(text)) {
       throw new WechatpayValidationError(
-        option,
+        path,
         'holds a character XML 1.0 cannot carry (a control character or a lone surrogate)',
       )
     }
     // WeChat Pay trims values before checking the sign: it would check another string than this one.
     if (EDGE_WHITESPACE.test(text))
-      throw new WechatpayValidationError(option, 'must not start or end with whitespace')
+      throw new WechatpayValidationError(path, 'must not start or end with whitespace')
     fields[name] = text
   }
   for (const idField of ['mch_id', 'mchid']) {
-    const given = fields[idField]
-    if (given !== undefined && given !== config.mchid) {
+    const value = fields[idField]
+    if (value !== undefined && value !== config.mchid) {
       throw new WechatpayValidationError(
-        `xml.${idField}`,
-        `is ${given}, but this client is merchant ${config.mchid}`,
+        `${option}.${idField}`,
+        `is ${value}, but this client is merchant ${config.mchid}`,
       )
     }
   }
+  return fields
+}
+
+/**
+ * Checks and signs APIv2 fields: `nonce_str` added when absent or empty unless the endpoint takes
+ * none (`nonce: false`: the generated NONCELESS_V2, pages), `sign` with `sign_type` (MD5 by default).
+ */
+export async function signFields(
+  config: Config,
+  given: unknown,
+  option: 'xml' | 'query',
+  hmacKey: () => Promise<CryptoKey>,
+  nonceField: boolean,
+): Promise<{ fields: Record<string, string>; signType: SignType }> {
+  const { secret } = config
+  if (!secret) throw new WechatpayValidationError('secret', 'APIv2 calls need the APIv2 key')
+  const fields = checkedFields(config, given, option)
   const signType = fields.sign_type ?? 'MD5'
   if (signType !== 'MD5' && signType !== 'HMAC-SHA256') {
-    throw new WechatpayValidationError('xml.sign_type', 'must be MD5 or HMAC-SHA256')
+    throw new WechatpayValidationError(`${option}.sign_type`, 'must be MD5 or HMAC-SHA256')
   }
   // An empty nonce_str is one not given (empty values are left out of the sign): generate it.
-  if (!fields.nonce_str) fields.nonce_str = nonce()
+  if (!fields.nonce_str) {
+    if (nonceField) fields.nonce_str = nonce()
+    else delete fields.nonce_str
+  }
   fields.sign = await signV2(fields, secret, signType, hmacKey)
+  return { fields, signType }
+}
+
+/**
+ * Prepares an APIv2 body: the fields checked ({@link checkedFields}), `nonce_str` added when
+ * absent or empty (not on the endpoints of NONCELESS_V2), signed with `sign_type` (MD5 by
+ * default), as XML. `template` is the endpoint's path template (`v2/…`).
+ */
+export async function prepareV2(
+  config: Config,
+  xml: unknown,
+  hmacKey: () => Promise<CryptoKey>,
+  template = '',
+): Promise<{ body: Bytes; signType: SignType }> {
+  const { fields, signType } = await signFields(config, xml, 'xml', hmacKey, !NONCELESS_V2.has(template))
   return { body: utf8.encode(buildXml(fields)), signType }
+}
+
+/** What an APIv2 request sends: its body (or none), headers, and for a query-signed GET the query. */
+export interface PreparedV2 {
+  body: Bytes | undefined
+  signType: SignType
+  contentType: string | undefined
+  accept: string
+  /** `?…` with the signed fields, replacing the call's query (the JSON_V2 endpoints). */
+  query: string | undefined
+}
+
+/**
+ * Prepares any APIv2 call by its endpoint's rules (the generated table): an XML body; a
+ * multipart upload (V2_UPLOADS); or, for the GET endpoints of QUERY_SIGNED_V2, the fields and
+ * their sign in the query string. Every check runs before any I/O.
+ */
+export async function prepareV2Call(
+  config: Config,
+  template: string,
+  options: { xml?: unknown; query?: unknown; media?: unknown },
+  hmacKey: () => Promise<CryptoKey>,
+): Promise<PreparedV2> {
+  const upload = V2_UPLOADS.get(template)
+  if (upload) {
+    const encoded = await encodeV2Media(config, upload, options.xml, options.media, hmacKey)
+    const { body, contentType, signType } = encoded
+    return { body, contentType, signType, accept: 'text/xml, application/xml', query: undefined }
+  }
+  if (options.media !== undefined)
+    throw new WechatpayValidationError('media', `is for upload endpoints; ${template} takes \`xml\``)
+  if (QUERY_SIGNED_V2.has(template)) {
+    if (options.xml !== undefined)
+      throw new WechatpayValidationError('xml', `${template} takes its fields in \`query\``)
+    const nonceField = !NONCELESS_V2.has(template)
+    const { fields, signType } = await signFields(config, options.query, 'query', hmacKey, nonceField)
+    const accept = JSON_V2.has(template) ? 'application/json' : 'text/xml, application/xml'
+    return { body: undefined, contentType: undefined, signType, accept, query: queryString(fields) }
+  }
+  const { body, signType } = await prepareV2(config, options.xml, hmacKey, template)
+  return {
+    body,
+    signType,
+    contentType: 'text/xml; charset=utf-8',
+    accept: 'text/xml, application/xml',
+    query: undefined,
+  }
+}
+
+/** An unsigned JSON reply (JSON_V2): `retcode` 0 is success; another is a business error. */
+function decodeJson(reply: TransportResponse): WechatpayResponse<unknown> {
+  const { status, headers, body } = reply
+  let data: unknown
+  try {
+    data = JSON.parse(utf8Decoder.decode(body))
+  } catch {
+    // refused below
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data))
+    throw new WechatpaySignatureError('reply refused: not a JSON object', {
+      status,
+      requestId: headers['request-id'],
+    })
+  const { retcode, retmsg } = data as { retcode?: unknown; retmsg?: unknown }
+  if (retcode !== 0 && retcode !== '0') {
+    const failure: Record<string, string> = { return_code: 'FAIL', err_code: String(retcode) }
+    if (typeof retmsg === 'string') failure.return_msg = retmsg
+    throw new WechatpayBusinessError(status, failure)
+  }
+  return { status, headers, data }
 }
 
 /**
  * Decodes an APIv2 reply: XML parsed with every value a string; the `sign` verified (same sign
- * type, constant time) whenever `return_code` is SUCCESS; a FAIL becomes `WechatpayBusinessError`:
+ * type, constant time) whenever `return_code` is SUCCESS — a missing sign is accepted on the
+ * endpoints of UNSIGNED_V2 only, by `template`; the JSON_V2 endpoints' JSON parsed, unsigned; a FAIL becomes `WechatpayBusinessError`:
  * with the verified `err_code` after a `result_code` FAIL, with code `FAIL` after an (unsigned)
  * `return_code` FAIL.
  */
@@ -103,9 +210,11 @@ export async function decodeV2(
   signType: SignType,
   hmacKey: () => Promise<CryptoKey>,
   download = false,
+  template = '',
 ): Promise<WechatpayResponse<unknown>> {
   const { status, headers, body } = reply
   if (status < 200 || status > 299) throw apiErrorOf(reply)
+  if (JSON_V2.has(template)) return decodeJson(reply)
   // v2 downloadbill / downloadfundflow: the file (CSV, or gzip with tar_type=GZIP) on success,
   // unsigned; an XML document (return_code FAIL) on failure, handled below like any reply.
   if (download && !looksLikeXml(body)) return { status, headers, data: body }
@@ -122,8 +231,11 @@ export async function decodeV2(
     throw err
   }
   if (data.return_code === 'SUCCESS') {
+    // The endpoints of UNSIGNED_V2 answer without a sign (red packets, 企业付款, …): a reply
+    // without one is taken there, and only there; a sign that is present is verified everywhere.
+    const unsigned = data.sign === undefined && UNSIGNED_V2.has(template)
     // prepareV2 has checked that the secret is there
-    if (!(await verifyV2(data, config.secret!, signType, hmacKey))) {
+    if (!unsigned && !(await verifyV2(data, config.secret!, signType, hmacKey))) {
       throw new WechatpaySignatureError(`reply sign does not verify (${signType})${MAY_HAVE_TAKEN_EFFECT}`, {
         status,
         requestId,

@@ -1,5 +1,5 @@
-import { rsaSign } from '../crypto/keys'
-import { nonce as makeNonce, toBase64, utf8 } from '../encoding'
+import { nonce as makeNonce } from '../encoding'
+import { keySigner, type Signer } from '../keys/signer'
 
 /** The scheme of the APIv3 `Authorization` header and of `Wechatpay-Signature-Type`. */
 export const SCHEME = 'WECHATPAY2-SHA256-RSA2048'
@@ -19,7 +19,8 @@ export function requestMessage(
 }
 
 export interface AuthorizationInput {
-  key: CryptoKey
+  /** The merchant private key, or a signer holding it (a KMS). */
+  key: CryptoKey | Signer
   mchid: string
   serial: string
   method: string
@@ -35,6 +36,7 @@ export async function authorization(input: AuthorizationInput): Promise<string> 
   const timestamp = input.timestamp ?? String(Math.floor(Date.now() / 1000))
   const nonce = input.nonce ?? makeNonce()
   const message = requestMessage(input.method, input.pathAndQuery, timestamp, nonce, input.body)
-  const signature = toBase64(await rsaSign(input.key, utf8.encode(message)))
+  const sign = typeof input.key === 'function' ? input.key : keySigner(input.key)
+  const signature = await sign(message)
   return `${SCHEME} mchid="${input.mchid}",nonce_str="${nonce}",signature="${signature}",timestamp="${timestamp}",serial_no="${input.serial}"`
 }

@@ -6,7 +6,8 @@ import type { Config } from '../options'
 import type { TransportResponse } from '../transport/types'
 import type { WechatpayResponse } from '../types/call'
 import { authorization } from './authorization'
-import { encodeMedia } from './multipart'
+import { encodeMedia, uploadRuleOf } from './multipart'
+import { decodeStatement, isStatementPath } from './statement'
 import { verifyReply } from './verify'
 
 /** v3 replies larger than this are refused (the largest documented JSON replies are far smaller). */
@@ -31,11 +32,14 @@ export async function prepareV3(
     media?: unknown
   },
 ): Promise<Bytes | undefined> {
-  const { serial, privateKey, keys } = config
+  const { serial, signer, keys } = config
   if (!serial)
     throw new WechatpayValidationError('serial', 'APIv3 calls need the merchant certificate serial')
-  if (!privateKey)
-    throw new WechatpayValidationError('privateKey', 'APIv3 calls need the merchant private key')
+  if (!signer)
+    throw new WechatpayValidationError(
+      'privateKey',
+      'APIv3 calls need the merchant private key (or a signer)',
+    )
   if (!keys.configured) {
     throw new WechatpayValidationError(
       'certs',
@@ -51,8 +55,10 @@ export async function prepareV3(
         'an upload sends `media` only; extra meta keys go in media.meta',
       )
     if (request.method !== 'POST') throw new WechatpayValidationError('media', 'is uploaded with post')
-    const encoded = await encodeMedia(request.media)
-    const [key] = await Promise.all([privateKey, keys.ready()])
+    // The endpoint's meta shape and digest (generated UPLOAD_META), by the path under the base URL.
+    const path = request.pathAndQuery.slice(config.baseUrl.pathname.length).split('?')[0]!
+    const encoded = await encodeMedia(request.media, uploadRuleOf(path))
+    await keys.ready()
     const { headers } = request
     headers.accept ??= 'application/json'
     if (headers['wechatpay-serial'] === undefined) {
@@ -62,7 +68,7 @@ export async function prepareV3(
     headers['content-type'] = encoded.contentType
     // The BODY line of the signature is the meta JSON, not the multipart body.
     headers.authorization = await authorization({
-      key,
+      key: signer,
       mchid: config.mchid,
       serial,
       method: request.method,
@@ -84,7 +90,7 @@ export async function prepareV3(
   }
   // A key Web Crypto refused rejects with a WechatpayValidationError naming it (options.ts):
   // thrown here, before any I/O, rather than as a signature error on every reply.
-  const [key] = await Promise.all([privateKey, keys.ready()])
+  await keys.ready()
   const { headers } = request
   headers.accept ??= 'application/json'
   // sensitive() fields: encrypted before signing (the signed body holds the ciphertexts), and
@@ -96,7 +102,7 @@ export async function prepareV3(
   }
   if (text) headers['content-type'] = 'application/json'
   headers.authorization = await authorization({
-    key,
+    key: signer,
     mchid: config.mchid,
     serial,
     method: request.method,
@@ -120,7 +126,8 @@ export function isDownloadPath(path: string): boolean {
  * Non-2xx → `WechatpayApiError`; 2xx → verified over the raw bytes, then parsed as JSON whatever
  * its `Content-Type` says (typed endpoints promise objects; 204 or an empty body: no data). A
  * verified body that is not a JSON object or array is a `WechatpayApiError` `INVALID_REPLY`: the
- * signature is fine, the reply is not usable. Download endpoints: the bytes, unverified (unsigned).
+ * signature is fine, the reply is not usable. Statements: verified over their SHA-1, then the file
+ * checked against it (./statement.ts). Other download endpoints: the bytes, unverified (unsigned).
  */
 export async function decodeV3(
   config: Config,
@@ -129,6 +136,8 @@ export async function decodeV3(
 ): Promise<WechatpayResponse<unknown>> {
   const { status, headers, body } = reply
   if (status < 200 || status > 299) throw apiErrorOf(reply)
+  // Statements are signed over their SHA-1 (the generated STATEMENTS): both are checked.
+  if (isStatementPath(config, path)) return decodeStatement(config, reply)
   // WeChat Pay signs no download reply: the file's bytes are returned as they came, and only for
   // these endpoints (the catalogue's list). Bills are checked by digest: `wxpay.download`.
   if (isDownloadPath(path)) return { status, headers, data: body }

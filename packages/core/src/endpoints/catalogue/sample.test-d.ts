@@ -47,23 +47,23 @@ describe('a seeded sample of the catalogue is typed in all three styles', () => 
     expectTypeOf(wxpay['v2/cgi-bin/mch/customs/customdeclareorder'].post({ xml: { appid: 'x', mch_id: 'x', out_trade_no: 'x', transaction_id: 'x', customs: 'GUANGZHOU_ZS', mch_customs_no: 'x' } })).resolves.toHaveProperty('status').toEqualTypeOf<200>()
   })
   test('POST v2/papay/querycontract', () => {
-    wxpay.v2.papay.querycontract.post({ xml: { appid: 'x', mch_id: 1, version: '1.0' } })
-    wxpay.chain('v2/papay/querycontract').post({ xml: { appid: 'x', mch_id: 1, version: '1.0' } })
-    wxpay['v2/papay/querycontract'].post({ xml: { appid: 'x', mch_id: 1, version: '1.0' } })
+    wxpay.v2.papay.querycontract.post({ xml: { appid: 'x', mch_id: 'x', version: '1.0' } })
+    wxpay.chain('v2/papay/querycontract').post({ xml: { appid: 'x', mch_id: 'x', version: '1.0' } })
+    wxpay['v2/papay/querycontract'].post({ xml: { appid: 'x', mch_id: 'x', version: '1.0' } })
     // @ts-expect-error xml.version is required
-    wxpay.v2.papay.querycontract.post({ xml: { appid: 'x', mch_id: 1 } })
+    wxpay.v2.papay.querycontract.post({ xml: { appid: 'x', mch_id: 'x' } })
     // @ts-expect-error xml.version is required
-    wxpay.chain('v2/papay/querycontract').post({ xml: { appid: 'x', mch_id: 1 } })
+    wxpay.chain('v2/papay/querycontract').post({ xml: { appid: 'x', mch_id: 'x' } })
     // @ts-expect-error xml.version is required
-    wxpay['v2/papay/querycontract'].post({ xml: { appid: 'x', mch_id: 1 } })
+    wxpay['v2/papay/querycontract'].post({ xml: { appid: 'x', mch_id: 'x' } })
     // @ts-expect-error xml.appid has the wrong type
-    wxpay.v2.papay.querycontract.post({ xml: { appid: true, mch_id: 1, version: '1.0' } })
+    wxpay.v2.papay.querycontract.post({ xml: { appid: true, mch_id: 'x', version: '1.0' } })
     // @ts-expect-error xml.appid has the wrong type
-    wxpay.chain('v2/papay/querycontract').post({ xml: { appid: true, mch_id: 1, version: '1.0' } })
+    wxpay.chain('v2/papay/querycontract').post({ xml: { appid: true, mch_id: 'x', version: '1.0' } })
     // @ts-expect-error xml.appid has the wrong type
-    wxpay['v2/papay/querycontract'].post({ xml: { appid: true, mch_id: 1, version: '1.0' } })
-    expectTypeOf(wxpay['v2/papay/querycontract'].post({ xml: { appid: 'x', mch_id: 1, version: '1.0' } })).resolves.toHaveProperty('data').toHaveProperty('return_code').toEqualTypeOf<'SUCCESS' | 'FAIL' | (string & {})>()
-    expectTypeOf(wxpay['v2/papay/querycontract'].post({ xml: { appid: 'x', mch_id: 1, version: '1.0' } })).resolves.toHaveProperty('status').toEqualTypeOf<200>()
+    wxpay['v2/papay/querycontract'].post({ xml: { appid: true, mch_id: 'x', version: '1.0' } })
+    expectTypeOf(wxpay['v2/papay/querycontract'].post({ xml: { appid: 'x', mch_id: 'x', version: '1.0' } })).resolves.toHaveProperty('data').toHaveProperty('return_code').toEqualTypeOf<'SUCCESS' | 'FAIL' | (string & {})>()
+    expectTypeOf(wxpay['v2/papay/querycontract'].post({ xml: { appid: 'x', mch_id: 'x', version: '1.0' } })).resolves.toHaveProperty('status').toEqualTypeOf<200>()
   })
   test('POST v2/pay/contractorder', () => {
     wxpay.v2.pay.contractorder.post({ xml: { appid: 'x', mch_id: 'x', contract_mchid: 'x', contract_appid: 'x', out_trade_no: 'x', body: 'x', notify_url: 'x', total_fee: 1, spbill_create_ip: 'x', trade_type: 'JSAPI', plan_id: 1, contract_code: 'x', request_serial: 1, contract_display_account: 'x', contract_notify_url: 'x' } })

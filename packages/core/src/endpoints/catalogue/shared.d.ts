@@ -1007,9 +1007,9 @@ export interface DepositRefundqueryReply {
   /** 业务结果 */
   result_code: OpenEnum<'SUCCESS' | 'FAIL'>
   /** 错误码 */
-  err_code: string
+  err_code?: string
   /** 错误描述 */
-  err_code_des: string
+  err_code_des?: string
   /** 公众账号ID */
   appid: string
   /** 商户号 */
@@ -1267,9 +1267,9 @@ export interface SecapiMchAddsubdevconfigReply {
   /** 返回信息 */
   return_msg: string
   /** 错误代码 */
-  err_code: string
+  err_code?: string
   /** 错误代码描述 */
-  err_code_des: string
+  err_code_des?: string
   /** 业务结果 */
   result_code: OpenEnum<'SUCCESS' | 'FAIL'>
   /** 签名 */
@@ -2563,6 +2563,19 @@ export interface SubsidyDetail {
 export interface SubsidyInfo {
   /** 贴息详情列表 */
   subsidy_detail?: SubsidyDetail[]
+}
+
+export interface H5Info {
+  /** 场景类型 */
+  type: string
+  /** 应用名称 */
+  app_name?: string
+  /** 网站URL */
+  app_url?: string
+  /** iOS平台BundleID */
+  bundle_id?: string
+  /** Android平台PackageName */
+  package_name?: string
 }
 
 export interface SubOrders {
@@ -7951,28 +7964,15 @@ export interface PromotionDetail8 {
   goods_detail?: GoodsDetail9[]
 }
 
-export interface H5Info {
-  /** 场景类型 */
-  type?: string
-  /** 应用名称 */
-  app_name?: string
-  /** 网站URL */
-  app_url?: string
-  /** iOS平台BundleID */
-  bundle_id?: string
-  /** Android平台PackageName */
-  package_name?: string
-}
-
 export interface SceneInfo6 {
   /** 用户终端IP */
-  payer_client_ip?: string
+  payer_client_ip: string
   /** 商户端设备号 */
   device_id?: string
   /** 商户门店信息 */
   store_info?: StoreInfo
   /** H5场景信息 */
-  h5_info?: H5Info
+  h5_info: H5Info
 }
 
 export interface Amount13 {
@@ -7981,7 +7981,7 @@ export interface Amount13 {
   /** 货币类型 */
   currency?: string
   /** 用户支付金额 */
-  payer_total: number
+  payer_total?: number
   /** 用户支付币种 */
   payer_currency?: string
 }

@@ -2,8 +2,8 @@
 // Facts the request pipeline needs at run time; the types need none of them. Paths are chain paths
 // (`v2/…` included); a pattern matches the path after its variables are expanded.
 
-/** Endpoints whose 2xx reply is a file (not a signed JSON or XML body): `hk/v3/statements`, `v2/pay/downloadbill`, `v2/pay/downloadfundflow`, `v2/sandboxnew/pay/downloadbill`, `v3/billdownload/file`, `v3/global/merchant-service/images/{media_id}`, `v3/global/statements`, `v3/merchant-service/images/{media_id}`, `v3/transferdownload/elecvoucherfile`, `v3/transferdownload/signfile`, `v3/statements`, `v3/new-tax-control-fapiao/download`. */
-export const DOWNLOADS: RegExp = /^(?:hk\/v3\/statements|v2\/pay\/downloadbill|v2\/pay\/downloadfundflow|v2\/sandboxnew\/pay\/downloadbill|v3\/billdownload\/file|v3\/global\/merchant-service\/images\/(?!(?:upload)$)[^/]+|v3\/global\/statements|v3\/merchant-service\/images\/(?!(?:upload)$)[^/]+|v3\/new-tax-control-fapiao\/download|v3\/statements|v3\/transferdownload\/elecvoucherfile|v3\/transferdownload\/signfile)$/
+/** Endpoints whose 2xx reply is a file (not a signed JSON or XML body): `hk/v3/statements`, `v2/pay/downloadbill`, `v2/pay/downloadfundflow`, `v2/sandboxnew/pay/downloadbill`, `v3/billdownload/file`, `v3/global/merchant-service/images/{media_id}`, `v3/global/statements`, `v3/merchant-service/images/{media_id}`, `v3/transferdownload/elecvoucherfile`, `v3/transferdownload/signfile`, `v3/new-tax-control-fapiao/download`. */
+export const DOWNLOADS: RegExp = /^(?:hk\/v3\/statements|v2\/pay\/downloadbill|v2\/pay\/downloadfundflow|v2\/sandboxnew\/pay\/downloadbill|v3\/billdownload\/file|v3\/global\/merchant-service\/images\/(?!(?:upload)$)[^/]+|v3\/global\/statements|v3\/merchant-service\/images\/(?!(?:upload)$)[^/]+|v3\/new-tax-control-fapiao\/download|v3\/transferdownload\/elecvoucherfile|v3\/transferdownload\/signfile)$/
 
 /** Endpoints that send `multipart/form-data`. */
 export const UPLOADS: RegExp = /^(?:v2\/secapi\/mch\/uploadmedia|v3\/ecommerce\/account\/cancel-applications\/media|v3\/global\/merchant-service\/images\/upload|v3\/global\/merchant-storage\/file\/upload|v3\/marketing\/bank\/packages\/[^/]+\/tasks|v3\/marketing\/favor\/media\/image-upload|v3\/marketing\/partner\/product-coupon\/media\/upload-image|v3\/marketing\/shopping-receipt\/shoppingreceipts|v3\/mch-manage\/submission-files\/sub-mchid\/[^/]+\/upload|v3\/mch-operation-manage\/enhanced-due-diligence\/[^/]+\/upload|v3\/merchant-service\/images\/upload|v3\/merchant\/media\/upload|v3\/merchant\/media\/video_upload|v3\/new-tax-control-fapiao\/fapiao-applications\/upload-fapiao-file|v3\/taxi-invoice\/cards\/upload-file)$/
@@ -45,3 +45,121 @@ export const DELETE_BODIES: ReadonlySet<string> = new Set([
   'v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores',
   'v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers/{merchant_identifier}',
 ])
+
+// Per-endpoint rules: scripts/endpoint-facts.mjs (each with its source) checked against the
+// catalogue; docs/protocol-3.md explains them.
+
+/** APIv2 endpoints whose SUCCESS reply may lack a `sign` (one that is present is still verified). */
+export const UNSIGNED_V2: ReadonlySet<string> = new Set([
+  'v2/appauth/getaccesstoken',
+  'v2/mchrisk/querymchrisk',
+  'v2/mchrisk/setmchriskcallback',
+  'v2/mchrisk/syncmchriskresult',
+  'v2/mmpaymkttransfers/gethbinfo',
+  'v2/mmpaymkttransfers/gettransferinfo',
+  'v2/mmpaymkttransfers/promotion/paywwsptrans2pocket',
+  'v2/mmpaymkttransfers/promotion/querywwsptrans2pocket',
+  'v2/mmpaymkttransfers/promotion/transfers',
+  'v2/mmpaymkttransfers/sendgroupredpack',
+  'v2/mmpaymkttransfers/sendminiprogramhb',
+  'v2/mmpaymkttransfers/sendredpack',
+  'v2/mmpaysptrans/pay_bank',
+  'v2/mmpaysptrans/query_bank',
+  'v2/papay/entrustweb',
+  'v2/papay/h5entrustweb',
+  'v2/papay/partner/entrustweb',
+  'v2/papay/partner/h5entrustweb',
+  'v2/pay/downloadbill',
+  'v2/pay/downloadfundflow',
+  'v2/payitil/report',
+  'v2/risk/getpublickey',
+  'v2/risk/getviolation',
+  'v2/secapi/mch/submchmanage',
+  'v2/xdc/apiv2getsignkey/sign/getsignkey',
+])
+
+/** APIv2 endpoints that take no `nonce_str` (the SDK adds none; one given is sent and signed). */
+export const NONCELESS_V2: ReadonlySet<string> = new Set([
+  'v2/appauth/getaccesstoken',
+  'v2/cgi-bin/mch/customs/customdeclareorder',
+  'v2/cgi-bin/mch/customs/customdeclarequery',
+  'v2/cgi-bin/mch/newcustoms/customdeclareredeclare',
+  'v2/papay/deletecontract',
+  'v2/papay/h5entrustweb',
+  'v2/papay/partner/h5entrustweb',
+  'v2/papay/partner/preentrustweb',
+  'v2/papay/partner/querycontract',
+  'v2/papay/preentrustweb',
+  'v2/papay/querycontract',
+  'v2/pay/queryexchagerate',
+  'v2/secapi/mch/addInstitutionsub',
+  'v2/secapi/mch/addsubdevconfig',
+  'v2/secapi/mch/channelsetting',
+  'v2/secapi/mch/modifyInstitutionsub',
+  'v2/secapi/mch/modifymchinfo',
+  'v2/secapi/mch/queryInstitutionsub',
+  'v2/secapi/mch/querysubdevconfig',
+])
+
+/** APIv2 endpoints answered with unsigned JSON (`retcode`, `retmsg`, …). */
+export const JSON_V2: ReadonlySet<string> = new Set([
+  'v2/appauth/getaccesstoken',
+])
+
+/** APIv2 GET endpoints whose fields and `sign` go in the query string (the catalogue lists a `sign` there). */
+export const QUERY_SIGNED_V2: ReadonlySet<string> = new Set([
+  'v2/appauth/getaccesstoken',
+  'v2/papay/h5entrustweb',
+  'v2/papay/partner/h5entrustweb',
+])
+
+/** `page` endpoints: a URL for the browser (`wxpay.pageUrl`), never fetched; `signed` when the catalogue lists a `sign`. */
+export type PagePath = 'v2/appauth/authindex' | 'v2/papay/entrustweb' | 'v2/papay/partner/entrustweb'
+
+export const PAGES: ReadonlyMap<string, { readonly signed: boolean }> = new Map([
+  ['v2/appauth/authindex', { signed: false }],
+  ['v2/papay/entrustweb', { signed: true }],
+  ['v2/papay/partner/entrustweb', { signed: true }],
+])
+
+/** What an upload endpoint takes in `meta` besides the caller's fields, and its file part. */
+export interface UploadMetaRule {
+  /** The meta field the SDK fills with the file name, if any. */
+  readonly name?: string
+  /** The meta field the SDK fills with the lower-case hex digest of the file. */
+  readonly digest: string
+  readonly algorithm: 'SHA-256' | 'SM3'
+  /** Fixed meta fields (the digest algorithm's name). */
+  readonly fixed?: Readonly<Record<string, string>>
+  /** The name of the file part. */
+  readonly file: string
+}
+
+/** Upload endpoints (a pattern over the expanded path) → their meta rule. */
+export const UPLOAD_META: ReadonlyArray<readonly [RegExp, UploadMetaRule]> = [
+  [/^(?:v3\/ecommerce\/account\/cancel-applications\/media)$/, { name: 'file_name', digest: 'file_digest', algorithm: 'SHA-256', file: 'file' }],
+  [/^(?:v3\/global\/merchant-service\/images\/upload)$/, { name: 'filename', digest: 'sha256', algorithm: 'SHA-256', file: 'file' }],
+  [/^(?:v3\/global\/merchant-storage\/file\/upload)$/, { name: 'filename', digest: 'sha256', algorithm: 'SHA-256', file: 'file' }],
+  [/^(?:v3\/marketing\/bank\/packages\/[^/]+\/tasks)$/, { name: 'filename', digest: 'sha256', algorithm: 'SHA-256', file: 'file' }],
+  [/^(?:v3\/marketing\/favor\/media\/image-upload)$/, { name: 'filename', digest: 'sha256', algorithm: 'SHA-256', file: 'file' }],
+  [/^(?:v3\/marketing\/partner\/product-coupon\/media\/upload-image)$/, { name: 'filename', digest: 'sha256', algorithm: 'SHA-256', file: 'file' }],
+  [/^(?:v3\/marketing\/shopping-receipt\/shoppingreceipts)$/, { digest: 'sha256', algorithm: 'SHA-256', file: 'file' }],
+  [/^(?:v3\/mch-manage\/submission-files\/sub-mchid\/[^/]+\/upload)$/, { name: 'file_name', digest: 'file_digest', algorithm: 'SHA-256', file: 'submission_file' }],
+  [/^(?:v3\/mch-operation-manage\/enhanced-due-diligence\/[^/]+\/upload)$/, { name: 'file_name', digest: 'file_digest', algorithm: 'SHA-256', file: 'due_diligence_file' }],
+  [/^(?:v3\/merchant-service\/images\/upload)$/, { name: 'filename', digest: 'sha256', algorithm: 'SHA-256', file: 'file' }],
+  [/^(?:v3\/merchant\/media\/upload)$/, { name: 'filename', digest: 'sha256', algorithm: 'SHA-256', file: 'file' }],
+  [/^(?:v3\/merchant\/media\/video_upload)$/, { name: 'filename', digest: 'sha256', algorithm: 'SHA-256', file: 'file' }],
+  [/^(?:v3\/new-tax-control-fapiao\/fapiao-applications\/upload-fapiao-file)$/, { digest: 'digest', algorithm: 'SM3', fixed: { digest_alogrithm: 'SM3' }, file: 'file' }],
+  [/^(?:v3\/taxi-invoice\/cards\/upload-file)$/, { digest: 'digest', algorithm: 'SM3', fixed: { digest_algorithm: 'DIGEST_ALGORITHM_SM3' }, file: 'file' }],
+]
+
+/** APIv2 multipart uploads: the field of the file's MD5 and the file part (text parts signed, the file not). */
+export const V2_UPLOADS: ReadonlyMap<string, { readonly hash: string; readonly file: string }> = new Map([
+  ['v2/secapi/mch/uploadmedia', { hash: 'media_hash', file: 'media' }],
+])
+
+/** Statements signed over `{"sha1":"…"}` (matched against the base URL's path + the call's path). */
+export const STATEMENTS: RegExp = /^(?:hk\/v3\/statements|v3\/global\/statements)$/
+
+/** Where each region downloads its platform certificates (`certificatesEndpoint`). */
+export const CERTIFICATE_ENDPOINTS: readonly string[] = ['v3/certificates', 'v3/global/certificates', 'hk/v3/certificates']

@@ -40,8 +40,6 @@ export interface V2AppauthEndpoints {
         scope: OpenEnum<'pay_identity'>
         /** 签名类型 */
         sign_type: OpenEnum<'HMAC-SHA256'>
-        /** 签名 */
-        sign: string
       }
     } & CallOptions): Promise<WechatpayResponse<{
       /** 返回状态码 */

@@ -28,9 +28,9 @@ export interface V2BillcommentspEndpoints {
       /** 返回信息 */
       return_msg: string
       /** 业务结果 */
-      result_code: OpenEnum<'FAIL'>
+      result_code: string
       /** 错误代码 */
-      err_code: string
+      err_code?: string
       /** 错误代码描述 */
       err_code_des?: string
     }, 200>>

@@ -39,6 +39,8 @@ export interface V2CgiBinEndpoints {
         cert_id?: string
         /** 姓名 */
         name?: string
+        /** 随机字符串 (optional: this endpoint takes none unless given) */
+        nonce_str?: string
       }
     } & CallOptions): Promise<WechatpayResponse<{
       /** 返回状态码 */
@@ -99,6 +101,8 @@ export interface V2CgiBinEndpoints {
         sub_order_id: string
         /** 海关 */
         customs: OpenEnum<'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN'>
+        /** 随机字符串 (optional: this endpoint takes none unless given) */
+        nonce_str?: string
       }
     } & CallOptions): Promise<WechatpayResponse<{
       /** 返回状态码 */
@@ -175,6 +179,8 @@ export interface V2CgiBinEndpoints {
         customs: OpenEnum<'GUANGZHOU_ZS' | 'HANGZHOU_ZS' | 'NINGBO' | 'ZHENGZHOU_BS' | 'CHONGQING' | 'SHANGHAI_ZS' | 'SHENZHEN' | 'ZHENGZHOU_ZH_ZS' | 'TIANJIN'>
         /** 商户海关备案号 */
         mch_customs_no: string
+        /** 随机字符串 (optional: this endpoint takes none unless given) */
+        nonce_str?: string
       }
     } & CallOptions): Promise<WechatpayResponse<{
       /** 返回状态码 */

@@ -24,7 +24,7 @@ export interface V2FundEndpoints {
       /** 业务结果 */
       result_code: OpenEnum<'SUCCESS' | 'FAIL'>
       /** 错误代码 */
-      err_code: string
+      err_code?: string
       /** 错误代码描述 */
       err_code_des?: string
       /** 签名类型 */
@@ -76,7 +76,7 @@ export interface V2FundEndpoints {
       /** 业务结果 */
       result_code: OpenEnum<'SUCCESS' | 'FAIL'>
       /** 错误代码 */
-      err_code: string
+      err_code?: string
       /** 错误代码描述 */
       err_code_des?: string
       /** 签名类型 */

@@ -42,7 +42,7 @@ export interface V2MmpaysptransEndpoints {
       /** 随机字符串 */
       nonce_str: string
       /** 签名 */
-      sign: string
+      sign?: string
       /** 微信企业付款单号 */
       payment_no: string
       /** 手续费金额 */

@@ -26,6 +26,8 @@ export interface V2PapayEndpoints {
         sub_appid?: string
         /** 子商户号 */
         sub_mch_id?: string
+        /** 随机字符串 (optional: this endpoint takes none unless given) */
+        nonce_str?: string
       }
     } & CallOptions): Promise<WechatpayResponse<{
       /** 返回状态码 */
@@ -76,8 +78,6 @@ export interface V2PapayEndpoints {
         notify_url?: string
         /** 版本号 */
         version?: string
-        /** 签名 */
-        sign?: string
         /** 时间戳 */
         timestamp?: string
         /** 返回web */
@@ -105,8 +105,6 @@ export interface V2PapayEndpoints {
         notify_url: string
         /** 版本号 */
         version: string
-        /** 签名 */
-        sign: string
         /** 签名类型 */
         sign_type?: OpenEnum<'HMAC-SHA256' | 'MD5'>
         /** 时间戳 */
@@ -194,8 +192,6 @@ export interface V2PapayEndpoints {
         notify_url?: string
         /** 版本号 */
         version?: string
-        /** 签名 */
-        sign?: string
         /** 时间戳 */
         timestamp?: string
         /** 返回web */
@@ -227,8 +223,6 @@ export interface V2PapayEndpoints {
         notify_url: string
         /** 版本号 */
         version: string
-        /** 签名 */
-        sign: string
         /** 签名类型 */
         sign_type?: OpenEnum<'HMAC-SHA256' | 'MD5'>
         /** 时间戳 */
@@ -284,6 +278,8 @@ export interface V2PapayEndpoints {
         timestamp: string
         /** 返回app */
         return_app?: OpenEnum<'Y' | 'N'>
+        /** 随机字符串 (optional: this endpoint takes none unless given) */
+        nonce_str?: string
       }
     } & CallOptions): Promise<WechatpayResponse<{
       /** 返回状态码 */
@@ -336,6 +332,8 @@ export interface V2PapayEndpoints {
         contract_code?: string
         /** 版本号 */
         version: OpenEnum<'1.0'>
+        /** 随机字符串 (optional: this endpoint takes none unless given) */
+        nonce_str?: string
       }
     } & CallOptions): Promise<WechatpayResponse<{
       /** 返回状态码 */
@@ -375,9 +373,9 @@ export interface V2PapayEndpoints {
       /** 用户标识 */
       openid: string
       /** 错误代码 */
-      err_code: string
+      err_code?: string
       /** 错误代码描述 */
-      err_code_des: string
+      err_code_des?: string
       /** 子商户公众账号ID */
       sub_appid?: string
       /** 子商户号 */
@@ -414,6 +412,8 @@ export interface V2PapayEndpoints {
         timestamp: string
         /** 返回app */
         return_app?: OpenEnum<'Y' | 'N'>
+        /** 随机字符串 (optional: this endpoint takes none unless given) */
+        nonce_str?: string
       }
     } & CallOptions): Promise<WechatpayResponse<{
       /** 返回状态码 */
@@ -449,7 +449,7 @@ export interface V2PapayEndpoints {
         /** 请求appid */
         appid: string
         /** 商户号 */
-        mch_id: number | string
+        mch_id: string
         /** 委托代扣协议id */
         contract_id?: string
         /** 模板id */
@@ -458,6 +458,8 @@ export interface V2PapayEndpoints {
         contract_code?: string
         /** 版本号 */
         version: OpenEnum<'1.0'>
+        /** 随机字符串 (optional: this endpoint takes none unless given) */
+        nonce_str?: string
       }
     } & CallOptions): Promise<WechatpayResponse<{
       /** 返回状态码 */
@@ -497,9 +499,9 @@ export interface V2PapayEndpoints {
       /** 用户标识 */
       openid: string
       /** 错误代码 */
-      err_code: string
+      err_code?: string
       /** 错误代码描述 */
-      err_code_des: string
+      err_code_des?: string
     }, 200>>
   }
 }

@@ -509,27 +509,27 @@ export interface V2PayEndpoints {
       /** 设备号 */
       device_info?: string
       /** 用户标识 */
-      openid: string
+      openid?: string
       /** 是否关注公众账号 */
-      is_subscribe: OpenEnum<'N'>
+      is_subscribe?: OpenEnum<'N'>
       /** 用户子标识 */
       sub_openid?: string
       /** 是否关注子公众账号 */
       sub_is_subscribe?: OpenEnum<'Y' | 'N'>
       /** 交易类型 */
-      trade_type: string
+      trade_type?: string
       /** 交易状态 */
       trade_state: OpenEnum<'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | 'ACCEPT'>
       /** 付款银行 */
-      bank_type: string
+      bank_type?: string
       /** 标价金额 */
-      total_fee: string
+      total_fee?: string
       /** 应结订单金额 */
       settlement_total_fee?: string
       /** 标价币种 */
       fee_type?: string
       /** 现金支付金额 */
-      cash_fee: string
+      cash_fee?: string
       /** 现金支付币种 */
       cash_fee_type?: string
       /** 代金券金额 */
@@ -543,13 +543,13 @@ export interface V2PayEndpoints {
       /** 单个代金券支付金额 */
       coupon_fee_$n?: string
       /** 微信支付订单号 */
-      transaction_id: string
+      transaction_id?: string
       /** 商户订单号 */
       out_trade_no: string
       /** 附加数据 */
       attach?: string
       /** 支付完成时间 */
-      time_end: string
+      time_end?: string
       /** 交易状态描述 */
       trade_state_desc: string
       /** 营销详情JSON格式字符串 · JSON-encoded string */
@@ -1152,6 +1152,8 @@ export interface V2PayEndpoints {
         fee_type: string
         /** 日期 */
         date: string
+        /** 随机字符串 (optional: this endpoint takes none unless given) */
+        nonce_str?: string
       }
     } & CallOptions): Promise<WechatpayResponse<{
       /** 返回状态码 */
@@ -1234,9 +1236,9 @@ export interface V2PayEndpoints {
       /** 业务结果 */
       result_code: OpenEnum<'SUCCESS' | 'FAIL'>
       /** 错误码 */
-      err_code: string
+      err_code?: string
       /** 错误描述 */
-      err_code_des: string
+      err_code_des?: string
       /** 公众账号ID */
       appid: string
       /** 商户号 */
@@ -1318,7 +1320,7 @@ export interface V2PayEndpoints {
         /** 结束日期 */
         date_end: string
         /** 是否查询分账结算信息 */
-        query_split?: boolean
+        query_split?: OpenEnum<'true' | 'false'>
       }
     } & CallOptions): Promise<WechatpayResponse<{
       /** 返回状态码 */

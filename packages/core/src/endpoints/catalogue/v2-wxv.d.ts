@@ -171,7 +171,7 @@ export interface V2WxvEndpoints {
         /** 服务ID */
         service_id: string
         /** 是否入住 */
-        checked_in: boolean
+        checked_in: OpenEnum<'true' | 'false'>
         /** 实际离店时间 */
         real_end_time?: string
         /** 其他费用金额 */
@@ -297,7 +297,7 @@ export interface V2WxvEndpoints {
       /** 实际离店时间 */
       real_end_time?: string
       /** 是否入住 */
-      checked_in: string
+      checked_in: OpenEnum<'true' | 'false'>
       /** 其他费用 */
       other_fee?: string
       /** 其他费用说明 */

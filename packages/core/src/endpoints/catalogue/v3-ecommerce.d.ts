@@ -146,14 +146,7 @@ export interface V3EcommerceEndpoints {
   'v3/ecommerce/account/cancel-applications/media': {
     /** 图片上传API · `POST /v3/ecommerce/account/cancel-applications/media` */
     post(options: {
-      media: Media & {
-        meta?: {
-          /** 文件摘要 */
-          file_digest?: string
-          /** 文件名称 */
-          file_name?: string
-        }
-      }
+      media: Media
     } & CallOptions): Promise<WechatpayResponse<{
       /** 媒体文件标识Id */
       media_id: string

@@ -2933,8 +2933,8 @@ export interface V3MarketingEndpoints {
     post(options: {
       media: Media
     } & CallOptions): Promise<WechatpayResponse<{
-      /** 媒体文件URL地址 */
-      media_url: string
+      /** 图片URL */
+      image_url: string
     }, 200>>
   }
   'v3/marketing/partner/product-coupon/notify-configs': {

@@ -64,11 +64,11 @@ export interface V3MchManageEndpoints {
       /** 子商户号 */
       sub_mchid: string
       media: Media & {
-        meta?: {
-          /** 文件名称 */
-          file_name?: string
-          /** 文件摘要 */
-          file_digest?: string
+        fields: {
+          /** 资料项唯一id */
+          item_id: number
+          /** 商户管理记录ID */
+          manage_record_id: string
         }
       }
     } & CallOptions): Promise<WechatpayResponse<{

@@ -67,10 +67,6 @@ export interface V3MchOperationManageEndpoints {
       due_diligence_id: string
       media: Media & {
         meta?: {
-          /** 文件名称 */
-          file_name?: string
-          /** 文件摘要 */
-          file_digest?: string
           /** 子商户号 */
           sub_mchid?: string
           /** 资料项唯一id */

@@ -388,10 +388,6 @@ export interface V3NewTaxControlFapiaoEndpoints {
           sub_mchid?: string
           /** 发票文件的类型为PDF */
           file_type: string
-          /** 文件摘要算法 */
-          digest_alogrithm: string
-          /** 文件摘要 */
-          digest: string
         }
       }
     } & CallOptions): Promise<WechatpayResponse<{

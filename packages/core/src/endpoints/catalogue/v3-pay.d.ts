@@ -399,7 +399,7 @@ export interface V3PayEndpoints {
       /** 支付完成时间 */
       success_time?: string
       /** 商品描述 */
-      description: string
+      description?: string
       /** 附加数据 */
       attach?: string
       /** 商户订单号 */
@@ -409,7 +409,7 @@ export interface V3PayEndpoints {
       /** 交易结束时间 */
       time_expire?: string
       /** 通知地址 */
-      notify_url: string
+      notify_url?: string
       /** 订单优惠标记 */
       goods_tag?: string
       /** 指定支付方式 */
@@ -729,7 +729,7 @@ export interface V3PayEndpoints {
       /** 支付完成时间 */
       success_time?: string
       /** 商品描述 */
-      description: string
+      description?: string
       /** 附加数据 */
       attach?: string
       /** 商户订单号 */
@@ -739,7 +739,7 @@ export interface V3PayEndpoints {
       /** 交易结束时间 */
       time_expire?: string
       /** 通知地址 */
-      notify_url: string
+      notify_url?: string
       /** 订单优惠标记 */
       goods_tag?: string
       /** 指定支付方式 */
@@ -1160,7 +1160,7 @@ export interface V3PayEndpoints {
       /** 直连商户号 */
       mchid: string
       /** 商品描述 */
-      description: string
+      description?: string
       /** 附加数据 */
       attach?: string
       /** 商户订单号 */
@@ -1175,7 +1175,7 @@ export interface V3PayEndpoints {
       /** 交易结束时间 */
       time_expire?: string
       /** 通知地址 */
-      notify_url: string
+      notify_url?: string
       /** 订单优惠标记 */
       goods_tag?: string
       /** 指定支付方式 */
@@ -1388,7 +1388,7 @@ export interface V3PayEndpoints {
       /** 直连商户号 */
       mchid: string
       /** 商品描述 */
-      description: string
+      description?: string
       /** 附加数据 */
       attach?: string
       /** 商户订单号 */
@@ -1398,7 +1398,7 @@ export interface V3PayEndpoints {
       /** 交易结束时间 */
       time_expire?: string
       /** 通知地址 */
-      notify_url: string
+      notify_url?: string
       /** 订单优惠标记 */
       goods_tag?: string
       /** 指定支付方式 */

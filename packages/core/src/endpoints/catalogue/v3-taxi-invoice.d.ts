@@ -140,10 +140,6 @@ export interface V3TaxiInvoiceEndpoints {
         meta: {
           /** 出租车经营主体商户号 */
           company_mchid: string
-          /** 文件摘要 */
-          digest: string
-          /** 文件摘要算法 */
-          digest_algorithm: string
           /** 行政区划代码 */
           region_id: number
         }

@@ -1,0 +1,31 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { MiddlewareHandler } from 'hono'
+import { isV3Path } from './catalogue/routes.js'
+import type { AppEnv, SandboxContext } from './context.js'
+import { v2Fail } from './v2-routes.js'
+import { codeForStatus, rawTarget, v3Error } from './v3-respond.js'
+
+/**
+ * Faults that act before a business request is handled: latency, then a reset, then an error
+ * status (which answers instead of the handler: the state does not change). Used once per app,
+ * before every business route, so that no route escapes them.
+ */
+export function requestFaults(ctx: SandboxContext): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const latency = ctx.faults.draw('latencyMs')
+    if (latency) await sleep(latency, undefined, { signal: ctx.closing })
+    if (ctx.faults.draw('resetConnection')) {
+      c.env.incoming.socket.resetAndDestroy()
+      return new Response(null, { status: 500 })
+    }
+    const status = ctx.faults.draw('status')
+    if (status) {
+      const code = codeForStatus(status)
+      return isV3Path(rawTarget(c))
+        ? v3Error(status, code, `Injected fault: HTTP ${status}`)
+        : v2Fail(code, status)
+    }
+    await next()
+    return undefined
+  }
+}
