@@ -280,8 +280,14 @@ async function beyondJson(sandbox: Sandbox, rows: CheckedRow[], problems: string
     problems.push('the v2 refund did not reach the mutual TLS listener')
 }
 
+/** A progress line on stderr (the table goes to stdout): the first seconds would look idle otherwise. */
+function step(text: string): void {
+  process.stderr.write(`demo: ${text}…\n`)
+}
+
 async function main(): Promise<number> {
   const started = performance.now()
+  step('starting the sandbox (with its mutual TLS listener)')
   // Retries scaled 10,000× down (the whole 24 h schedule in 9 s, should an app fail to acknowledge);
   // the apps keep 5 real seconds to answer each delivery.
   // `mtls: true`: an HTTPS listener that requires a client certificate, for the v2 refund
@@ -289,10 +295,14 @@ async function main(): Promise<number> {
   const config: ExampleConfig = { options: sandbox.clientOptions(), appid: sandbox.merchant.appid, sandbox }
   const { privateKey } = sandbox.merchant
   // Nest's logger would warn about the refused SIGNTEST probe; the table shows the refusal instead
+  step('starting the NestJS app')
   const nest = await startNest(config, 0, ['error'])
+  step('starting the Hono app on Node')
   const hono = await startHono(config)
+  step('bundling the Hono Worker (esbuild) and starting it in workerd')
   const worker = await startWorker(config)
   const direct = await startDirectReceiver(config.options)
+  step('calling every route, then the payment lifecycle through each integration')
   const rows: CheckedRow[] = []
   const problems: string[] = []
   const receivers: Array<Receiver & { base: string }> = []

@@ -18,6 +18,13 @@ test('pnpm demo prints every row as expected and exits 0', async () => {
   )
   expect(stderr).not.toContain('DEMO FAILED')
   expect(code).toBe(0)
+  // progress while it starts, on stderr (the table alone on stdout)
+  for (const line of [
+    'demo: starting the sandbox',
+    'demo: bundling the Hono Worker',
+    'demo: calling every route',
+  ])
+    expect(stderr).toContain(line)
   for (const integration of ['NestJS', 'Hono (Node)', 'Hono (workerd)', 'direct']) {
     expect(stdout).toMatch(
       new RegExp(

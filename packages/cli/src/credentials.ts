@@ -16,6 +16,7 @@ export const CREDENTIAL_FLAGS = {
   'backup-base-url': { type: 'string' },
   timeout: { type: 'string' },
   'auto-certificates': { type: 'boolean' },
+  'certificate-anchor': { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>
 
 export const CREDENTIALS_HELP = `Credentials (a flag wins over its variable; an empty variable is unset):
@@ -30,6 +31,8 @@ export const CREDENTIALS_HELP = `Credentials (a flag wins over its variable; an 
   --backup-base-url URL    WECHATPAY_BACKUP_BASE_URL  or false
   --timeout MS             WECHATPAY_TIMEOUT
   --auto-certificates      WECHATPAY_AUTO_CERTIFICATES=true  download platform certificates (needs the APIv3 key)
+  --certificate-anchor FILE  WECHATPAY_CERTIFICATE_ANCHOR  WeChat Pay's root CA (PEM): downloaded
+                                                    certificates must be issued by it (the variable: the PEM, or a path)
 Prefer the variables for the keys: command-line arguments are visible to other local users.`
 
 type Values = {
@@ -114,6 +117,16 @@ export function credentials(values: Values, io: Io, redactor: Redactor): Wechatp
   const auto =
     values['auto-certificates'] ?? /^(1|true|yes)$/i.test(env(io, 'WECHATPAY_AUTO_CERTIFICATES') ?? '')
   if (auto) options.autoCertificates = true
+
+  if (values['certificate-anchor'] !== undefined)
+    options.certificateAnchor = readText(values['certificate-anchor'], '--certificate-anchor', io)
+  else {
+    const raw = env(io, 'WECHATPAY_CERTIFICATE_ANCHOR')
+    if (raw !== undefined)
+      options.certificateAnchor = raw.includes('-----BEGIN')
+        ? raw
+        : readText(raw, 'WECHATPAY_CERTIFICATE_ANCHOR', io)
+  }
 
   if (options.mchid === undefined) throw new UsageError('no merchant id: give --mchid or set WECHATPAY_MCHID')
   return options as WechatpayOptions

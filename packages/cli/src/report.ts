@@ -21,6 +21,59 @@ function where(status: number | undefined, requestId: string | undefined): strin
   return text ? ` (${text})` : ''
 }
 
+/** Client options → the flag (and variable) that sets them. */
+const OPTION_FLAGS: Record<string, string> = {
+  mchid: '--mchid (WECHATPAY_MCHID)',
+  serial: '--serial (WECHATPAY_SERIAL)',
+  privateKey: '--private-key (WECHATPAY_PRIVATE_KEY)',
+  certs: '--certs (WECHATPAY_CERTS)',
+  apiv3Key: '--apiv3-key (WECHATPAY_APIV3_KEY)',
+  secret: '--secret (WECHATPAY_SECRET)',
+  baseUrl: '--base-url (WECHATPAY_BASE_URL)',
+  backupBaseUrl: '--backup-base-url (WECHATPAY_BACKUP_BASE_URL)',
+  timeout: '--timeout (WECHATPAY_TIMEOUT)',
+  autoCertificates: '--auto-certificates (WECHATPAY_AUTO_CERTIFICATES)',
+  certificateAnchor: '--certificate-anchor (WECHATPAY_CERTIFICATE_ANCHOR)',
+  json: '--json',
+  xml: '--xml',
+  query: '--query',
+  headers: '--header',
+  path: 'the path',
+}
+
+/**
+ * What a `WechatpayValidationError`'s option is called on this command line: `privateKey` →
+ * `--private-key (WECHATPAY_PRIVATE_KEY)`, `query.x` → `--query x=…`, `xml.x` → `--xml x=…`,
+ * `headers.X` → `--header X=…`, a path variable `out_trade_no` → `--var out_trade_no=…`.
+ */
+export function flagOf(option: string): string {
+  const known = OPTION_FLAGS[option]
+  if (known) return known
+  const certs = /^certs\[(.+)\]$/.exec(option)
+  if (certs) return `--certs (WECHATPAY_CERTS) entry ${certs[1]}`
+  const dot = option.indexOf('.')
+  if (dot > 0) {
+    const head = option.slice(0, dot)
+    const rest = option.slice(dot + 1)
+    if (head === 'query') return `--query ${rest}=…`
+    if (head === 'xml') return `--xml ${rest}=…`
+    if (head === 'headers') return `--header ${rest}=…`
+    if (head === 'json') return `--json (field ${rest})`
+  }
+  return `--var ${option}=…`
+}
+
+/** The core's message, spoken in flags: `privateKey: …` → `--private-key (…): …`. */
+function inFlags(err: WechatpayValidationError): string {
+  const flag = flagOf(err.option)
+  let message = err.message.startsWith(`${err.option}: `)
+    ? err.message.slice(err.option.length + 2)
+    : err.message
+  // the core's advice for a missing path variable names the request option
+  message = message.replace(`pass it as the "${err.option}" option`, `pass it as ${flag}`)
+  return `${flag}: ${message}`
+}
+
 /**
  * Prints an error on stderr (a WeChat Pay error body, or a v2 FAIL reply, as JSON on stdout) and
  * returns the exit code. Every line goes through the redactor.
@@ -37,7 +90,7 @@ export function report(err: unknown, io: Io, redactor: Redactor, help: string): 
     return EXIT.FILE
   }
   if (err instanceof WechatpayValidationError) {
-    say(`wxpay: ${err.code}: ${err.message}`)
+    say(`wxpay: ${err.code}: ${inFlags(err)}`)
     say('Nothing was sent.')
     return EXIT.USAGE
   }

@@ -145,7 +145,24 @@ describe('credentials', () => {
     sb.requests.clear()
     const r = await wxpay(['call', 'v3/certificates', '--apiv3-key', badKey], env)
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/^wxpay: INVALID_OPTION: apiv3Key: /m)
+    expect(r.stderr).toMatch(
+      /^wxpay: INVALID_OPTION: --apiv3-key \(WECHATPAY_APIV3_KEY\): the APIv3 key has 32 characters/m,
+    )
+    expect(sb.requests).toHaveLength(0)
+  })
+
+  test.each([
+    [
+      ['v3/pay/transactions/out-trade-no/{out_trade_no}/close', '--json', '{}'],
+      '--var out_trade_no=…: the path needs {out_trade_no}; pass it as --var out_trade_no=…',
+    ],
+    [['v2/pay/orderquery', '--xml', 'mch_id=1', '--xml', 'out_trade_no=T1'], '--xml mch_id=…: '],
+    [['v3/x', '--header', 'Host=x'], '--header Host=…: is a connection header'],
+  ])('a bad request option is named by its flag, not the option name: %j', async (args, message) => {
+    sb.requests.clear()
+    const r = await wxpay(['call', ...args], env)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(`wxpay: INVALID_OPTION: ${message}`)
     expect(sb.requests).toHaveLength(0)
   })
 

@@ -73,6 +73,44 @@ describe('from a certificate-mode sandbox', () => {
     expect(sb.orders.get('CLI-CERT-1')?.state).toBe('CLOSED')
   })
 
+  test('--certificate-anchor / WECHATPAY_CERTIFICATE_ANCHOR: the sandbox root is accepted, another root refuses the download', async () => {
+    const root = sb.platform.rootCertificate!
+    writeFileSync(join(dir, 'root.pem'), root)
+    const viaFlag = await wxpay(
+      ['certificates', 'download', '--out', nextOut(), '--certificate-anchor', 'root.pem'],
+      env,
+      dir,
+    )
+    expect(viaFlag.code).toBe(0)
+    const viaEnv = await wxpay(
+      ['certificates', 'download', '--out', nextOut()],
+      { ...env, WECHATPAY_CERTIFICATE_ANCHOR: root },
+      dir,
+    )
+    expect(viaEnv.code).toBe(0)
+    // another root (openssl writes it): the download is refused, nothing written
+    const key = join(dir, 'other-root.key')
+    execFileSync(
+      'openssl',
+      ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', key],
+      { stdio: 'pipe' },
+    )
+    const other = execFileSync(
+      'openssl',
+      ['req', '-x509', '-key', key, '-subj', '/CN=Tenpay.com Root CA', '-days', '2'],
+      { encoding: 'utf8' },
+    )
+    const out = nextOut()
+    const refused = await wxpay(
+      ['certificates', 'download', '--out', out],
+      { ...env, WECHATPAY_CERTIFICATE_ANCHOR: other },
+      dir,
+    )
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/certificateAnchor/)
+    expect(existsSync(join(dir, out, 'certs.json'))).toBe(false)
+  })
+
   test('after a rotation both certificates are written', async () => {
     const fresh = await sb.platform.rotate()
     const out = nextOut()

@@ -2,10 +2,11 @@
 // (sandbox credentials, made to be printed), and closes on SIGTERM. The printed lines are then
 // used as they are by `wxpay call` and `wxpay certificates download`.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, expect, test } from 'vitest'
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, test } from 'vitest'
 import { CLI, secret, wxpay } from './helpers'
 
 let child: ChildProcessWithoutNullStreams | undefined
@@ -120,4 +121,15 @@ test('a bad --platform-mode or port is a usage error: exit 2, nothing started', 
   const port = await wxpay(['sandbox', '--port', '70000'])
   expect(port.code).toBe(2)
   expect(port.stdout).toBe('')
+})
+
+describe('the sandbox is loaded only by `wxpay sandbox`', () => {
+  test('the built CLI imports @wxpay/sandbox dynamically, never at start', () => {
+    const dist = fileURLToPath(new URL('../dist/', import.meta.url))
+    const files = readdirSync(dist).filter((name) => name.endsWith('.js'))
+    expect(files.length).toBeGreaterThan(0)
+    const code = files.map((name) => readFileSync(join(dist, name), 'utf8')).join('\n')
+    expect(code).toMatch(/import\(\s*["']@wxpay\/sandbox["']\s*\)/)
+    expect(code).not.toMatch(/from\s*["']@wxpay\/sandbox["']/)
+  })
 })

@@ -463,8 +463,19 @@ function pattern(templates) {
   return `^(?:${alternatives.join('|')})$`
 }
 
+/**
+ * A download the catalogue lacks but the docs name (docs/protocol-2.md §6): the e-fapiao file behind
+ * the `download_url` of `…/fapiao-files` is unsigned (wechatpay-axios-plugin `lib/decorator.js`
+ * `DOWNLOADS`). (`v3/statements`, the HK statement through the base URI `…/hk/`, is no plain
+ * download: it is a statement, STATEMENTS, matched with the base URL's path.)
+ */
+const EXTRA_DOWNLOADS = ['v3/new-tax-control-fapiao/download']
+
 {
-  const downloads = endpoints.filter((e) => e.kind === 'download')
+  const downloads = [
+    ...endpoints.filter((e) => e.kind === 'download'),
+    ...EXTRA_DOWNLOADS.map((path) => ({ path })),
+  ]
   const uploads = endpoints.filter((e) => e.kind === 'upload')
   const certs = endpoints.filter((e) => e.apiCert)
   const hosts = endpoints

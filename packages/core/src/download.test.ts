@@ -2,12 +2,19 @@
 // digest (computed here with node:crypto, independently of the SDK's @noble/hashes) is what is
 // trusted. Refused cases assert that the gateway saw nothing.
 import { createHash, createPublicKey, verify } from 'node:crypto'
-import { gzipSync } from 'node:zlib'
+import { readFileSync } from 'node:fs'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import { type Gateway, startGateway } from '@wxpay/sandbox/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { clientOptions, mchid, merchantSerial, platformSerial, secret } from '../test/fixtures'
 import { type TestKeys, testKeys } from '../test/keys'
-import { WechatpaySignatureError, WechatpayValidationError } from './errors'
+import { collect } from './download'
+import {
+  WechatpayError,
+  WechatpaySignatureError,
+  WechatpayTransportError,
+  WechatpayValidationError,
+} from './errors'
 import { Wechatpay as FetchWechatpay } from './index'
 import { Wechatpay } from './node'
 
@@ -113,6 +120,21 @@ describe.each(transports)('wxpay.download (%s)', (_, Client) => {
     expect(gateway.seen).toHaveLength(0)
   })
 
+  test('a download_url on the backup host is refused before anything is sent (downloads go to baseUrl, which fails over)', async () => {
+    const backup = gateway.url.replace('127.0.0.1', 'localhost')
+    const wxpay = new Client({ ...clientOptions(keys), baseUrl: gateway.url, backupBaseUrl: backup })
+    const foreign = `${backup}v3/billdownload/file?token=x`
+    const error = await wxpay
+      .download(foreign, { hash_type: 'SHA1', hash_value: sha1(BILL) })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(WechatpayValidationError)
+    expect(error).toMatchObject({ option: 'url', message: expect.stringMatching(/backupBaseUrl host/) })
+    await expect(
+      wxpay.download.stream(foreign, { hash_type: 'SHA1', hash_value: sha1(BILL) }),
+    ).rejects.toMatchObject({ option: 'url' })
+    expect(gateway.seen).toHaveLength(0)
+  })
+
   test.each([
     [{ hash_type: 'MD5', hash_value: sha1(BILL) }, 'hash_type'],
     [{ hash_type: 'SHA1', hash_value: 'abc' }, 'hash_value'],
@@ -160,6 +182,91 @@ describe.each(transports)('wxpay.download (%s)', (_, Client) => {
     expect(error).toBeInstanceOf(WechatpaySignatureError)
     expect(error).toMatchObject({ code: 'DIGEST_MISMATCH' })
   })
+})
+
+describe.each(transports)(
+  'broken files surface as typed WechatpayErrors, never a bare zlib or TypeError (%s)',
+  (_, Client) => {
+    const client = () => new Client({ ...clientOptions(keys), baseUrl: gateway.url, backupBaseUrl: false })
+    const url = () => `${gateway.url}v3/billdownload/file?token=T&tartype=gzip`
+    const gz = gzipSync(BILL)
+    // node:zlib, independently, agrees that these are not whole gzip streams.
+    const broken = [
+      ['gzip cut in half', gz.subarray(0, gz.length >> 1)],
+      ['gzip magic then garbage', Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.alloc(64, 0x41)])],
+    ] as const
+    test.each(broken)('download: %s → WechatpaySignatureError DIGEST_MISMATCH', async (_, body) => {
+      expect(() => gunzipSync(body)).toThrow()
+      serve(body)
+      const error = await client()
+        .download(url(), { hash_type: 'SHA1', hash_value: sha1(BILL) })
+        .catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(WechatpaySignatureError)
+      expect(error).toMatchObject({ code: 'DIGEST_MISMATCH' })
+    })
+
+    test.each(broken)('download.stream: %s → the stream errors with DIGEST_MISMATCH', async (_, body) => {
+      serve(body)
+      const stream = await client().download.stream(url(), { hash_type: 'SHA1', hash_value: sha1(BILL) })
+      const error = await new Response(stream).arrayBuffer().catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(WechatpaySignatureError)
+      expect(error).toMatchObject({ code: 'DIGEST_MISMATCH' })
+    })
+
+    test.each([
+      ['plain', BILL],
+      ['gzip', gz],
+    ] as const)(
+      'download.stream: a %s body cut off by the server → WechatpayTransportError CONNECTION',
+      async (_, body) => {
+        // The head promises the whole file; the socket closes after a part of it.
+        const part = body.subarray(0, 4096)
+        gateway.handler = () => ({
+          raw: Buffer.concat([
+            Buffer.from(
+              `HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: ${body.length}\r\n\r\n`,
+            ),
+            part,
+          ]),
+        })
+        const stream = await client().download.stream(url(), { hash_type: 'SHA1', hash_value: sha1(BILL) })
+        const error = await new Response(stream).arrayBuffer().catch((e: unknown) => e)
+        expect(error).toBeInstanceOf(WechatpayTransportError)
+        expect(error).toMatchObject({ code: 'CONNECTION', retryable: false })
+      },
+    )
+
+    test('download: a body cut off by the server is a WechatpayError too', async () => {
+      gateway.handler = () => ({
+        raw: Buffer.concat([
+          Buffer.from(`HTTP/1.1 200 OK\r\ncontent-length: ${gz.length}\r\n\r\n`),
+          gz.subarray(0, 4096),
+        ]),
+      })
+      const error = await client()
+        .download(url(), { hash_type: 'SHA1', hash_value: sha1(BILL) })
+        .catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(WechatpayError)
+    })
+  },
+)
+
+test('the README’s bill snippet turns the bytes into text without the BOM', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const line = /^const csv = (.+?) \/\/.*$/m.exec(readme)?.[1]
+  expect(line).toBeDefined()
+  const decode = new Function('bytes', `return ${line}`) as (bytes: Uint8Array) => string
+  const csv = decode(BILL)
+  expect(BILL.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf])) // the bill has one
+  expect(csv.charCodeAt(0)).not.toBe(0xfeff)
+  expect(csv.startsWith('交易时间')).toBe(true)
+})
+
+test('past the in-memory limit, the uncompressed file is refused with RESPONSE_TOO_LARGE, the code of every oversized reply', async () => {
+  const error = await collect(new Blob([BILL]).stream(), 1000).catch((e: unknown) => e)
+  expect(error).toBeInstanceOf(WechatpayTransportError)
+  expect(error).toMatchObject({ code: 'RESPONSE_TOO_LARGE' })
+  await expect(collect(new Blob([BILL]).stream(), BILL.length)).resolves.toHaveLength(BILL.length)
 })
 
 test('the download request is signed with the merchant key over GET, path?query and an empty body', async () => {

@@ -1,7 +1,13 @@
 import { sha1 } from '@noble/hashes/legacy'
 import { sha256 } from '@noble/hashes/sha2'
 import { type Bytes, concatBytes, timingSafeEqual } from './encoding'
-import { apiErrorOf, WechatpaySignatureError, WechatpayValidationError } from './errors'
+import {
+  apiErrorOf,
+  WechatpayError,
+  WechatpaySignatureError,
+  WechatpayTransportError,
+  WechatpayValidationError,
+} from './errors'
 import type { Config } from './options'
 import type { Context } from './pipeline/context'
 import { checkSignal, checkTimeout, send } from './pipeline/send'
@@ -55,13 +61,19 @@ function check(config: Config, url: unknown, options: DownloadOptions | undefine
   } catch {
     throw new WechatpayValidationError('url', 'is not an absolute URL')
   }
-  const origins = [config.baseUrl, config.backupBaseUrl].filter((u): u is URL => u !== undefined)
   // A download is signed: never hand a signed request (nor trust a file) from a host the client was
-  // not configured for, whatever a reply says.
-  if (!origins.some((base) => base.origin === parsed.origin) || parsed.username || parsed.password)
+  // not configured for, whatever a reply says. The request goes to baseUrl (failing over to
+  // backupBaseUrl like any call), so a URL naming the backup host is refused rather than fetched
+  // from another host than it names.
+  if (config.backupBaseUrl?.origin === parsed.origin && parsed.origin !== config.baseUrl.origin)
     throw new WechatpayValidationError(
       'url',
-      `its origin ${parsed.origin} is not the configured baseUrl${config.backupBaseUrl ? ' or backupBaseUrl' : ''} (${origins.map((u) => u.origin).join(', ')})`,
+      `is on the backupBaseUrl host (${parsed.origin}); downloads are fetched from baseUrl (${config.baseUrl.origin}), failing over to the backup by itself, and never send it to another host than the URL names`,
+    )
+  if (parsed.origin !== config.baseUrl.origin || parsed.username || parsed.password)
+    throw new WechatpayValidationError(
+      'url',
+      `its origin ${parsed.origin} is not the configured baseUrl (${config.baseUrl.origin})`,
     )
   if (!parsed.pathname.startsWith(config.baseUrl.pathname))
     throw new WechatpayValidationError(
@@ -96,17 +108,61 @@ function isGzip(head: Uint8Array): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b
 }
 
+/** A read of the reply's body failed: the connection ended (or broke) before the whole file was in. */
+function cutOff(err: unknown): WechatpayError {
+  if (err instanceof WechatpayError) return err
+  return new WechatpayTransportError('CONNECTION', 'the download was cut off before the whole file arrived', {
+    cause: err,
+    retryable: false,
+  })
+}
+
+/** The gzip stream did not unpack (corrupt, or cut off inside the gzip data). */
+function notGzip(err: unknown): WechatpayError {
+  if (err instanceof WechatpayError) return err
+  return new WechatpaySignatureError(
+    'the downloaded file is not a complete gzip stream (corrupt or cut off), so it cannot match hash_value',
+    { code: 'DIGEST_MISMATCH' },
+  )
+}
+
+/** `stream`, with every error it raises passed through `map` (so none surfaces as a bare TypeError). */
+function mapErrors(
+  stream: ReadableStream<Uint8Array>,
+  map: (err: unknown) => WechatpayError,
+): ReadableStream<Uint8Array> {
+  const reader = stream.getReader()
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let next: ReadableStreamReadResult<Uint8Array>
+      try {
+        next = await reader.read()
+      } catch (err) {
+        controller.error(map(err))
+        return
+      }
+      if (next.done) controller.close()
+      else controller.enqueue(next.value)
+    },
+    cancel(reason) {
+      return reader.cancel(reason)
+    },
+  })
+}
+
 /**
  * Gunzips a gzip file (by its magic bytes: what `tar_type=GZIP` returns; a CSV bill never starts
- * with them), passes anything else through.
+ * with them), passes anything else through. A body cut off in transit is a `WechatpayTransportError`
+ * (`CONNECTION`); gzip data that does not unpack, a `WechatpaySignatureError` (`DIGEST_MISMATCH`).
  */
 async function uncompressed(source: ReadableStream<Uint8Array>): Promise<ReadableStream<Uint8Array>> {
   const reader = source.getReader()
+  const read = () => reader.read().catch((err: unknown) => Promise.reject(cutOff(err)))
   const head: Uint8Array[] = []
   let headLength = 0
   let done = false
   while (headLength < 2) {
-    const next = await reader.read()
+    const next = await read()
     if (next.done) {
       done = true
       break
@@ -121,7 +177,7 @@ async function uncompressed(source: ReadableStream<Uint8Array>): Promise<Readabl
       if (done) controller.close()
     },
     async pull(controller) {
-      const next = await reader.read()
+      const next = await read()
       if (next.done) controller.close()
       else controller.enqueue(next.value)
     },
@@ -130,8 +186,11 @@ async function uncompressed(source: ReadableStream<Uint8Array>): Promise<Readabl
     },
   })
   return isGzip(joined)
-    ? replay.pipeThrough(
-        new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>,
+    ? mapErrors(
+        replay.pipeThrough(
+          new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>,
+        ),
+        notGzip,
       )
     : replay
 }
@@ -162,7 +221,12 @@ export function digestCheck(
   })
 }
 
-async function collect(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Bytes> {
+/**
+ * Reads the whole (checked) stream. Past `maxBytes` uncompressed it is refused with the code every
+ * oversized reply has, `RESPONSE_TOO_LARGE` (a transport error: it happens after I/O, unlike a
+ * `WechatpayValidationError`).
+ */
+export async function collect(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Bytes> {
   const parts: Uint8Array[] = []
   let length = 0
   const reader = stream.getReader()
@@ -172,8 +236,8 @@ async function collect(stream: ReadableStream<Uint8Array>, maxBytes: number): Pr
     length += value.length
     if (length > maxBytes) {
       await reader.cancel().catch(() => {})
-      throw new WechatpayValidationError(
-        'url',
+      throw new WechatpayTransportError(
+        'RESPONSE_TOO_LARGE',
         `the file is larger than ${maxBytes} bytes uncompressed: use download.stream`,
       )
     }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
-import { fromBase64, nonce, timingSafeEqual, toBase64, toHexUpper } from './encoding'
+import { fromBase64, isObject, nonce, timingSafeEqual, toBase64, toHex, toHexUpper } from './encoding'
 
 describe('base64 (oracle: Node Buffer)', () => {
   test.each([0, 1, 2, 3, 4, 5, 31, 32, 255, 256, 257, 100_000])('round trip of %i random bytes', (length) => {
@@ -67,4 +67,30 @@ test('hex and constant-time comparison', () => {
   expect(timingSafeEqual('ABC', 'ABD')).toBe(false)
   expect(timingSafeEqual('ABC', 'AB')).toBe(false)
   expect(timingSafeEqual('', '')).toBe(true)
+})
+
+test('toHex agrees with Buffer (node:crypto random bytes, an independent encoder)', () => {
+  for (let i = 0; i < 50; i++) {
+    const bytes = randomBytes(i)
+    expect(toHex(bytes)).toBe(bytes.toString('hex'))
+    expect(toHexUpper(bytes)).toBe(bytes.toString('hex').toUpperCase())
+  }
+})
+
+test('isObject: a JSON object only', () => {
+  expect(isObject({})).toBe(true)
+  expect(isObject(JSON.parse('{"a":1}'))).toBe(true)
+  for (const value of [null, undefined, [], 'x', 1, true]) expect(isObject(value)).toBe(false)
+})
+
+test('the one Web Crypto guard says what is missing', async () => {
+  const { subtle } = await import('./crypto/subtle')
+  expect(subtle()).toBe(globalThis.crypto.subtle)
+  const saved = Object.getOwnPropertyDescriptor(globalThis, 'crypto')
+  Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true })
+  try {
+    expect(() => subtle()).toThrow(/Web Crypto \(globalThis\.crypto\.subtle\) is required/)
+  } finally {
+    if (saved) Object.defineProperty(globalThis, 'crypto', saved)
+  }
 })

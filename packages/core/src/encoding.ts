@@ -64,11 +64,24 @@ export function concatBytes(...parts: Uint8Array[]): Bytes {
 }
 
 const HEX = '0123456789ABCDEF'
+const HEX_LOWER = '0123456789abcdef'
 
 export function toHexUpper(bytes: Uint8Array): string {
   let out = ''
   for (const byte of bytes) out += HEX[byte >> 4]! + HEX[byte & 15]!
   return out
+}
+
+/** Lower-case hex, as digests are written (SHA-256 of an upload, SHA-1 of a bill). */
+export function toHex(bytes: Uint8Array): string {
+  let out = ''
+  for (const byte of bytes) out += HEX_LOWER[byte >> 4]! + HEX_LOWER[byte & 15]!
+  return out
+}
+
+/** A JSON object (not null, not an array): what a parsed reply or envelope must be before use. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** Compares two strings in time independent of where they differ. */

@@ -4,6 +4,7 @@ import { type KeyMaterial, PemError, parsePrivateKey, parsePublicKey } from './c
 import { normalizeSerial } from './crypto/x509'
 import { CERTIFICATE_ENDPOINTS } from './endpoints/catalogue/table'
 import { WechatpayValidationError } from './errors'
+import { type Anchor, notIssuedBy, parseAnchors } from './keys/anchor'
 import { DEFAULT_REFRESH_MS, KeyStore, type PlatformKey } from './keys/key-store'
 import { checkSigner, keySigner, type Signer } from './keys/signer'
 import { combineHooks, debugHooks, type Hooks } from './pipeline/hooks'
@@ -49,6 +50,15 @@ export interface WechatpayOptions {
    * public key (a migration). Default off.
    */
   autoCertificates?: boolean | AutoCertificatesOptions
+  /**
+   * Trust anchor for downloaded platform certificates: WeChat Pay's root CA (`Tenpay.com Root CA`)
+   * as PEM, or several (a bundle, or an array). When set, every certificate `/v3/certificates`
+   * delivers must be issued by one of them (its sha256WithRSA signature verified with the anchor's
+   * key, in plain Web Crypto) or the whole download is refused; a certificate in `certs` that is
+   * not makes the first call reject with a `WechatpayValidationError` naming it. Default: none (the reply's own
+   * signature and the APIv3 key are what the official SDKs check). See docs/going-live.md.
+   */
+  certificateAnchor?: string | readonly string[]
   /**
    * Shared state for many instances (`redisStore`, `postgresStore`, … of `@wxpay/store`): with
    * `autoCertificates`, one `/v3/certificates` download for the whole fleet, stored sealed and
@@ -163,6 +173,8 @@ export interface Config {
   keys: KeyStore
   /** Refresh interval when `autoCertificates` is on. */
   autoCertificates: { intervalMs: number } | undefined
+  /** CA certificates that must have issued every downloaded platform certificate. */
+  certificateAnchor: readonly Anchor[] | undefined
   /** The shared store of the certificates, if any. */
   store: WechatpayStore<unknown> | undefined
   secret: string | undefined
@@ -298,6 +310,10 @@ export function validateOptions(options: WechatpayOptions): Config {
 
   const keys: PlatformKey[] = []
   const now = Date.now()
+  const certificateAnchor =
+    options.certificateAnchor === undefined
+      ? undefined
+      : parseAnchors('certificateAnchor', options.certificateAnchor, now)
   if (certs !== undefined) {
     if (!certs || typeof certs !== 'object' || Array.isArray(certs))
       fail('certs', 'must be an object of serial → PEM')
@@ -307,13 +323,19 @@ export function validateOptions(options: WechatpayOptions): Config {
         const swapped = id.includes('-----BEGIN') ? ' (a PEM: are serial and PEM swapped?)' : ''
         fail('certs', `key number ${index + 1} (${id.length} characters) is not a serial${swapped}`)
       }
-      if (serial !== undefined && id.toUpperCase() === serial.toUpperCase()) {
+      if (serial !== undefined && normalizeSerial(id) === normalizeSerial(serial)) {
         fail(
           'certs',
           `holds the merchant serial ${id}: certs are WeChat Pay's platform keys (PUB_KEY_ID_… or platform certificate serials), not your own`,
         )
       }
       const option = `certs[${JSON.stringify(id)}]`
+      // Serials are looked up in any spelling (keys/key-store.ts): two spellings of one are one key.
+      if (keys.some((key) => normalizeSerial(key.serial) === normalizeSerial(id)))
+        fail(
+          option,
+          'names the same serial as another entry (serials compare in any case, leading zeros ignored)',
+        )
       checkString(option, pem)
       const material = parseKey(option, () => parsePublicKey(pem))
       checkCertificate(option, id, material, now)
@@ -324,7 +346,17 @@ export function validateOptions(options: WechatpayOptions): Config {
         notBefore: certificate ? certificate.notBefore.getTime() : Number.NEGATIVE_INFINITY,
         notAfter: certificate ? certificate.notAfter.getTime() : Number.POSITIVE_INFINITY,
         bits: material.bits,
-        verify: importKey(option, material),
+        // With an anchor, a certificate in certs must chain to it too; a refusal surfaces, naming
+        // the entry, when the first call awaits the keys (before anything is sent).
+        verify:
+          certificate && certificateAnchor
+            ? quietly(
+                notIssuedBy(pem, certificateAnchor).then((why) => {
+                  if (why) throw new WechatpayValidationError(option, why)
+                  return importKey(option, material)
+                }),
+              )
+            : importKey(option, material),
         spki: material.der,
       })
     }
@@ -438,6 +470,7 @@ export function validateOptions(options: WechatpayOptions): Config {
     decryptionKey,
     keys: new KeyStore(keys),
     autoCertificates,
+    certificateAnchor,
     store: options.store,
     secret,
     apiv3Key,

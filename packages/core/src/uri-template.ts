@@ -1,4 +1,5 @@
 import { WechatpayValidationError } from './errors'
+import { refuseSensitive } from './keys/sensitive'
 
 /** Query values that are sent; `undefined` ones are skipped. */
 export type QueryValue = string | number | boolean | undefined
@@ -63,6 +64,7 @@ function checkedTemplate(template: string): string {
 export function expandPath(template: string, variables: Readonly<Record<string, unknown>>): string {
   return checkedTemplate(template).replace(PLACEHOLDER, (_, name: string) => {
     const value = variables[name]
+    refuseSensitive(name, value)
     if (value === undefined || value === null) {
       throw new WechatpayValidationError(name, `the path needs {${name}}; pass it as the "${name}" option`)
     }
@@ -119,6 +121,7 @@ export function queryString(query: unknown): string {
     if (!Object.hasOwn(query, key)) continue
     const value = query[key]
     if (value === undefined) continue
+    refuseSensitive(`query.${key}`, value)
     if (
       typeof value !== 'string' &&
       typeof value !== 'boolean' &&

@@ -106,6 +106,13 @@ describe('resolveOptions', () => {
     ).toBe(false)
   })
 
+  test('WECHATPAY_CERTIFICATE_ANCHOR: the root CA PEM, as given', () => {
+    expect(resolveOptions({}, { WECHATPAY_CERTIFICATE_ANCHOR: PEM }).certificateAnchor).toBe(PEM)
+    expect(
+      resolveOptions({ certificateAnchor: 'given' }, { WECHATPAY_CERTIFICATE_ANCHOR: PEM }).certificateAnchor,
+    ).toBe('given')
+  })
+
   test('WECHATPAY_BACKUP_BASE_URL=false disables the backup host', () => {
     expect(resolveOptions({}, { WECHATPAY_BACKUP_BASE_URL: 'false' }).backupBaseUrl).toBe(false)
   })

@@ -15,6 +15,7 @@ export const ENV_NAMES = {
   secret: 'WECHATPAY_SECRET',
   apiv3Key: 'WECHATPAY_APIV3_KEY',
   autoCertificates: 'WECHATPAY_AUTO_CERTIFICATES',
+  certificateAnchor: 'WECHATPAY_CERTIFICATE_ANCHOR',
   baseUrl: 'WECHATPAY_BASE_URL',
   backupBaseUrl: 'WECHATPAY_BACKUP_BASE_URL',
   timeout: 'WECHATPAY_TIMEOUT',
@@ -136,6 +137,7 @@ export function resolveOptions(given: WechatpayMiddlewareOptions, env: Wechatpay
   fill('secret', () => text(env, 'secret'))
   fill('apiv3Key', () => text(env, 'apiv3Key'))
   fill('autoCertificates', () => autoCertificatesFrom(env))
+  fill('certificateAnchor', () => text(env, 'certificateAnchor'))
   fill('baseUrl', () => text(env, 'baseUrl'))
   fill('backupBaseUrl', () => backupFrom(env))
   fill('timeout', () => timeoutFrom(env))

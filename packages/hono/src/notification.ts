@@ -62,11 +62,41 @@ async function clientOf<E extends Env>(c: Context<E>, option: WechatpayNotificat
   return client
 }
 
-/** A body over the limit, by its Content-Length, is refused before it is read. */
-function declaredTooLarge(c: Context): boolean {
+const tooLarge = () =>
+  new WechatpaySignatureError(`notification body is larger than ${MAX_NOTIFICATION_BYTES} bytes`)
+
+/**
+ * The exact bytes of the body, in every runtime (the signature covers them), read up to
+ * {@link MAX_NOTIFICATION_BYTES}: a larger Content-Length is refused before reading, and a body
+ * without one (chunked) is refused as soon as it passes the limit, not after it ended.
+ */
+async function readBody(c: Context): Promise<Uint8Array> {
   const length = Number(c.req.header('content-length'))
   // Real notifications are a few KiB; the core refuses more, so the body is not read past it.
-  return Number.isFinite(length) && length > MAX_NOTIFICATION_BYTES
+  if (Number.isFinite(length) && length > MAX_NOTIFICATION_BYTES) throw tooLarge()
+  const stream = c.req.raw.body
+  // Read already (an earlier middleware): Hono keeps a copy, whose size the core checks.
+  if (!stream || c.req.raw.bodyUsed) return new Uint8Array(await c.req.arrayBuffer())
+  const reader = stream.getReader()
+  const parts: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.length
+    if (total > MAX_NOTIFICATION_BYTES) {
+      await reader.cancel().catch(() => {})
+      throw tooLarge()
+    }
+    parts.push(value)
+  }
+  const body = new Uint8Array(total)
+  let offset = 0
+  for (const part of parts) {
+    body.set(part, offset)
+    offset += part.length
+  }
+  return body
 }
 
 function notificationHandler<E extends Env, T, Tx>(
@@ -84,9 +114,7 @@ function notificationHandler<E extends Env, T, Tx>(
     let client: Wechatpay
     try {
       client = await clientOf(c, options.client)
-      if (declaredTooLarge(c)) throw new WechatpaySignatureError('notification body is larger than 1 MiB')
-      // the exact bytes, in every runtime: the signature covers them
-      const body = await c.req.arrayBuffer()
+      const body = await readBody(c)
       event = (
         version === 'v2'
           ? await client.notifications.parseV2(body)

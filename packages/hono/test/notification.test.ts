@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type ServerType, serve } from '@hono/node-server'
 import { acknowledge, type V2Notification, Wechatpay, type WechatpayNotification } from '@wxpay/core'
@@ -159,6 +160,49 @@ describe('wechatpayNotification (APIv3)', () => {
       body: `{"pad":"${'x'.repeat(1024 * 1024)}"}`,
     })
     expect([res.status, await res.json()]).toEqual([401, FAIL])
+    expect(errors).toEqual([{ phase: 'verify', name: 'WechatpaySignatureError' }])
+    expect(received).toHaveLength(0)
+  })
+
+  test('a chunked body (no Content-Length) is refused as soon as it passes 1 MiB, while the sender is still sending', async () => {
+    // A real chunked request on a real socket that never ends: the answer can only come from a
+    // handler that counts while reading (reading to the end would wait forever).
+    const target = new URL(`${url}/wechatpay/notify`)
+    const answer = await new Promise<{ status: number; body: string; sent: number }>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (chunk: Buffer) => chunks.push(chunk))
+          res.on('end', () => {
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), sent })
+            req.destroy()
+          })
+        },
+      )
+      req.on('error', (err) => {
+        if (!req.destroyed) reject(err)
+      })
+      const chunk = Buffer.alloc(64 * 1024, 0x78)
+      let sent = 0
+      const pump = () => {
+        // 4 MiB at most, then wait with the request still open
+        while (sent < 4 * 1024 * 1024 && !req.destroyed) {
+          sent += chunk.length
+          if (!req.write(chunk)) return void req.once('drain', pump)
+        }
+      }
+      req.flushHeaders()
+      pump()
+    })
+    expect(answer.status).toBe(401)
+    expect(JSON.parse(answer.body)).toEqual(FAIL)
     expect(errors).toEqual([{ phase: 'verify', name: 'WechatpaySignatureError' }])
     expect(received).toHaveLength(0)
   })

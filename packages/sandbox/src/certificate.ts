@@ -1,5 +1,6 @@
 // Platform certificates for the sandbox's certificate-mode merchants, built in pure code with
-// node:crypto signing (no openssl at start): a minimal self-signed X.509 v3 certificate, DER.
+// node:crypto signing (no openssl at start): minimal X.509 v3 certificates, DER, issued by the
+// sandbox's own root CA (or self-signed, for the test doubles).
 import { generateKeyPair, type KeyObject, sign } from 'node:crypto'
 import { promisify } from 'node:util'
 import { hexUpper } from './random.js'
@@ -52,6 +53,50 @@ export function certificateSerial(): string {
   return `${'1234567'[Math.floor(Math.random() * 7)]}${hexUpper(20).slice(1)}`
 }
 
+/** X.509 v3 extensions `[3] { basicConstraints: critical, cA TRUE }`: what makes a root a CA (RFC 5280 4.2.1.9). */
+const CA_EXTENSIONS = tlv(
+  0xa3,
+  seq(
+    seq(
+      Buffer.from('0603551d13', 'hex'),
+      Buffer.from('0101ff', 'hex'),
+      tlv(0x04, seq(Buffer.from('0101ff', 'hex'))),
+    ),
+  ),
+)
+
+/** A certificate over `spki`, signed by `signer` (the issuer's key) under the issuer's name. */
+function certificateDer(options: {
+  signer: KeyObject
+  issuer: Buffer
+  subject: Buffer
+  spki: Buffer
+  serial: string
+  notBefore: Date
+  notAfter: Date
+  ca?: boolean
+}): Buffer {
+  const tbs = seq(
+    tlv(0xa0, tlv(0x02, Buffer.from([2]))),
+    tlv(0x02, Buffer.from(options.serial, 'hex')),
+    SHA256_WITH_RSA,
+    options.issuer,
+    seq(time(options.notBefore), time(options.notAfter)),
+    options.subject,
+    options.spki,
+    ...(options.ca ? [CA_EXTENSIONS] : []),
+  )
+  const signature = sign('sha256', tbs, options.signer)
+  return seq(tbs, SHA256_WITH_RSA, tlv(0x03, Buffer.concat([Buffer.from([0]), signature])))
+}
+
+function pem(der: Buffer): string {
+  const base64 = der.toString('base64').replace(/.{64}/g, '$&\n')
+  return `-----BEGIN CERTIFICATE-----\n${base64.trimEnd()}\n-----END CERTIFICATE-----\n`
+}
+
+const PLATFORM_NAME = name('Tenpay.com sign', 'Tenpay.com (wxpay sandbox)')
+
 /** Builds a self-signed certificate (`CN=Tenpay.com sign`, like WeChat Pay's) over `privateKey`'s public half. */
 export function selfSignedCertificate(options: {
   privateKey: KeyObject
@@ -60,42 +105,69 @@ export function selfSignedCertificate(options: {
   notBefore: Date
   notAfter: Date
 }): string {
-  const subject = name('Tenpay.com sign', 'Tenpay.com (wxpay sandbox)')
-  const tbs = seq(
-    tlv(0xa0, tlv(0x02, Buffer.from([2]))),
-    tlv(0x02, Buffer.from(options.serial, 'hex')),
-    SHA256_WITH_RSA,
-    subject,
-    seq(time(options.notBefore), time(options.notAfter)),
-    subject,
-    options.spki,
-  )
-  const signature = sign('sha256', tbs, options.privateKey)
-  const der = seq(tbs, SHA256_WITH_RSA, tlv(0x03, Buffer.concat([Buffer.from([0]), signature])))
-  const base64 = der.toString('base64').replace(/.{64}/g, '$&\n')
-  return `-----BEGIN CERTIFICATE-----\n${base64.trimEnd()}\n-----END CERTIFICATE-----\n`
+  const { privateKey, ...rest } = options
+  return pem(certificateDer({ ...rest, signer: privateKey, issuer: PLATFORM_NAME, subject: PLATFORM_NAME }))
+}
+
+/**
+ * The sandbox's own root CA (`CN=Tenpay.com Root CA (wxpay sandbox)`), standing in for WeChat Pay's
+ * `Tenpay.com Root CA`: it issues the platform certificates, so a client given it as
+ * `certificateAnchor` checks the chain as it would against the real root.
+ */
+export interface RootCertificate {
+  /** X.509 PEM (self-signed, basicConstraints cA). */
+  certificate: string
+  /** The root's key (never served). */
+  privateKey: KeyObject
+  /** The DER of its subject Name, the issuer of what it signs. */
+  name: Buffer
 }
 
 const DAY = 24 * 60 * 60 * 1000
 
+/** A new root CA with a fresh RSA-2048 key, valid from a day ago for twenty years. */
+export async function createRootCertificate(now: number = Date.now()): Promise<RootCertificate> {
+  const { privateKey, publicKey } = await generateRsa('rsa', { modulusLength: 2048 })
+  const rootName = name('Tenpay.com Root CA (wxpay sandbox)', 'Tenpay.com (wxpay sandbox)')
+  const der = certificateDer({
+    signer: privateKey,
+    issuer: rootName,
+    subject: rootName,
+    spki: publicKey.export({ type: 'spki', format: 'der' }),
+    serial: certificateSerial(),
+    notBefore: new Date(now - DAY),
+    notAfter: new Date(now + 20 * 365 * DAY),
+    ca: true,
+  })
+  return { certificate: pem(der), privateKey, name: rootName }
+}
+
 /**
  * A new platform certificate with a fresh RSA-2048 key: valid from `notBefore` (default one day
- * before `now`) for five years.
+ * before `now`) for five years; issued by `root` when given, else self-signed.
  */
 export async function createPlatformCertificate(
   now: number = Date.now(),
   notBefore: Date = new Date(now - DAY),
+  root?: RootCertificate,
 ): Promise<PlatformCertificate> {
   const { privateKey, publicKey } = await generateRsa('rsa', { modulusLength: 2048 })
   const serial = certificateSerial()
   const notAfter = new Date(now + 5 * 365 * DAY)
-  const certificate = selfSignedCertificate({
-    privateKey,
-    spki: publicKey.export({ type: 'spki', format: 'der' }),
-    serial,
-    notBefore,
-    notAfter,
-  })
+  const spki = publicKey.export({ type: 'spki', format: 'der' })
+  const certificate = root
+    ? pem(
+        certificateDer({
+          signer: root.privateKey,
+          issuer: root.name,
+          subject: PLATFORM_NAME,
+          spki,
+          serial,
+          notBefore,
+          notAfter,
+        }),
+      )
+    : selfSignedCertificate({ privateKey, spki, serial, notBefore, notAfter })
   return {
     serial,
     certificate,

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Wechatpay } from 'wechatpay-axios-plugin'
+import { SANDBOX_FLAGS, sandboxUsage } from './run-cli'
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
 const BIN = fileURLToPath(new URL('../bin/wxpay-sandbox.js', import.meta.url))
@@ -242,6 +243,64 @@ describe('CLI', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+
+  it('takes every option startSandbox takes: the usage names each flag', () => {
+    const usage = sandboxUsage()
+    for (const flag of new Set(Object.values(SANDBOX_FLAGS))) expect(usage).toContain(flag)
+    expect(usage).toContain('--faults')
+  })
+
+  it('--notify-time-scale, --notify-timeout-ms, --faults and the others reach the sandbox', async () => {
+    const vars = await run([
+      CLI,
+      ...['--notify-time-scale', '0.00001', '--notify-timeout-ms', '2000', '--auto-refund', 'false'],
+      ...['--seed', '3', '--platform-mode', 'both', '--platform-sign-with', 'publicKey'],
+      ...['--faults', '{"latencyMs":{"value":1}}'],
+    ])
+    const base = vars.WECHATPAY_BASE_URL!
+    expect(vars.banner).toContain('platform mode both')
+    expect(JSON.stringify(await (await fetch(new URL('sandbox/faults', base))).json())).toContain('latencyMs')
+    // a notify_url nobody answers: the whole retry schedule, scaled, is over in about a second
+    await fetch(new URL('sandbox/orders', base), {
+      method: 'POST',
+      body: JSON.stringify({ out_trade_no: 'SCALE1', notify_url: 'http://127.0.0.1:9/notify' }),
+    })
+    expect((await fetch(new URL('sandbox/orders/SCALE1/pay', base), { method: 'POST' })).status).toBeLessThan(
+      300,
+    )
+    const settled = await fetch(new URL('sandbox/notifications/settled?timeout=120000', base))
+    expect(settled.status).toBe(200)
+    expect(((await settled.json()) as unknown[]).length).toBeGreaterThan(1) // retried, scaled
+  })
+
+  it('GET /sandbox/notifications/settled takes a timeout: a real-time schedule answers 408 NOT_SETTLED', async () => {
+    const vars = await run([CLI])
+    const base = vars.WECHATPAY_BASE_URL!
+    await fetch(new URL('sandbox/orders', base), {
+      method: 'POST',
+      body: JSON.stringify({ out_trade_no: 'SLOW1', notify_url: 'http://127.0.0.1:9/notify' }),
+    })
+    await fetch(new URL('sandbox/orders/SLOW1/pay', base), { method: 'POST' })
+    const res = await fetch(new URL('sandbox/notifications/settled?timeout=200', base))
+    expect(res.status).toBe(408)
+    expect(await res.json()).toMatchObject({ code: 'NOT_SETTLED' })
+    expect((await fetch(new URL('sandbox/notifications/settled?timeout=x', base))).status).toBe(400)
+  })
+
+  it.each([
+    [['--auto-refund', 'maybe'], '--auto-refund must be true or false'],
+    [['--notify-time-scale=-1'], '--notify-time-scale must be a number ≥ 0, got -1'],
+    [['--faults', '{nope'], '--faults must be JSON'],
+    [['--platform-sign-with', 'x'], '--platform-sign-with must be publicKey or certificate'],
+  ])('a bad %j fails with usage (exit 2)', async (args, message) => {
+    child = spawn(process.execPath, [CLI, ...args])
+    let err = ''
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString()
+    })
+    expect(await exited(child)).toBe(2)
+    expect(err).toContain(message)
   })
 
   it('fails with usage on a bad port', async () => {

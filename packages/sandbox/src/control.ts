@@ -138,9 +138,31 @@ export function controlRoutes(ctx: SandboxContext): Hono<AppEnv> {
 
   app.get('/notifications', (c) => c.json([...ctx.notifier.log]))
   // long-polls until no notification is pending, then answers the log
+  // Long-polls until no notification is pending, then answers the log; at most `?timeout=` ms
+  // (default 30 000, at most 600 000): a real-time schedule lasts 24 h, no request should wait for
+  // it. Past the timeout: 408 NOT_SETTLED with the log so far.
   app.get('/notifications/settled', async (c) => {
-    await ctx.notifier.settled()
-    return c.json([...ctx.notifier.log])
+    const given = c.req.query('timeout')
+    const timeout = given === undefined ? 30_000 : Number(given)
+    if (!Number.isFinite(timeout) || timeout < 0 || timeout > 600_000)
+      return c.json({ code: 'PARAM_ERROR', message: 'timeout must be milliseconds from 0 to 600000' }, 400)
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const settled = await Promise.race([
+      ctx.notifier.settled().then(() => true),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeout)
+      }),
+    ])
+    clearTimeout(timer)
+    if (settled) return c.json([...ctx.notifier.log])
+    return c.json(
+      {
+        code: 'NOT_SETTLED',
+        message: `notifications are still pending after ${timeout} ms (a real-time retry schedule lasts 24 h: start the sandbox with a notifyTimeScale)`,
+        notifications: [...ctx.notifier.log],
+      },
+      408,
+    )
   })
   app.delete('/notifications', (c) => {
     ctx.notifier.log.clear()

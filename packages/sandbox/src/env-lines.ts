@@ -4,11 +4,15 @@ import type { Sandbox } from './start.js'
  * The sandbox's credentials as ready-to-paste `NAME=value` lines (dotenv and POSIX-shell friendly).
  * `WECHATPAY_PRIVATE_KEY` is double-quoted with its newlines written as `\n`;
  * `WECHATPAY_CERTS` is a single-quoted JSON object `{ serial: publicKeyPem }` (left out in
- * certificate mode), and `WECHATPAY_AUTO_CERTIFICATES=true` is added in certificate and both modes.
+ * certificate mode), and `WECHATPAY_AUTO_CERTIFICATES=true` and `WECHATPAY_CERTIFICATE_ANCHOR` (the
+ * sandbox's root CA, double-quoted like the private key) are added in certificate and both modes.
  */
 export function envLines(
   sb: Pick<Sandbox, 'url' | 'backupUrl' | 'merchant'> & {
-    platform: Pick<Sandbox['platform'], 'serial' | 'publicKey'> & { mode?: Sandbox['platform']['mode'] }
+    platform: Pick<Sandbox['platform'], 'serial' | 'publicKey'> & {
+      mode?: Sandbox['platform']['mode']
+      rootCertificate?: string | undefined
+    }
   },
 ): string[] {
   return [
@@ -23,6 +27,12 @@ export function envLines(
     ...(sb.platform.mode === 'publicKey' || sb.platform.mode === undefined
       ? []
       : ['WECHATPAY_AUTO_CERTIFICATES=true']),
+    // the sandbox's own root, which issued its platform certificates
+    ...(sb.platform.rootCertificate
+      ? [
+          `WECHATPAY_CERTIFICATE_ANCHOR="${sb.platform.rootCertificate.replaceAll('\r', '').replaceAll('\n', '\\n')}"`,
+        ]
+      : []),
     `WECHATPAY_SECRET=${sb.merchant.secret}`,
     `WECHATPAY_APIV3_KEY=${sb.merchant.apiv3Key}`,
     `WECHATPAY_BASE_URL=${sb.url}`,

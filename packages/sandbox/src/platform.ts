@@ -1,5 +1,10 @@
 import type { KeyObject } from 'node:crypto'
-import { createPlatformCertificate, type PlatformCertificate } from './certificate.js'
+import {
+  createPlatformCertificate,
+  createRootCertificate,
+  type PlatformCertificate,
+  type RootCertificate,
+} from './certificate.js'
 import type { SandboxKeys } from './keys.js'
 import type { ReplySigner } from './v3-reply.js'
 
@@ -28,6 +33,8 @@ export interface PlatformState {
   signWith: PlatformSigner
   /** Served by `/v3/certificates`, oldest first; the last one signs. */
   certificates: PlatformCertificate[]
+  /** The root CA that issues them (not in `publicKey` mode). */
+  root: RootCertificate | undefined
 }
 
 export const PLATFORM_MODES: readonly PlatformMode[] = ['publicKey', 'certificate', 'both']
@@ -40,8 +47,10 @@ export async function createPlatformState(
     throw new TypeError(`platformMode must be one of ${PLATFORM_MODES.join(', ')}`)
   if (signWith !== undefined && signWith !== 'publicKey' && signWith !== 'certificate')
     throw new TypeError('platformSignWith must be publicKey or certificate')
-  const certificates = mode === 'publicKey' ? [] : [await createPlatformCertificate()]
+  const root = mode === 'publicKey' ? undefined : await createRootCertificate()
+  const certificates = root ? [await createPlatformCertificate(Date.now(), undefined, root)] : []
   return {
+    root,
     mode,
     signWith:
       mode === 'both' ? (signWith ?? 'certificate') : mode === 'certificate' ? 'certificate' : 'publicKey',
@@ -73,7 +82,7 @@ export async function rotate(platform: PlatformState): Promise<PlatformCertifica
     throw new TypeError(
       'rotate() needs platformMode certificate or both: a public-key merchant has no certificates',
     )
-  const next = await createPlatformCertificate(Date.now(), new Date(Date.now() - 60_000))
+  const next = await createPlatformCertificate(Date.now(), new Date(Date.now() - 60_000), platform.root)
   platform.certificates.push(next)
   return info(next)
 }

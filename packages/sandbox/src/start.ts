@@ -115,6 +115,11 @@ export interface SandboxPlatform extends PlatformCredentials {
   retire(serial?: string): void
   /** In `both` mode, switches the signing key. */
   signWith(signer: PlatformSigner): void
+  /**
+   * The sandbox's own root CA (PEM), which issues its platform certificates: the client's
+   * `certificateAnchor` (set by `clientOptions()`); none in `publicKey` mode.
+   */
+  readonly rootCertificate: string | undefined
 }
 
 /** A running sandbox: its URLs, credentials and the handles to drive it. */
@@ -184,6 +189,8 @@ export interface SandboxClientOptions {
   certs: Record<string, string>
   /** Set in `certificate` and `both` modes: the client downloads the certificates itself. */
   autoCertificates?: true
+  /** Set in `certificate` and `both` modes: the sandbox's root CA, which issued its certificates. */
+  certificateAnchor?: string
   baseUrl: string
   backupBaseUrl: string
 }
@@ -352,6 +359,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       serial: keys.platform.serial,
       publicKey: keys.platform.publicKey,
       mode: platformState.mode,
+      rootCertificate: platformState.root?.certificate,
       certificates: () => platformState.certificates.map(info),
       rotate: () => rotate(platformState),
       retire: (serial) => retire(platformState, serial),
@@ -388,7 +396,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       secret: keys.merchant.secret,
       apiv3Key: keys.merchant.apiv3Key,
       certs: platformState.mode === 'certificate' ? {} : { [keys.platform.serial]: keys.platform.publicKey },
-      ...(platformState.mode === 'publicKey' ? {} : { autoCertificates: true as const }),
+      ...(platformState.root
+        ? { autoCertificates: true as const, certificateAnchor: platformState.root.certificate }
+        : {}),
       baseUrl: ctx.urls.url,
       backupBaseUrl: ctx.urls.backupUrl,
     }),

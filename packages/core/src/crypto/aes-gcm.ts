@@ -1,4 +1,5 @@
 import type { Bytes } from '../encoding'
+import { subtle } from './subtle'
 
 /**
  * AES-256-GCM decryption as WeChat Pay uses it (AEAD_AES_256_GCM: notification `resource`, the
@@ -11,13 +12,6 @@ export const GCM_NONCE_BYTES = 12
 export const GCM_TAG_BYTES = 16
 /** AES-256: the APIv3 key is 32 bytes. */
 export const AES_256_KEY_BYTES = 32
-
-function subtle(): SubtleCrypto {
-  const s = globalThis.crypto?.subtle
-  if (!s)
-    throw new Error('Web Crypto (globalThis.crypto.subtle) is required; use Node.js 20+ or an edge runtime')
-  return s
-}
 
 /** Imports a 32-byte key for decryption only, not extractable (it never leaves Web Crypto again). */
 export function importAesGcmKey(raw: Bytes): Promise<CryptoKey> {

@@ -1,14 +1,8 @@
 import type { Bytes } from '../encoding'
 import type { KeyMaterial } from './pem'
+import { subtle } from './subtle'
 
 const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const
-
-function subtle(): SubtleCrypto {
-  const s = globalThis.crypto?.subtle
-  if (!s)
-    throw new Error('Web Crypto (globalThis.crypto.subtle) is required; use Node.js 20+ or an edge runtime')
-  return s
-}
 
 export function importRsaKey(material: KeyMaterial): Promise<CryptoKey> {
   const usage: KeyUsage = material.format === 'pkcs8' ? 'sign' : 'verify'

@@ -1,4 +1,5 @@
 import type { Bytes } from '../encoding'
+import { subtle } from './subtle'
 
 /**
  * RSAES-OAEP as WeChat Pay uses it for sensitive fields: SHA-1, MGF1 with SHA-1, empty label
@@ -8,13 +9,6 @@ import type { Bytes } from '../encoding'
 const OAEP = { name: 'RSA-OAEP', hash: 'SHA-1' } as const
 /** SHA-1's output size: OAEP takes at most `k − 2·20 − 2` bytes of plaintext with a `k`-byte modulus. */
 const SHA1_BYTES = 20
-
-function subtle(): SubtleCrypto {
-  const s = globalThis.crypto?.subtle
-  if (!s)
-    throw new Error('Web Crypto (globalThis.crypto.subtle) is required; use Node.js 20+ or an edge runtime')
-  return s
-}
 
 /** The largest plaintext, in bytes, that OAEP-SHA-1 encrypts under a key of `bits` bits (214 for 2048). */
 export function oaepMaxBytes(bits: number): number {

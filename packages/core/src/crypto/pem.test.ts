@@ -216,6 +216,19 @@ describe('one PEM, however it was pasted', () => {
     expect(normalizePem('no backslash\n')).toBe('no backslash\n')
   })
 
+  test('line breaks escaped twice (\\\\n, e.g. JSON inside JSON) are refused with a message that says so', () => {
+    const twice = keys.merchantKey.trim().replaceAll('\n', '\\\\n')
+    expect(twice).toContain('\\\\n')
+    for (const parse of [
+      () => parsePrivateKey(twice),
+      () => parsePublicKey(keys.platformPublicKey.trim().replaceAll('\n', '\\\\n')),
+    ]) {
+      const message = pemError(parse).message
+      expect(message).toMatch(/line breaks look escaped twice/)
+      expect(message).not.toContain('MII') // never quotes the key
+    }
+  })
+
   test('two PEM blocks where one is expected are refused, naming their labels only', () => {
     expect(pemError(() => parsePrivateKey(`${keys.merchantKey}${keys.otherKey}`)).message).toBe(
       'holds 2 PEM blocks (PRIVATE KEY, PRIVATE KEY); expected exactly one key or certificate',

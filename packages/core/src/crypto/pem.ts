@@ -42,6 +42,12 @@ export function normalizePem(text: string): string {
 }
 
 function decodePem(pem: string): { label: string; headers: string; der: Bytes } {
+  // `\n` is read as a line break (normalizePem); a backslash left after that is `\\n`: a value
+  // escaped twice (a JSON string inside a JSON string, a shell that kept the backslashes).
+  if (pem.includes('\\'))
+    throw new PemError(
+      'holds a backslash: its line breaks look escaped twice (\\\\n); write them as real line breaks, or as \\n',
+    )
   const labels = [...pem.matchAll(BLOCK)].map((m) => m[1])
   if (labels.length > 1)
     throw new PemError(

@@ -52,6 +52,31 @@ describe('the runtime table agrees with the catalogue', () => {
     expect(isDownloadPath('v3/global/merchant-service/images/upload')).toBe(false)
     expect(isDownloadPath('v3/transferdownload/signfile/x')).toBe(false)
   })
+  test('every endpoint the docs call a download is one (the README list, and the peers recorded in docs/protocol-2.md §6)', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    const paragraph = readme.slice(readme.indexOf('**Download endpoints.**'), readme.indexOf('**Bills:'))
+    const listed = [...paragraph.matchAll(/`((?:v2|v3|hk)\/[^`]+)`/g)]
+      .map((m) => m[1] as string)
+      .filter((path) => !path.endsWith('/*'))
+    expect(listed).toContain('v3/new-tax-control-fapiao/download')
+    expect(listed.length).toBeGreaterThanOrEqual(5)
+    const protocol = readFileSync(new URL('../../../../docs/protocol-2.md', import.meta.url), 'utf8')
+    const section = protocol.slice(protocol.indexOf('## 6. Downloads'), protocol.indexOf('- Bills:'))
+    const peers = [...section.matchAll(/`\/((?:v3|hk)\/[^`]+)`/g)]
+      .map((m) => m[1] as string)
+      .filter((path) => !path.endsWith('/*'))
+      // `v3/statements` is the HK statement through the base URI `…/hk/`: a statement (STATEMENTS,
+      // matched with the base URL's path, signed over its SHA-1), not a plain download
+      .filter((path) => path !== 'v3/statements')
+      .flatMap((path) =>
+        path.includes('(global/)')
+          ? [path.replace('(global/)', ''), path.replace('(global/)', 'global/')]
+          : [path],
+      )
+    expect(peers.length).toBeGreaterThanOrEqual(8)
+    for (const path of [...listed, ...peers])
+      expect([path, isDownloadPath(expanded(path))]).toEqual([path, true])
+  })
   test('every URI quirk leads to a catalogue path', () => {
     for (const [spelling, path] of URI_QUIRKS) {
       expect(byPath.has(path), spelling).toBe(true)

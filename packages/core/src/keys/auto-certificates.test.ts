@@ -317,6 +317,23 @@ describe('forged /v3/certificates replies are never trusted (raw gateway)', () =
       /does not decrypt/,
     ],
     [
+      // It decrypts with the associated data it names; the protocol names `certificate`.
+      'sealed with another associated data than `certificate`',
+      () =>
+        script(
+          certificatesBody([
+            {
+              certificate: genuine.certificate,
+              serial_no: genuine.serial,
+              apiv3Key: creds.apiv3Key,
+              associated_data: 'transaction',
+            },
+          ]),
+          genuine,
+        ),
+      /associated_data is not certificate/,
+    ],
+    [
       'signed by another key under the certificate’s serial',
       () =>
         script(

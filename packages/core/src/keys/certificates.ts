@@ -9,11 +9,13 @@ import { type Door, send } from '../pipeline/send'
 import type { TransportResponse } from '../transport/types'
 import { authorization } from '../v3/authorization'
 import { verifyReply } from '../v3/verify'
+import { notIssuedBy } from './anchor'
 import type { DownloadResult, KeyStore, PlatformKey } from './key-store'
 
 /** The certificates reply is small (a few PEMs); anything near this is not one. */
 const MAX_CERTIFICATES_BYTES = 1024 * 1024
 const ALGORITHM = 'AEAD_AES_256_GCM'
+const AAD = 'certificate'
 
 export interface DownloadDeps {
   config: Config
@@ -119,7 +121,7 @@ export function fetchCertificatesReply(deps: DownloadDeps, option: string): Prom
  * that moment instead of now; the caller bounds the reply's age itself.
  */
 export async function trustCertificates(
-  deps: Pick<DownloadDeps, 'store' | 'apiv3Key'>,
+  deps: Pick<DownloadDeps, 'store' | 'apiv3Key'> & { config?: Pick<Config, 'certificateAnchor'> },
   reply: TransportResponse,
   signedAt?: number,
 ): Promise<Downloaded | 'none'> {
@@ -155,11 +157,10 @@ export async function trustCertificates(
     if (algorithm !== ALGORITHM) throw fail(`${where}.encrypt_certificate.algorithm is not ${ALGORITHM}`)
     if (typeof nonce !== 'string' || typeof ciphertext !== 'string')
       throw fail(`${where}.encrypt_certificate has no nonce or ciphertext`)
-    if (associated_data !== undefined && typeof associated_data !== 'string')
-      throw fail(`${where}.encrypt_certificate.associated_data is not a string`)
+    // docs/protocol-2.md §3: every entry is sealed with the literal associated data `certificate`.
+    if (associated_data !== AAD) throw fail(`${where}.encrypt_certificate.associated_data is not ${AAD}`)
     const sealed = fromBase64(ciphertext)
-    const plain =
-      sealed && (await aesGcmDecrypt(aes, utf8.encode(nonce), sealed, utf8.encode(associated_data ?? '')))
+    const plain = sealed && (await aesGcmDecrypt(aes, utf8.encode(nonce), sealed, utf8.encode(AAD)))
     if (!plain)
       throw fail(`${where} does not decrypt with the APIv3 key (wrong apiv3Key, or not from WeChat Pay)`)
     const pem = utf8Decoder.decode(plain)
@@ -176,6 +177,9 @@ export async function trustCertificates(
       throw fail(
         `${where} is listed as ${item.serial_no} but is the certificate with serial ${certificate.serial}`,
       )
+    const anchors = deps.config?.certificateAnchor
+    const unanchored = anchors && (await notIssuedBy(pem, anchors))
+    if (unanchored) throw fail(`${where} ${unanchored}`)
     const notBefore = certificate.notBefore.getTime()
     const notAfter = certificate.notAfter.getTime()
     certificates.push({
@@ -200,13 +204,13 @@ export async function trustCertificates(
   }
   // The bootstrap rule: the reply is checked with the certificate it names among those it just
   // delivered, or with a key the client already trusts (a migration signs with the public key).
-  const candidates = new Map(found.map((key) => [key.serial, key]))
+  const candidates = new Map(found.map((key) => [normalizeSerial(key.serial), key]))
   await verifyReply({
     status,
     headers: reply.headers,
     body,
     keys: {
-      resolve: async (name: string) => (candidates.get(name) ?? store.lookup(name))?.verify,
+      resolve: async (name: string) => (candidates.get(normalizeSerial(name)) ?? store.lookup(name))?.verify,
     },
     ...(signedAt === undefined ? {} : { now: signedAt }),
   })

@@ -1,4 +1,5 @@
 import { importOaepPublicKey } from '../crypto/oaep'
+import { normalizeSerial } from '../crypto/x509'
 import type { Bytes } from '../encoding'
 import { WechatpayValidationError } from '../errors'
 
@@ -42,6 +43,14 @@ export const DEFAULT_REFRESH_MS = 12 * 60 * 60 * 1000
 /** Unknown serials refresh at most once a minute after the first. */
 export const MISS_REFRESH_MS = 60_000
 
+/**
+ * How a request names a key in `Wechatpay-Serial`: as filed, in upper case (WeChat Pay lists serials
+ * and public key ids in upper case; `certs` accepts any case).
+ */
+export function wireSerial(key: PlatformKey): string {
+  return key.serial.toUpperCase()
+}
+
 type Timer = ReturnType<typeof setTimeout> & { unref?: () => void }
 
 /**
@@ -69,7 +78,7 @@ export class KeyStore {
   downloads = 0
 
   constructor(fixed: Iterable<PlatformKey>) {
-    this.#fixed = new Map([...fixed].map((key) => [key.serial, key]))
+    this.#fixed = new Map([...fixed].map((key) => [normalizeSerial(key.serial), key]))
     this.publicKey = [...this.#fixed.values()].find((key) => key.kind === 'publicKey')
     this.#ready = Promise.all([...this.#fixed.values()].map((key) => key.verify)).then(() => undefined)
     // Awaited by every call; a refused import must not also surface as an unhandled rejection.
@@ -100,10 +109,14 @@ export class KeyStore {
     return this.#ready
   }
 
-  /** The key filed under `serial`, without downloading anything. */
+  /**
+   * The key filed under `serial`, without downloading anything. Serials compare as
+   * {@link normalizeSerial} writes them (any case, leading zeros ignored), the spellings `certs`
+   * accepts, so a key filed as `00ab…` is found when a reply names it `AB…`.
+   */
   lookup(serial: string): PlatformKey | undefined {
-    // Exact: WeChat Pay names a key as it was issued, and `certs` keys are checked against that.
-    return this.#fixed.get(serial) ?? this.#downloaded.get(serial)
+    const id = normalizeSerial(serial)
+    return this.#fixed.get(id) ?? this.#downloaded.get(id)
   }
 
   /**
@@ -139,10 +152,11 @@ export class KeyStore {
    */
   async headerSerial(): Promise<string | undefined> {
     const fixed = this.publicKey ?? this.#fixed.values().next().value
-    if (fixed) return fixed.serial
+    if (fixed) return wireSerial(fixed)
     if (!this.#auto) return undefined
     await this.#ensureLoaded()
-    return this.#newestCertificate()?.serial
+    const newest = this.#newestCertificate()
+    return newest && wireSerial(newest)
   }
 
   /**
@@ -176,7 +190,8 @@ export class KeyStore {
       this.downloads++
       try {
         const result = await auto.download()
-        this.#downloaded = result === 'none' ? new Map() : new Map(result.map((key) => [key.serial, key]))
+        this.#downloaded =
+          result === 'none' ? new Map() : new Map(result.map((key) => [normalizeSerial(key.serial), key]))
         this.#loaded = true
         this.#loadedAt = auto.now()
       } finally {

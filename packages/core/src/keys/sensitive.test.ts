@@ -126,6 +126,44 @@ describe.each([
   })
 })
 
+describe('a marker where nothing is encrypted is refused before any I/O, naming the option', () => {
+  // Only a v3 `json` body is encrypted: anywhere else the marker (or its String() text) would be
+  // sent as the placeholder `[wxpay sensitive]`. The raw gateway's request log is the oracle for "no I/O".
+  const LOOSE: string = 'v3/loose/{name}'
+  const V2: string = 'v2/pay/orderquery'
+  const wxpay = () => new Wechatpay({ ...options(), secret: creds.secret })
+  // The types already refuse a marker in these places (hence the casts); plain JS does not.
+  test.each([
+    [
+      'a query value',
+      'query.name',
+      (w: Wechatpay, m: unknown) => w.chain(LOOSE).get({ name: 'n', query: { name: m as string } }),
+    ],
+    [
+      'a header',
+      'headers.X-Name',
+      (w: Wechatpay, m: unknown) => w.chain(LOOSE).get({ name: 'n', headers: { 'X-Name': m as string } }),
+    ],
+    ['a path variable', 'name', (w: Wechatpay, m: unknown) => w.chain(LOOSE).get({ name: m as string })],
+    [
+      'a v2 xml field',
+      'xml.name',
+      (w: Wechatpay, m: unknown) => w.chain(V2).post({ xml: { mch_id: creds.mchid, name: m as string } }),
+    ],
+  ])('in %s (%s): the marker, or the text it shows as', async (_, option, call) => {
+    gateway.seen.length = 0
+    const client = wxpay()
+    const marker = client.sensitive(NAME)
+    for (const value of [marker, String(marker), `name: ${marker}`]) {
+      const error = await (call(client, value) as Promise<unknown>).catch((err: unknown) => err)
+      expect(error).toBeInstanceOf(WechatpayValidationError)
+      expect((error as WechatpayValidationError).option).toBe(option)
+      expect((error as Error).message).toMatch(/sensitive\(\).*v3 `json` body/)
+    }
+    expect(gateway.seen).toHaveLength(0)
+  })
+})
+
 describe('against the sandbox: receivers/add decrypts name with the key Wechatpay-Serial names', () => {
   const sandboxes: Sandbox[] = []
   afterAll(() => Promise.all(sandboxes.map((sb) => sb.close())))

@@ -1,7 +1,8 @@
 import { oaepDecrypt, oaepEncrypt, oaepMaxBytes } from '../crypto/oaep'
-import { fromBase64, toBase64, utf8 } from '../encoding'
+import { normalizeSerial } from '../crypto/x509'
+import { fromBase64, toBase64, toHex, utf8 } from '../encoding'
 import { WechatpayValidationError } from '../errors'
-import type { KeyStore } from './key-store'
+import { type KeyStore, wireSerial } from './key-store'
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 /** What a marker shows everywhere but in the encrypted request body. */
@@ -46,6 +47,19 @@ export class Sensitive {
   }
 }
 
+/**
+ * Refuses a `sensitive()` marker, or the text it shows as, where nothing is encrypted (a v2 `xml`
+ * field, a `query` value, a header, a path variable): it would otherwise go out as
+ * `[wxpay sensitive]`, or not at all. Only the fields of a v3 `json` body are encrypted.
+ */
+export function refuseSensitive(option: string, value: unknown): void {
+  if (value instanceof Sensitive || (typeof value === 'string' && value.includes(REDACTED)))
+    throw new WechatpayValidationError(
+      option,
+      'holds a sensitive() value, which is encrypted only as a field of a v3 `json` body; here it would be sent as the text [wxpay sensitive]',
+    )
+}
+
 /** `wxpay.sensitive(value)`: checks the value now, before any I/O. */
 export function sensitive(value: string): Sensitive {
   if (typeof value !== 'string')
@@ -59,9 +73,7 @@ export function sensitive(value: string): Sensitive {
 function randomToken(): string {
   const bytes = new Uint8Array(16)
   globalThis.crypto.getRandomValues(bytes)
-  let hex = ''
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0')
-  return `wxpay-sensitive-${hex}-`
+  return `wxpay-sensitive-${toHex(bytes)}-`
 }
 
 /**
@@ -92,10 +104,11 @@ export async function encryptSensitive(
   const { text, token, markers } = serialised
   const { key, encrypt } = await store.encryptionKey()
   const given = headers['wechatpay-serial']
-  if (given !== undefined && given.trim() !== key.serial)
+  const serial = wireSerial(key)
+  if (given !== undefined && normalizeSerial(given.trim()) !== normalizeSerial(key.serial))
     throw new WechatpayValidationError(
       'headers.Wechatpay-Serial',
-      `names ${given}, but sensitive() fields are encrypted with ${key.serial}; leave the header to the SDK`,
+      `names ${given}, but sensitive() fields are encrypted with ${serial}; leave the header to the SDK`,
     )
   const max = oaepMaxBytes(key.bits)
   const plains = markers.map((marker, index) => {
@@ -111,7 +124,8 @@ export async function encryptSensitive(
   const ciphertexts = await Promise.all(
     plains.map(async (bytes) => toBase64(await oaepEncrypt(cryptoKey, bytes))),
   )
-  headers['wechatpay-serial'] = key.serial
+  // A header the caller gave (any spelling of the same serial) is sent as given.
+  headers['wechatpay-serial'] = given ?? serial
   // The placeholders are JSON strings the serialiser wrote as they are; base64 needs no escaping.
   const pattern = new RegExp(`"${token}(\\d+)"`, 'g')
   return text.replace(pattern, (_, index: string) => `"${ciphertexts[Number(index)]}"`)

@@ -124,7 +124,7 @@ export function createNotifications(config: Config, hmacKey: () => Promise<Crypt
           'secret',
           'notifications.parseV2 needs the APIv2 key (32 characters)',
         )
-      return parseNotificationV2(config.secret, hmacKey, body)
+      return parseNotificationV2(config.secret, hmacKey, body, config.mchid)
     },
     once: runOnce,
     [INSPECT]: label,

@@ -90,7 +90,10 @@ describe('Vector D (docs/protocol-2.md §2.3): a real refund notification req_in
   })
 
   test('another APIv2 key cannot decrypt it', async () => {
-    await expectRefused(new Wechatpay({ mchid, secret }).notifications.parseV2(v2Xml(envelope)), /req_info/)
+    await expectRefused(
+      new Wechatpay({ mchid: '10000100', secret }).notifications.parseV2(v2Xml(envelope)),
+      /req_info/,
+    )
   })
 
   test('req_info with a byte changed in its last block does not decrypt (padding)', async () => {
@@ -139,6 +142,16 @@ describe('refund notifications (node:crypto encrypts req_info)', () => {
   ])('req_info %s is refused', async (_, reqInfo, message) => {
     await expectRefused(wxpay.notifications.parseV2(envelope(reqInfo)), message)
   })
+
+  test("another merchant's envelope (mch_id) is refused, even when req_info decrypts", async () => {
+    const xml = v2Xml({
+      return_code: 'SUCCESS',
+      mch_id: '1900000999',
+      nonce_str: 'n',
+      req_info: encryptReqInfo(refund),
+    })
+    await expectRefused(wxpay.notifications.parseV2(xml), /mch_id 1900000999 is not this client's mchid/)
+  })
 })
 
 describe('signed notifications (pay results)', () => {
@@ -183,6 +196,12 @@ describe('signed notifications (pay results)', () => {
       v2Xml({ ...paid, sign: v2Sign(paid, secret).toLowerCase() }),
       /does not verify/,
     ],
+    [
+      "another merchant's, signed with the same APIv2 key (mch_id)",
+      signedV2Xml({ ...paid, mch_id: '1900000999' }, secret),
+      /mch_id 1900000999 is not this client's mchid/,
+    ],
+    ["another merchant's (mchid)", signedV2Xml({ ...paid, mchid: '1900000999' }, secret), /mchid 1900000999/],
     ['neither sign nor req_info', v2Xml(paid), /neither sign nor req_info/],
     ['a FAIL without sign', v2Xml({ return_code: 'FAIL', return_msg: 'x' }), /neither/],
     ['a DOCTYPE', `<!DOCTYPE xml [<!ENTITY e "x">]>${signedV2Xml(paid, secret)}`, /DOCTYPE/],
@@ -190,6 +209,13 @@ describe('signed notifications (pay results)', () => {
     ['a JSON body', JSON.stringify(paid), /malformed XML/],
   ])('%s is refused', async (_, xml, message) => {
     await expectRefused(wxpay.notifications.parseV2(xml), message)
+  })
+
+  test("a service provider: sub_mch_id is the handler's to check (the client has no sub-merchant)", async () => {
+    const notification = await wxpay.notifications.parseV2(
+      signedV2Xml({ ...paid, sub_mch_id: '1900000888' }, secret),
+    )
+    expect(notification.data).toMatchObject({ mch_id: mchid, sub_mch_id: '1900000888' })
   })
 
   test('a body over 1 MiB is refused; bytes that are not UTF-8 are refused', async () => {

@@ -356,6 +356,15 @@ describe('forgery and tampering: every case is a WechatpaySignatureError', () =>
     },
   )
 
+  test.each(['\n', '\r\n', '\u0000'])(
+    'a signed nonce holding %j (control characters are refused)',
+    async (c) => {
+      const text = body()
+      const headers = headersFor(text, { nonce: `a${c}b` })
+      await expectRefused(parse(headers, text), /Wechatpay-Nonce contains a control character/)
+    },
+  )
+
   test.each([
     [-299, true],
     [299, true],

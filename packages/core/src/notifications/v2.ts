@@ -50,11 +50,17 @@ function signTypeOf(fields: Readonly<Record<string, string>>): SignType {
  * constant time, every field but `sign` included); a refund notification has no `sign`: its
  * `req_info` is decrypted with AES-256-ECB under the lowercase hex MD5 of the APIv2 key and must
  * be a `<root>` document. A notification with neither is refused, as is anything malformed.
+ *
+ * A `mch_id` (or `mchid`) other than the client's `mchid` is refused, as in a v2 request: it is
+ * another merchant's notification (a shared APIv2 key, a misrouted `notify_url`). `sub_mch_id` is
+ * not compared: the client has no sub-merchant (a service provider serves many with one client),
+ * so the handler checks it against its own records.
  */
 export async function parseNotificationV2(
   secret: string,
   hmacKey: () => Promise<CryptoKey>,
   body: NotificationBody,
+  mchid: string,
 ): Promise<V2Notification> {
   const bytes = readBody(body, MAX_XML_BYTES)
   const data = parse(decode(bytes, 'the body'), 'xml', 'the body')
@@ -63,6 +69,10 @@ export async function parseNotificationV2(
   if (data.sign !== undefined) {
     const signType = signTypeOf(data)
     if (!(await verifyV2(data, secret, signType, hmacKey))) throw fail(`sign does not verify (${signType})`)
+  }
+  for (const field of ['mch_id', 'mchid']) {
+    const given = data[field]
+    if (given !== undefined && given !== mchid) throw fail(`${field} ${given} is not this client's mchid`)
   }
   if (reqInfo === undefined) return { kind: 'signed', data }
   const sealed = fromBase64(reqInfo)

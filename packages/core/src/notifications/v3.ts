@@ -1,5 +1,5 @@
 import { aesGcmDecrypt } from '../crypto/aes-gcm'
-import { fromBase64, utf8 } from '../encoding'
+import { fromBase64, isObject, utf8 } from '../encoding'
 import { WechatpaySignatureError } from '../errors'
 import { type KeyResolver, verifyReply } from '../v3/verify'
 import { readBody, readHeaders } from './input'
@@ -25,10 +25,6 @@ function parseJson(bytes: Uint8Array): unknown {
   } catch {
     return undefined
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /**

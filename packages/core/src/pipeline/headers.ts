@@ -1,4 +1,5 @@
 import { WechatpayValidationError } from '../errors'
+import { refuseSensitive } from '../keys/sensitive'
 import { isPlainObject } from '../uri-template'
 
 /** RFC 9110 `token`: what a header name may hold. */
@@ -33,6 +34,7 @@ export function checkHeaders(headers: unknown): Record<string, string> {
   for (const name in headers) {
     if (!Object.hasOwn(headers, name)) continue
     const value = headers[name]
+    refuseSensitive(`headers.${name}`, value)
     if (!HEADER_NAME.test(name)) {
       throw new WechatpayValidationError('headers', `bad header name ${JSON.stringify(name)}`)
     }

@@ -6,10 +6,12 @@ import {
   WechatpaySignatureError,
   WechatpayValidationError,
 } from '../errors'
+import { refuseSensitive } from '../keys/sensitive'
 import type { Config } from '../options'
 import type { TransportResponse } from '../transport/types'
 import type { WechatpayResponse } from '../types/call'
 import { queryString } from '../uri-template'
+import { MAY_HAVE_TAKEN_EFFECT } from '../v3/verify'
 import { encodeV2Media } from './multipart'
 import { type SignType, signV2, verifyV2 } from './sign'
 import { buildXml, MAX_XML_BYTES, parseXml, XmlError } from './xml'
@@ -49,6 +51,7 @@ export function checkedFields(
   for (const [name, value] of Object.entries(given)) {
     if (value === undefined || name === 'sign') continue
     const path = `${option}.${name}`
+    refuseSensitive(path, value)
     if (!/^[A-Za-z_][\w.-]*$/.test(name))
       throw new WechatpayValidationError(path, 'is not a valid XML element name')
     if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
@@ -221,7 +224,10 @@ export async function decodeV2(
     data = parseXml(utf8Decoder.decode(body))
   } catch (err) {
     if (err instanceof XmlError)
-      throw new WechatpaySignatureError(`reply refused: ${err.message}`, { status, requestId })
+      throw new WechatpaySignatureError(`reply refused: ${err.message}${MAY_HAVE_TAKEN_EFFECT}`, {
+        status,
+        requestId,
+      })
     throw err
   }
   if (data.return_code === 'SUCCESS') {
@@ -230,7 +236,10 @@ export async function decodeV2(
     const unsigned = data.sign === undefined && UNSIGNED_V2.has(template)
     // prepareV2 has checked that the secret is there
     if (!unsigned && !(await verifyV2(data, config.secret!, signType, hmacKey))) {
-      throw new WechatpaySignatureError(`reply sign does not verify (${signType})`, { status, requestId })
+      throw new WechatpaySignatureError(`reply sign does not verify (${signType})${MAY_HAVE_TAKEN_EFFECT}`, {
+        status,
+        requestId,
+      })
     }
     if (data.result_code !== undefined && data.result_code !== 'SUCCESS')
       throw new WechatpayBusinessError(status, data)
@@ -243,5 +252,5 @@ export async function decodeV2(
     if (data.return_msg) unverified.return_msg = data.return_msg
     throw new WechatpayBusinessError(status, unverified)
   }
-  throw new WechatpaySignatureError('reply has no return_code', { status, requestId })
+  throw new WechatpaySignatureError(`reply has no return_code${MAY_HAVE_TAKEN_EFFECT}`, { status, requestId })
 }

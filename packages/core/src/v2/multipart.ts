@@ -2,17 +2,11 @@
 // upload"): text parts `mch_id`, `media_hash` (lower-case hex MD5 of the file), `sign_type`,
 // `sign` — the sign covers the text parts only, never the file — then the file part. No nonce_str.
 import { md5 } from '@noble/hashes/legacy'
-import { type Bytes, concatBytes, nonce, utf8 } from '../encoding'
+import { type Bytes, concatBytes, nonce, toHex, utf8 } from '../encoding'
 import { WechatpayValidationError } from '../errors'
 import type { Config } from '../options'
 import { readMedia } from '../v3/multipart'
 import { type SignType, signV2 } from './sign'
-
-function hex(bytes: Uint8Array): string {
-  let out = ''
-  for (const byte of bytes) out += byte.toString(16).padStart(2, '0')
-  return out
-}
 
 export interface EncodedV2Media {
   body: Bytes
@@ -57,7 +51,7 @@ export async function encodeV2Media(
   const { filename, type, file } = await readMedia(media)
   const fields: Record<string, string> = {
     mch_id: config.mchid,
-    [rule.hash]: hex(md5(file)),
+    [rule.hash]: toHex(md5(file)),
     sign_type: signType,
   }
   fields.sign = await signV2(fields, secret, signType, hmacKey)

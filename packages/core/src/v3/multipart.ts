@@ -1,5 +1,6 @@
 import { sm3 } from '../crypto/sm3'
-import { type Bytes, concatBytes, nonce, utf8 } from '../encoding'
+import { subtle } from '../crypto/subtle'
+import { type Bytes, concatBytes, nonce, toHex, utf8 } from '../encoding'
 import { UPLOAD_META, type UploadMetaRule } from '../endpoints/catalogue/table'
 import { WechatpayValidationError } from '../errors'
 import { isPlainObject } from '../uri-template'
@@ -81,19 +82,13 @@ async function bytesOf(data: Media['data']): Promise<Bytes> {
   throw new WechatpayValidationError('media.data', 'must be a Uint8Array, an ArrayBuffer or a Blob')
 }
 
-function hex(bytes: Uint8Array): string {
-  let out = ''
-  for (const byte of bytes) out += byte.toString(16).padStart(2, '0')
-  return out
-}
-
 /** Lower-case hex SHA-256 (Web Crypto). */
 export async function sha256Hex(bytes: Bytes): Promise<string> {
-  return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)))
+  return toHex(new Uint8Array(await subtle().digest('SHA-256', bytes)))
 }
 
 async function digestHex(algorithm: UploadMetaRule['algorithm'], bytes: Bytes): Promise<string> {
-  return algorithm === 'SM3' ? hex(sm3(bytes)) : sha256Hex(bytes)
+  return algorithm === 'SM3' ? toHex(sm3(bytes)) : sha256Hex(bytes)
 }
 
 /** A JSON value without `undefined`, functions, non-finite numbers or class instances. */

@@ -3,7 +3,7 @@
 // checked over that message and then the file (the plain CSV, after gunzip when it came gzipped)
 // must have that SHA-1. wechatpay-php checks only the first half.
 import { sha1 } from '@noble/hashes/legacy'
-import { type Bytes, concatBytes, timingSafeEqual, utf8 } from '../encoding'
+import { type Bytes, concatBytes, timingSafeEqual, toHex, utf8 } from '../encoding'
 import { STATEMENTS } from '../endpoints/catalogue/table'
 import { WechatpaySignatureError } from '../errors'
 import type { Config } from '../options'
@@ -18,12 +18,6 @@ import { verifyReply } from './verify'
  */
 export function isStatementPath(config: Config, path: string): boolean {
   return STATEMENTS.test(`${config.baseUrl.pathname.slice(1)}${path}`)
-}
-
-function hex(bytes: Uint8Array): string {
-  let out = ''
-  for (const byte of bytes) out += byte.toString(16).padStart(2, '0')
-  return out
 }
 
 /** Gunzips a gzip body (by its magic bytes); anything else is the file as it is. */
@@ -72,7 +66,7 @@ export async function decodeStatement(
       requestId,
     })
   }
-  if (!timingSafeEqual(hex(sha1(file)), digest.toLowerCase()))
+  if (!timingSafeEqual(toHex(sha1(file)), digest.toLowerCase()))
     throw new WechatpaySignatureError("statement refused: the file's SHA-1 is not Wechatpay-Statement-Sha1", {
       code: 'DIGEST_MISMATCH',
       status,

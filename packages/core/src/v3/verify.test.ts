@@ -217,8 +217,10 @@ describe('refused with WechatpaySignatureError', () => {
     await expectRefused(verify(signedHeaders({ body, serial: 'PUB_KEY_ID_999' }), body), /not among/)
   })
 
-  test('a serial that differs only in case', async () => {
-    await expectRefused(verify(signedHeaders({ body, serial: platformSerial.toLowerCase() }), body))
+  test('a serial that differs only in case names the same key (keys/key-store.test.ts): the signature decides', async () => {
+    const serial = keys.certificateSerial.toLowerCase()
+    await expect(verify(signedHeaders({ body, serial, key: keys.certKey }), body)).resolves.toBeUndefined()
+    await expectRefused(verify(signedHeaders({ body, serial, key: keys.otherKey }), body), /does not verify/)
   })
 
   test('an Object.prototype member as the serial', async () => {
@@ -345,5 +347,88 @@ describe('refused with WechatpaySignatureError', () => {
     const error = await expectRefused(verify(headers, body, { status: 201 }))
     expect(error.status).toBe(201)
     expect(error.requestId).toBe('rid-42')
+  })
+})
+
+describe('a control character in any of the four Wechatpay-* headers is refused', () => {
+  // Signed genuinely over the very nonce: only the control-character rule can refuse it.
+  test.each(['\n', '\r', '\u0000', '\t', '\u001b', '\u007f'])('in the signed nonce: %j', async (c) => {
+    const headers = signedHeaders({ body, nonce: `n${c}once` })
+    await expectRefused(verify(headers, body), /Wechatpay-Nonce contains a control character/)
+  })
+
+  test.each([
+    ['wechatpay-timestamp', 'Wechatpay-Timestamp'],
+    ['wechatpay-signature', 'Wechatpay-Signature'],
+    ['wechatpay-serial', 'Wechatpay-Serial'],
+  ])('in %s', async (name, shown) => {
+    const headers = signedHeaders({ body })
+    const value = headers[name] ?? ''
+    headers[name] = `${value.slice(0, 4)}\r\n${value.slice(4)}`
+    await expectRefused(verify(headers, body), new RegExp(`${shown} contains a control character`))
+  })
+
+  test('surrounding spaces and tabs are still optional whitespace, not part of the value', async () => {
+    const headers = signedHeaders({ body })
+    headers['wechatpay-nonce'] = `\t ${headers['wechatpay-nonce']} \t`
+    await expect(verify(headers, body)).resolves.toBeUndefined()
+  })
+})
+
+describe('what a refusal tells the caller', () => {
+  test('a refused reply says the request may already have taken effect; a notification does not', async () => {
+    const error = await expectRefused(verify(signedHeaders({ body, key: keys.otherKey }), body))
+    expect(error.message).toMatch(
+      /does not verify \(the request reached WeChat Pay and may already have taken effect/,
+    )
+    const notification = await verifyReply({
+      subject: 'notification',
+      headers: signedHeaders({ body, key: keys.otherKey }),
+      body: encode(body),
+      keys: certs,
+      now: NOW,
+    }).catch((err: unknown) => err as Error)
+    expect(notification?.message).not.toMatch(/taken effect/)
+  })
+
+  test.each([
+    ['indented', (text: string) => JSON.stringify(JSON.parse(text), null, 2), /looks reformatted/],
+    [
+      'reordered',
+      (text: string) => {
+        const { resource, ...rest } = JSON.parse(text) as Record<string, unknown>
+        return JSON.stringify({ resource, ...rest })
+      },
+      /looks reordered/,
+    ],
+  ])('a notification body re-serialised (%s) gets a hint about the raw body', async (_, change, hint) => {
+    const original = JSON.stringify({
+      id: 'EV-1',
+      create_time: '2026-11-30T08:00:00+08:00',
+      resource_type: 'encrypt-resource',
+      event_type: 'TRANSACTION.SUCCESS',
+      summary: '支付成功',
+      resource: { algorithm: 'AEAD_AES_256_GCM', ciphertext: 'x', nonce: 'n' },
+    })
+    const headers = signedHeaders({ body: original }) // signed over the bytes WeChat Pay sent
+    const error = await verifyReply({
+      subject: 'notification',
+      headers,
+      body: encode(change(original)),
+      keys: certs,
+      now: NOW,
+    }).catch((err: unknown) => err as Error)
+    expect(error).toBeInstanceOf(WechatpaySignatureError)
+    expect(error?.message).toMatch(hint)
+    expect(error?.message).toMatch(/pass the raw body bytes as received/)
+    // the compact original, tampered but not re-serialised, gets no such hint
+    const tampered = await verifyReply({
+      subject: 'notification',
+      headers,
+      body: encode(original.replace('EV-1', 'EV-2')),
+      keys: certs,
+      now: NOW,
+    }).catch((err: unknown) => err as Error)
+    expect(tampered?.message).not.toMatch(/raw body/)
   })
 })

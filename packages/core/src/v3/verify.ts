@@ -1,5 +1,5 @@
 import { rsaVerify } from '../crypto/keys'
-import { type Bytes, concatBytes, fromBase64, utf8 } from '../encoding'
+import { type Bytes, concatBytes, fromBase64, utf8, utf8Decoder } from '../encoding'
 import { WechatpaySignatureError } from '../errors'
 
 /** Replies whose timestamp is this far (or farther) from now, in either direction, are refused. */
@@ -32,8 +32,11 @@ export interface VerifyInput {
 export async function verifyReply(input: VerifyInput): Promise<void> {
   const { headers, status, subject = 'reply' } = input
   const requestId = headers['request-id']
+  // A reply refused here answers a request WeChat Pay received: say so, the caller must not simply retry.
   const fail = (message: string) =>
-    new WechatpaySignatureError(message, status === undefined ? { requestId } : { status, requestId })
+    status === undefined
+      ? new WechatpaySignatureError(message, { requestId })
+      : new WechatpaySignatureError(`${message}${MAY_HAVE_TAKEN_EFFECT}`, { status, requestId })
   const timestamp = fieldValue(headers['wechatpay-timestamp'])
   const nonce = fieldValue(headers['wechatpay-nonce'])
   const signature = fieldValue(headers['wechatpay-signature'])
@@ -48,6 +51,17 @@ export async function verifyReply(input: VerifyInput): Promise<void> {
       .filter(([, value]) => !value)
       .map(([name]) => name)
     throw fail(`${subject} is missing ${missing.join(', ')}`)
+  }
+  // A control character (CR, LF, NUL, …) is no part of any value WeChat Pay sends; in the nonce it
+  // would even shift the lines of the signed message. Node's HTTP parser refuses most of them in a
+  // reply, but notifications come through the application's framework, which may not.
+  for (const [name, value] of [
+    ['Wechatpay-Timestamp', timestamp],
+    ['Wechatpay-Nonce', nonce],
+    ['Wechatpay-Signature', signature],
+    ['Wechatpay-Serial', serial],
+  ] as const) {
+    if (CONTROL.test(value)) throw fail(`${name} contains a control character`)
   }
   if (!/^\d{1,12}$/.test(timestamp)) throw fail('Wechatpay-Timestamp is not a Unix time in seconds')
   // Whole seconds, as the official SDKs compare: a reply stamped 300 s away is refused.
@@ -73,10 +87,41 @@ export async function verifyReply(input: VerifyInput): Promise<void> {
   } catch {
     valid = false
   }
-  if (valid !== true) throw fail('Wechatpay-Signature does not verify')
+  if (valid !== true)
+    throw fail(
+      `Wechatpay-Signature does not verify${subject === 'notification' ? reserialised(input.body) : ''}`,
+    )
+}
+
+/** Appended to every refused reply: the request reached WeChat Pay before its reply was refused. */
+export const MAY_HAVE_TAKEN_EFFECT =
+  ' (the request reached WeChat Pay and may already have taken effect: query its state before sending it again)'
+
+/**
+ * A hint when a notification's body looks parsed and serialised again: WeChat Pay sends compact
+ * JSON in the order id, create_time, resource_type, event_type, summary, resource; indentation,
+ * spaces after `:` or `,`, or another key order mean the bytes are not the ones it signed.
+ */
+function reserialised(body: Bytes): string {
+  const text = utf8Decoder.decode(body)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return ''
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return ''
+  const spaced = /^\s|\n|":\s|,\s"/.test(text)
+  const order = ['id', 'create_time', 'resource_type', 'event_type', 'summary', 'resource']
+  const keys = Object.keys(parsed).filter((key) => order.includes(key))
+  const reordered = keys.some((key, i) => i > 0 && order.indexOf(key) < order.indexOf(keys[i - 1] as string))
+  if (!spaced && !reordered) return ''
+  return `; the body looks ${spaced ? 'reformatted' : 'reordered'} (not WeChat Pay's compact JSON): pass the raw body bytes as received, not JSON.stringify() of a parsed body`
 }
 
 const NEWLINE = new Uint8Array([0x0a])
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const CONTROL = /[\u0000-\u001f\u007f]/
 
 const OWS = /^[ \t]+|[ \t]+$/g
 
