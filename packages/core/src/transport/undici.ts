@@ -1,9 +1,9 @@
 import { createSecureContext } from 'node:tls'
-import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from 'undici'
+import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent, fetch as undiciFetch } from 'undici'
 import { concatBytes } from '../encoding'
 import { WechatpayTransportError, WechatpayValidationError } from '../errors'
 import type { ClientCertConfig, Config } from '../options'
-import { tooLarge } from './fetch'
+import { fetchTransport, tooLarge } from './fetch'
 import type { Transport, TransportRequest, TransportResponse } from './types'
 
 /**
@@ -88,135 +88,101 @@ function errorCode(err: unknown): string | undefined {
  * the SDK's own work per call); the caller's signal is wired to the dispatch controller directly.
  */
 export function undiciTransport(dispatcher?: Dispatcher): Transport {
+  // Streaming mode (download.stream) goes through undici's fetch on the same pool: its body stream
+  // has back-pressure built in (the bytes of a bill larger than memory wait on the socket).
+  const streaming = fetchTransport(
+    (input, init) =>
+      undiciFetch(input as string, {
+        ...(init as Parameters<typeof undiciFetch>[1]),
+        dispatcher: dispatcher ?? sharedDispatcher({ proxy: undefined, connectTimeout: 6_000 }),
+      }) as unknown as Promise<Response>,
+  )
   return (request: TransportRequest) =>
-    new Promise<TransportResponse>((resolve, reject) => {
-      const { url, signal, maxBytes } = request
-      // The client builds `url` as origin + path: split it without a URL parse on every call.
-      const slash = url.indexOf('/', url.indexOf('//') + 2)
-      const origin = url.slice(0, slash)
-      let controller: Dispatcher.DispatchController | undefined
-      let status = 0
-      let headers: Record<string, string> = {}
-      let chunks: Uint8Array[] = []
-      let length = 0
-      let settled = false
-      let stream: ReadableStream<Uint8Array> | undefined
-      let sink: ReadableStreamDefaultController<Uint8Array> | undefined
-      // Before the request reaches a socket (still connecting) there is no controller yet: settle
-      // now, and abort the dispatch as soon as it starts.
-      const onAbort = () => (controller ? controller.abort(signal.reason as Error) : finish(signal.reason))
-      const finish = (error: unknown, response?: TransportResponse) => {
-        if (settled) return
-        settled = true
-        signal.removeEventListener('abort', onAbort)
-        if (response) return resolve(response)
-        if (error instanceof WechatpayTransportError || signal.aborted) return reject(error)
-        // Once the status line and headers are in, the server has the request: re-sending it
-        // elsewhere could act twice (a POST whose reply was cut off), so it is never retryable.
-        if (status !== 0) {
-          return reject(
-            new WechatpayTransportError(
-              'NETWORK',
-              `the connection to ${origin.replace(/^https?:\/\//, '')} broke while reading the reply`,
-              { cause: error, status, headers },
-            ),
-          )
-        }
-        const code = errorCode(error)
-        reject(
-          new WechatpayTransportError(
-            code ? 'CONNECTION' : 'NETWORK',
-            `${code ? `${code}: ` : ''}could not get a reply from ${origin.replace(/^https?:\/\//, '')}`,
-            { cause: error, retryable: code !== undefined },
-          ),
-        )
-      }
-      signal.addEventListener('abort', onAbort, { once: true })
-      ;(dispatcher ?? sharedDispatcher({ proxy: undefined, connectTimeout: 6_000 })).dispatch(
-        {
-          origin,
-          path: url.slice(slash),
-          method: request.method as Dispatcher.HttpMethod,
-          headers: request.headers,
-          body: request.body ?? null,
-        },
-        {
-          onRequestStart(c) {
-            controller = c
-            if (settled || signal.aborted) c.abort(signal.reason as Error)
-          },
-          onResponseStart(c, statusCode, responseHeaders) {
-            status = statusCode
-            headers = {}
-            chunks = []
-            length = 0
-            for (const name in responseHeaders) {
-              const value = responseHeaders[name]
-              if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
-            }
-            if (request.stream && status >= 200 && status <= 299) {
-              // Streaming mode: the reply is handed over now; its body flows with backpressure
-              // (the dispatch pauses while the reader is behind).
-              stream = new ReadableStream<Uint8Array>({
-                start(controller) {
-                  sink = controller
-                },
-                pull() {
-                  c.resume()
-                },
-                cancel(reason) {
-                  c.abort(reason instanceof Error ? reason : new Error('the stream was cancelled'))
-                },
-              })
-              return finish(undefined, { status, headers, body: new Uint8Array(), stream })
-            }
-            const declared = headers['content-length']
-            if (declared !== undefined && Number(declared) > maxBytes)
-              c.abort(tooLarge(maxBytes, status, headers))
-          },
-          onResponseData(c, chunk) {
-            if (sink) {
-              try {
-                sink.enqueue(new Uint8Array(chunk))
-              } catch {
-                return // cancelled by the reader: the dispatch is being aborted
-              }
-              if ((sink.desiredSize ?? 1) <= 0) c.pause()
-              return
-            }
-            length += chunk.length
-            if (length > maxBytes) return c.abort(tooLarge(maxBytes, status, headers))
-            chunks.push(chunk)
-          },
-          onResponseEnd() {
-            if (sink) {
-              try {
-                sink.close()
-              } catch {
-                // cancelled by the reader
-              }
-              return
-            }
-            const body = chunks.length === 1 ? new Uint8Array(chunks[0]!) : concatBytes(...chunks)
-            finish(undefined, { status, headers, body })
-          },
-          onResponseError(_, error) {
-            if (sink) {
-              // The reply had started: a typed error, never re-sent.
-              sink.error(
-                new WechatpayTransportError('NETWORK', 'the connection broke while reading the reply', {
-                  cause: error,
-                  status,
-                  headers,
-                }),
+    request.stream
+      ? streaming(request)
+      : new Promise<TransportResponse>((resolve, reject) => {
+          const { url, signal, maxBytes } = request
+          // The client builds `url` as origin + path: split it without a URL parse on every call.
+          const slash = url.indexOf('/', url.indexOf('//') + 2)
+          const origin = url.slice(0, slash)
+          let controller: Dispatcher.DispatchController | undefined
+          let status = 0
+          let headers: Record<string, string> = {}
+          let chunks: Uint8Array[] = []
+          let length = 0
+          let settled = false
+          // Before the request reaches a socket (still connecting) there is no controller yet: settle
+          // now, and abort the dispatch as soon as it starts.
+          const onAbort = () =>
+            controller ? controller.abort(signal.reason as Error) : finish(signal.reason)
+          const finish = (error: unknown, response?: TransportResponse) => {
+            if (settled) return
+            settled = true
+            signal.removeEventListener('abort', onAbort)
+            if (response) return resolve(response)
+            if (error instanceof WechatpayTransportError || signal.aborted) return reject(error)
+            // Once the status line and headers are in, the server has the request: re-sending it
+            // elsewhere could act twice (a POST whose reply was cut off), so it is never retryable.
+            if (status !== 0) {
+              return reject(
+                new WechatpayTransportError(
+                  'NETWORK',
+                  `the connection to ${origin.replace(/^https?:\/\//, '')} broke while reading the reply`,
+                  { cause: error, status, headers },
+                ),
               )
-              return
             }
-            finish(error)
-          },
-        },
-      )
-    })
+            const code = errorCode(error)
+            reject(
+              new WechatpayTransportError(
+                code ? 'CONNECTION' : 'NETWORK',
+                `${code ? `${code}: ` : ''}could not get a reply from ${origin.replace(/^https?:\/\//, '')}`,
+                { cause: error, retryable: code !== undefined },
+              ),
+            )
+          }
+          signal.addEventListener('abort', onAbort, { once: true })
+          ;(dispatcher ?? sharedDispatcher({ proxy: undefined, connectTimeout: 6_000 })).dispatch(
+            {
+              origin,
+              path: url.slice(slash),
+              method: request.method as Dispatcher.HttpMethod,
+              headers: request.headers,
+              body: request.body ?? null,
+            },
+            {
+              onRequestStart(c) {
+                controller = c
+                if (settled || signal.aborted) c.abort(signal.reason as Error)
+              },
+              onResponseStart(c, statusCode, responseHeaders) {
+                status = statusCode
+                headers = {}
+                chunks = []
+                length = 0
+                for (const name in responseHeaders) {
+                  const value = responseHeaders[name]
+                  if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
+                }
+                const declared = headers['content-length']
+                if (declared !== undefined && Number(declared) > maxBytes)
+                  c.abort(tooLarge(maxBytes, status, headers))
+              },
+              onResponseData(c, chunk) {
+                length += chunk.length
+                if (length > maxBytes) return c.abort(tooLarge(maxBytes, status, headers))
+                chunks.push(chunk)
+              },
+              onResponseEnd() {
+                const body = chunks.length === 1 ? new Uint8Array(chunks[0]!) : concatBytes(...chunks)
+                finish(undefined, { status, headers, body })
+              },
+              onResponseError(_, error) {
+                finish(error)
+              },
+            },
+          )
+        })
 }
 
 /** How to convert a PKCS#12 file OpenSSL 3 refuses (RC2-40 / 3DES, as older tools wrote them). */
