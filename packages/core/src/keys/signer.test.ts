@@ -67,7 +67,7 @@ afterEach(() => {
 /** clientOptions without the private key. */
 function options(signer: unknown) {
   const { privateKey: _, ...rest } = clientOptions(keys)
-  return { ...rest, baseUrl: gateway.url, backupBaseUrl: false as const, signer }
+  return { ...rest, baseUrl: gateway.url, backupBaseUrl: false as const, signer: signer as never }
 }
 
 const query = (wxpay: Wechatpay) =>
@@ -100,7 +100,7 @@ describe('a signer in another process', () => {
     let sb: Sandbox | undefined
     try {
       sb = await startSandbox({ platformMode: 'certificate' })
-      const { privateKey, ...rest } = sb.clientOptions() as Record<string, unknown>
+      const { privateKey, ...rest } = sb.clientOptions() as unknown as Record<string, unknown>
       expect(typeof privateKey).toBe('string')
       // a holder for the sandbox merchant's key
       const other = spawn(process.execPath, ['-e', HOLDER], {

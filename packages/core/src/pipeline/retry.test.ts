@@ -41,13 +41,12 @@ describe('retryPolicy', () => {
     [{ maxDelayMs: 600_001 }, 'retry.maxDelayMs'],
     [{ minDelayMs: 500, maxDelayMs: 100 }, 'retry.maxDelayMs'],
   ])('%j is refused naming %s', (value, option) => {
-    const error = (() => {
-      try {
-        retryPolicy(value)
-      } catch (e) {
-        return e
-      }
-    })()
+    let error: unknown
+    try {
+      retryPolicy(value)
+    } catch (e) {
+      error = e
+    }
     expect(error).toBeInstanceOf(WechatpayValidationError)
     expect((error as WechatpayValidationError).option).toBe(option)
   })

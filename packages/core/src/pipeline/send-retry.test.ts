@@ -21,6 +21,12 @@ let script: Answer[] = []
 
 const ok: Answer = { status: 200, body: '{"trade_state":"SUCCESS"}' }
 const limited: Answer = { status: 429, body: '{"code":"FREQUENCY_LIMITED","message":"频率超限"}' }
+/** A 429 asking to wait `seconds`. */
+const limitedFor = (seconds: string): Answer => ({
+  status: 429,
+  headers: { 'retry-after': seconds },
+  body: '{"code":"FREQUENCY_LIMITED","message":"频率超限"}',
+})
 const systemError: Answer = { status: 500, body: '{"code":"SYSTEM_ERROR","message":"系统错误"}' }
 
 beforeAll(async () => {
@@ -222,7 +228,7 @@ describe('retry', () => {
   })
 
   test('Retry-After: 1 is honoured: the retry arrives at least a second after the 429 was answered', async () => {
-    script = [{ ...(limited as object), headers: { 'retry-after': '1' } } as Answer, ok]
+    script = [limitedFor('1'), ok]
     const { wxpay } = client({ retry: { retries: 2, minDelayMs: 10, maxDelayMs: 5000 } })
     await query(wxpay)
     expect(arrivals).toHaveLength(2)
@@ -231,7 +237,7 @@ describe('retry', () => {
   })
 
   test('a Retry-After longer than maxDelayMs gives up at once with the 429', async () => {
-    script = [{ ...(limited as object), headers: { 'retry-after': '30' } } as Answer, ok]
+    script = [limitedFor('30'), ok]
     const { wxpay, events } = client({ retry: { retries: 2, minDelayMs: 10, maxDelayMs: 5000 } })
     const error = await settle(query(wxpay))
     expect((error as WechatpayApiError).status).toBe(429)
@@ -249,7 +255,7 @@ describe('retry', () => {
   })
 
   test('no retry is started that cannot fit in the timeout: the 429 is returned instead', async () => {
-    script = [{ ...(limited as object), headers: { 'retry-after': '2' } } as Answer, ok]
+    script = [limitedFor('2'), ok]
     const { wxpay } = client({ retry: { retries: 2, minDelayMs: 10, maxDelayMs: 5000 } })
     const error = await settle(query(wxpay, { timeout: 1000 }))
     expect((error as WechatpayApiError).status).toBe(429)
@@ -257,7 +263,7 @@ describe('retry', () => {
   })
 
   test('an abort while waiting to retry rejects ABORTED at once; nothing more is sent', async () => {
-    script = [{ ...(limited as object), headers: { 'retry-after': '30' } } as Answer, ok]
+    script = [limitedFor('30'), ok]
     const { wxpay, events } = client({ retry: { retries: 2, minDelayMs: 10, maxDelayMs: 60_000 } })
     const controller = new AbortController()
     // the test's own 20 s timeout fails it if the wait (30 s) is not cut short
