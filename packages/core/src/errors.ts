@@ -28,6 +28,10 @@ export class WechatpayError extends Error {
   /** `instanceof` by brand: true for an error of this class made by any copy of `@wxpay/core`. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== 'object' || value === null) return false
+    // A user's subclass has no kind of its own: the ordinary prototype check (else every error of
+    // the class it extends would pass as one of it).
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class `instanceof` asks about
+    if (!Object.hasOwn(this, KIND)) return Function.prototype[Symbol.hasInstance].call(this, value)
     const kinds = (value as Branded)[BRAND]
     // biome-ignore lint/complexity/noThisInStatic: `this` is the class `instanceof` asks about (a subclass too)
     return Array.isArray(kinds) && kinds.includes((this as unknown as { [KIND]: string })[KIND])

@@ -1,9 +1,27 @@
 // No secret in any error or printed client: every error class the SDK throws in practice, built
 // through the public API with secret-bearing inputs, then shown every way Node shows things.
+
+import { createHash } from 'node:crypto'
 import { inspect } from 'node:util'
-import { signedV2Xml, signV3Notification, signV3Reply, v2Xml } from '@wxpay/sandbox/testing'
-import { beforeAll, describe, expect, test } from 'vitest'
-import { appid, clientOptions, mchid, platformSerial, v2OrderPaidReply } from '../test/fixtures'
+import {
+  type Answer,
+  type Gateway,
+  type Seen,
+  signedV2Xml,
+  signV3Notification,
+  signV3Reply,
+  startGateway,
+  v2Xml,
+} from '@wxpay/sandbox/testing'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import {
+  appid,
+  clientOptions,
+  mchid,
+  merchantSerial,
+  platformSerial,
+  v2OrderPaidReply,
+} from '../test/fixtures'
 import { type TestKeys, testKeys } from '../test/keys'
 import {
   Wechatpay,
@@ -478,5 +496,194 @@ describe('the error hierarchy', () => {
       expect(error.constructor).toBe(Class)
       expect(typeof error.code).toBe('string')
     }
+  })
+})
+
+describe('hook events carry no secret', () => {
+  // Every event of every kind of request (calls with a sensitive() field, uploads, downloads,
+  // certificates(), v2 calls, failures), serialised every way, scanned for the keys, each
+  // request's Authorization value and the sensitive plaintext.
+  const PLAINTEXT = 'Zhang-张三-6222021234567890'
+  const FILE = Buffer.from('交易时间,商户号\r\n`2026-12-01 10:00:00,`1900000109\r\n')
+  let gateway: Gateway
+  const events: Array<[string, unknown]> = []
+  let answer: (req: Seen) => Answer = () => ({ status: 200, body: '{}' })
+
+  beforeAll(async () => {
+    gateway = await startGateway({
+      mchid,
+      merchantSerial,
+      merchantPublicKey: keys.merchantPublicKey,
+      platformSerial,
+      platformKey: keys.platformKey,
+      secret,
+    })
+    gateway.handler = (req) => answer(req)
+  })
+  afterAll(() => gateway.close())
+
+  const client = (extra: Record<string, unknown> = {}) =>
+    new Wechatpay(
+      options({
+        baseUrl: gateway.url,
+        backupBaseUrl: false,
+        retry: { retries: 1, minDelayMs: 5, maxDelayMs: 10 },
+        hooks: {
+          request: (e: unknown) => events.push(['request', e]),
+          response: (e: unknown) => events.push(['response', e]),
+          error: (e: unknown) => events.push(['error', e]),
+        },
+        ...extra,
+      }),
+    )
+
+  const settle = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      () => undefined,
+    )
+
+  test('every event of every entry point, success and failure', async () => {
+    const wxpay = client()
+    const sha1 = createHash('sha1').update(FILE).digest('hex')
+    const steps: Array<[string, (req: Seen) => Answer, () => Promise<unknown>]> = [
+      [
+        'a v3 call with a sensitive() encrypted field',
+        () => ({ status: 200, body: '{"type":"MERCHANT_ID","account":"1900000109"}' }),
+        () =>
+          wxpay.chain('v3/profitsharing/receivers/add' as string).post({
+            json: {
+              appid,
+              type: 'MERCHANT_ID',
+              account: '1900000109',
+              name: wxpay.sensitive(PLAINTEXT),
+              relation_type: 'STORE',
+            },
+          } as never),
+      ],
+      [
+        'an upload',
+        () => ({ status: 200, body: '{"media_id":"m1"}' }),
+        () =>
+          wxpay.v3.merchant.media.upload.post({
+            media: { filename: 'a.jpg', data: new Uint8Array([0xff, 0xd8, 0xff]) },
+          }),
+      ],
+      [
+        'download()',
+        () => ({
+          status: 200,
+          sign: false,
+          headers: { 'content-type': 'application/octet-stream' },
+          body: FILE,
+        }),
+        () =>
+          wxpay.download(`${gateway.url}v3/billdownload/file?token=t1`, {
+            hash_type: 'SHA1',
+            hash_value: sha1,
+          }),
+      ],
+      [
+        'download.stream()',
+        () => ({
+          status: 200,
+          sign: false,
+          headers: { 'content-type': 'application/octet-stream' },
+          body: FILE,
+        }),
+        async () =>
+          new Response(
+            await wxpay.download.stream(`${gateway.url}v3/billdownload/file?token=t`, {
+              hash_type: 'SHA1',
+              hash_value: sha1,
+            }),
+          ).arrayBuffer(),
+      ],
+      ['certificates()', () => ({ status: 200, body: '{"data":[]}' }), () => wxpay.certificates()],
+      [
+        'a v2 call',
+        () => ({
+          status: 200,
+          body: signedV2Xml(
+            { return_code: 'SUCCESS', result_code: 'SUCCESS', appid, mch_id: mchid, nonce_str: 'n' },
+            secret,
+          ),
+        }),
+        () => closeV2(wxpay),
+      ],
+      [
+        'a v2 FAIL',
+        () => ({ status: 200, body: signedV2Xml(v2OrderPaidReply, secret) }),
+        () => closeV2(wxpay),
+      ],
+      [
+        'a 404 API error',
+        () => ({ status: 404, body: `{"code":"RESOURCE_NOT_EXISTS","message":"no such order"}` }),
+        () => closeOrder(wxpay),
+      ],
+      [
+        'a reply with a bad signature',
+        () => ({ status: 200, sign: false, body: '{}' }),
+        () => closeOrder(wxpay),
+      ],
+      [
+        'a retried 429 then a reset',
+        (req) =>
+          gateway.seen.indexOf(req) % 2 === 0
+            ? { status: 429, body: '{"code":"FREQUENCY_LIMITED"}' }
+            : 'reset',
+        () =>
+          wxpay.v3.pay.transactions.id._transaction_id_.get({ transaction_id: '4200001', query: { mchid } }),
+      ],
+      [
+        'a timeout',
+        () => 'hang',
+        () =>
+          wxpay.v3.pay.transactions.id._transaction_id_.get({
+            transaction_id: '4200001',
+            query: { mchid },
+            timeout: 200,
+          }),
+      ],
+    ]
+    const kinds = new Set<string>()
+    for (const [label, reply, run] of steps) {
+      gateway.seen.length = 0
+      events.length = 0
+      answer = reply
+      await settle(run())
+      expect(events.length, label).toBeGreaterThan(0)
+      const authorizations = gateway.seen.map((s) => String(s.headers.authorization ?? ''))
+      const signatures = authorizations
+        .map((a) => /signature="([^"]+)"/.exec(a)?.[1])
+        .filter(Boolean) as string[]
+      for (const [kind, event] of events) {
+        kinds.add(kind)
+        for (const text of [JSON.stringify(event), inspect(event, { depth: 10, showHidden: true })]) {
+          expect({ label, kind, leaks: secretsIn(text) }).toEqual({ label, kind, leaks: [] })
+          expect(text, label).not.toContain(PLAINTEXT)
+          expect(text, label).not.toContain('张三')
+          for (const a of authorizations.filter(Boolean)) {
+            expect(text, label).not.toContain(a)
+            expect(text, label).not.toContain(JSON.stringify(a).slice(1, -1))
+          }
+          for (const sig of signatures) expect(text, label).not.toContain(sig.slice(0, 40))
+          expect(text, label).not.toContain('WECHATPAY2-SHA256')
+        }
+      }
+    }
+    // the sensitive field really went out encrypted (the scan saw a call that carried it)
+    expect(kinds).toEqual(new Set(['request', 'response', 'error']))
+  })
+
+  test('the scan can fail: an event holding the Authorization value is caught', async () => {
+    gateway.seen.length = 0
+    answer = () => ({ status: 200, body: '{}' })
+    await settle(closeOrder(client()))
+    const authorization = String(gateway.seen[0]!.headers.authorization)
+    const signature = /signature="([^"]+)"/.exec(authorization)![1]!
+    expect(JSON.stringify({ leaked: authorization })).toContain(JSON.stringify(authorization).slice(1, -1))
+    expect(inspect({ leaked: authorization })).toContain(signature.slice(0, 40))
+    expect(secretsIn(inspect({ key: keys.merchantKey }))).not.toEqual([])
   })
 })

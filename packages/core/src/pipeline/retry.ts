@@ -60,7 +60,8 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
   if (value === undefined) return undefined
   const trimmed = value.trim()
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
-  const date = Date.parse(trimmed)
+  // An HTTP date names its day and month; anything else ("-5", "1.5") is not a Retry-After.
+  const date = /[a-z]/i.test(trimmed) ? Date.parse(trimmed) : Number.NaN
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
