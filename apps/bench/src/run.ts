@@ -156,7 +156,7 @@ async function main() {
     console.log(notify.table.join('\n'))
 
     const overhead = await measureOverhead(fixtures, SMOKE ? 50 : 4000, SMOKE ? 1 : 5)
-    const overheadLine = `SDK overhead per v3 call, RSA excluded: ${fmt(overhead.overheadMicros, 1)} µs (core ${fmt(overhead.coreMicros, 1)} µs vs bare sign+verify ${fmt(overhead.bareMicros, 1)} µs per call, in-memory transport, sequential)`
+    const overheadLine = `SDK overhead per v3 call, RSA excluded: ${fmt(overhead.overheadMicros, 1)} µs (core ${fmt(overhead.coreMicros, 1)} µs vs bare sign+verify ${fmt(overhead.bareMicros, 1)} µs per call, in-memory transport, sequential); CPU time: ${fmt(overhead.overheadCpuMicros, 1)} µs (core ${fmt(overhead.coreCpuMicros, 1)} µs vs bare ${fmt(overhead.bareCpuMicros, 1)} µs)`
     console.log(`\n${overheadLine}`)
 
     const mem = await memory(v3[0]!)
