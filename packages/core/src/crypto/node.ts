@@ -8,8 +8,8 @@
 import { Buffer } from 'node:buffer'
 import nodeCrypto, { type KeyObject } from 'node:crypto'
 import type { Bytes } from '../encoding'
-import type { NativeBase64, NativeCrypto } from './backend'
 import { GCM_TAG_BYTES } from './aes-gcm'
+import type { NativeBase64, NativeCrypto } from './backend'
 
 /** The KeyObject of each Web Crypto key (KeyObject.from works on non-extractable keys too). */
 const keyObjects = new WeakMap<CryptoKey, KeyObject>()

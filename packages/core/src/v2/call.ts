@@ -10,13 +10,13 @@ import type { Config } from '../options'
 import type { TransportResponse } from '../transport/types'
 import type { WechatpayResponse } from '../types/call'
 import { queryString } from '../uri-template'
-import { encodeV2Media } from './multipart'
 import { signFields } from './fields'
+import { encodeV2Media } from './multipart'
 import { type SignType, verifyV2 } from './sign'
 import { buildXml, MAX_XML_BYTES, parseXml, XmlError } from './xml'
 
-export { MAX_XML_BYTES }
 export { checkedFields, signFields } from './fields'
+export { MAX_XML_BYTES }
 
 /** Whether a reply body starts (after whitespace) with `<`: XML, not a bill file. */
 function looksLikeXml(body: Bytes): boolean {
