@@ -97,6 +97,10 @@ export async function measureOverhead(f: Fixtures, iterations: number, rounds: n
   } finally {
     Object.defineProperty(subtle, 'sign', { configurable: true, value: original.sign })
     Object.defineProperty(subtle, 'verify', { configurable: true, value: original.verify })
-    Object.defineProperty(nodeCrypto, 'verify', { configurable: true, writable: true, value: original.nodeVerify })
+    Object.defineProperty(nodeCrypto, 'verify', {
+      configurable: true,
+      writable: true,
+      value: original.nodeVerify,
+    })
   }
 }

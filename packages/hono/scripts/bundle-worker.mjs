@@ -54,7 +54,8 @@ export async function bundleWorker(entry, { splitting = false } = {}) {
       },
     ],
   })
-  if (!splitting) return { code: result.outputFiles[0].text, lazy: [], metafile: result.metafile, nodeImports }
+  if (!splitting)
+    return { code: result.outputFiles[0].text, lazy: [], metafile: result.metafile, nodeImports }
   // What loads at start: the entry chunk and every chunk it imports statically, transitively.
   const outputs = result.metafile.outputs
   const entryOutput = Object.keys(outputs).find((path) => outputs[path].entryPoint)
