@@ -3,7 +3,7 @@
 // BENCH_SMOKE=1: tiny counts, and a check that every client got correct answers and refuses
 // forged replies. Timings are printed, never asserted.
 import { execFileSync } from 'node:child_process'
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import {
@@ -97,6 +97,9 @@ async function memory(client: BenchClient): Promise<{ heap: number; rss: number;
   return { heap: after.heapUsed - before.heapUsed, rss: after.rss - before.rss, seconds: result.seconds }
 }
 
+/** The hand-written section of RESULTS.md (from this heading to the end), kept by every run. */
+const PROFILE_HEADING = '## Where the time goes (profiles)'
+
 function bundleSize(): string {
   const script = fileURLToPath(new URL('../../../packages/hono/scripts/bundle-size.mjs', import.meta.url))
   if (!existsSync(script)) return 'n/a (packages/hono/scripts/bundle-size.mjs not found)'
@@ -156,7 +159,7 @@ async function main() {
     console.log(notify.table.join('\n'))
 
     const overhead = await measureOverhead(fixtures, SMOKE ? 50 : 4000, SMOKE ? 1 : 5)
-    const overheadLine = `SDK overhead per v3 call, RSA excluded: ${fmt(overhead.overheadMicros, 1)} µs (core ${fmt(overhead.coreMicros, 1)} µs vs bare sign+verify ${fmt(overhead.bareMicros, 1)} µs per call, in-memory transport, sequential)`
+    const overheadLine = `SDK overhead per v3 call, RSA excluded: ${fmt(overhead.overheadMicros, 1)} µs (core ${fmt(overhead.coreMicros, 1)} µs vs bare sign+verify ${fmt(overhead.bareMicros, 1)} µs per call, in-memory transport, sequential); CPU time: ${fmt(overhead.overheadCpuMicros, 1)} µs (core ${fmt(overhead.coreCpuMicros, 1)} µs vs bare ${fmt(overhead.bareCpuMicros, 1)} µs)`
     console.log(`\n${overheadLine}`)
 
     const mem = await memory(v3[0]!)
@@ -214,7 +217,12 @@ async function main() {
         `- Edge bundle (@wxpay/hono Worker, esbuild): ${size}`,
         '',
       ]
-      writeFileSync(new URL('../RESULTS.md', import.meta.url), report.join('\n'))
+      // The hand-written part (profile findings: where the time goes) survives a new run.
+      const results = new URL('../RESULTS.md', import.meta.url)
+      const previous = existsSync(results) ? readFileSync(results, 'utf8') : ''
+      const kept = previous.indexOf(`\n${PROFILE_HEADING}`)
+      if (kept >= 0) report.push(previous.slice(kept + 1).trimEnd(), '')
+      writeFileSync(results, report.join('\n'))
       console.log('\nwritten to apps/bench/RESULTS.md')
     }
     console.log(`done in ${fmt(seconds, 0)} s`)

@@ -1,3 +1,5 @@
+import { native } from './crypto/backend'
+
 /** Bytes backed by a plain ArrayBuffer, as Web Crypto and fetch take them. */
 export type Bytes = Uint8Array<ArrayBuffer>
 
@@ -7,6 +9,8 @@ export const utf8 = new TextEncoder()
 export const utf8Decoder = new TextDecoder()
 
 export function toBase64(bytes: Bytes): string {
+  const fast = native.base64
+  if (fast) return fast.encode(bytes)
   let binary = ''
   for (let i = 0; i < bytes.length; i += 0x8000) {
     binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[])
@@ -23,6 +27,8 @@ for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i
  * bits); `undefined` for anything else, so that a malformed signature never throws.
  */
 export function fromBase64(text: string): Bytes | undefined {
+  const fast = native.base64
+  if (fast) return fast.decode(text)
   const length = text.length
   if (length === 0 || length % 4 !== 0) return undefined
   const padding = text.charCodeAt(length - 1) === 61 ? (text.charCodeAt(length - 2) === 61 ? 2 : 1) : 0

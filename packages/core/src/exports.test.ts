@@ -22,9 +22,7 @@ const VALUES = [
   'WechatpayTransportError',
   'WechatpayValidationError',
   'acknowledge',
-  'buildXml',
   'onceKey',
-  'parseXml',
   'toHttpError',
 ]
 
@@ -86,9 +84,12 @@ const TYPES = [
   'RechargeChannel',
   'RechargeCloseRequest',
   'RechargeState',
+  'ReplyOf',
+  'RequestOf',
   'SignType',
   'TransportFailure',
   'Verb',
+  'VerbOf',
   'WechatpayClient',
   'WechatpayConstructor',
   'WechatpayErrorBody',

@@ -3,92 +3,16 @@
  * @module
  */
 import { createWechatpayClass } from './client'
+import { installNativeCrypto } from './crypto/backend'
+import { nodeBase64, nodeNativeCrypto } from './crypto/node'
 import { clientCertTransport, nodeTransport } from './transport/undici'
 
-// The public surface, name by name (index.ts exports the same names; src/exports.test.ts pins both).
-export type { Wechatpay as WechatpayClient, WechatpayConstructor } from './client'
-export type { Download, DownloadOptions } from './download'
-export type { Endpoints } from './endpoints'
-export type { PagePath } from './endpoints/catalogue/table'
-export type {
-  CloseOrderRequest,
-  CloseOrderResponse,
-  CloseOrderV2Reply,
-  CloseOrderV2Request,
-  EcommerceRecharge,
-  RechargeChannel,
-  RechargeCloseRequest,
-  RechargeState,
-} from './endpoints/seeds'
-export {
-  type TransportFailure,
-  WechatpayApiError,
-  WechatpayBusinessError,
-  WechatpayError,
-  WechatpaySignatureError,
-  WechatpayTransportError,
-  WechatpayValidationError,
-} from './errors'
-export { toHttpError, type WechatpayErrorBody } from './http-error'
-export type { PlatformCertificate } from './keys/certificates'
-export type { Sensitive } from './keys/sensitive'
-export {
-  acknowledge,
-  DEFAULT_ONCE_WAIT_MS,
-  MAX_NOTIFICATION_BYTES,
-  type NotificationReply,
-  type Notifications,
-  type OnceEvent,
-  type OnceOptions,
-  onceKey,
-} from './notifications'
-export type {
-  NotificationBody,
-  NotificationEvent,
-  NotificationHeaders,
-  NotificationRequest,
-  OtherEventType,
-  OtherNotification,
-  RechargeNotification,
-  RechargeResource,
-  RefundNotification,
-  RefundResource,
-  TransactionResource,
-  TransactionSuccessNotification,
-  TypedResources,
-  V2Fields,
-  V2Notification,
-  V2RefundNotification,
-  V2SignedNotification,
-  WechatpayNotification,
-} from './notifications/types'
-export {
-  type AutoCertificatesOptions,
-  type CertificatesEndpoint,
-  type ClientCertificate,
-  DEFAULT_BACKUP_BASE_URL,
-  DEFAULT_BASE_URL,
-  DEFAULT_TIMEOUT,
-  type WechatpayOptions,
-} from './options'
-export type {
-  AppPayParams,
-  AppPaySignInput,
-  JsapiPayParams,
-  MiniProgramPayParams,
-  PaySign,
-  PaySignInput,
-  PaySignV2,
-} from './pay-sign'
-export type { ClaimState, SealedCertificates, WechatpayStore } from './store'
-export type { CallOptions, LooseRequestOptions, Verb, WechatpayResponse } from './types/call'
-export type { LooseNode, LooseVerb } from './types/chain'
-export type { QueryValue } from './uri-template'
-export type { PageUrl, PageUrlOptions } from './v2/page'
-export type { SignType } from './v2/sign'
-export { buildXml, parseXml } from './v2/xml'
-export type { Media } from './v3/multipart'
-export { VERSION } from './version'
+// Reply and notification signatures, AES-256-GCM resources and base64 on node:crypto and Buffer
+// (see crypto/node.ts); edge builds stay on Web Crypto and the portable codec.
+installNativeCrypto(nodeNativeCrypto, nodeBase64)
+
+// The public surface of both entry points lives in one list (src/public.ts).
+export * from './public'
 
 /** The WeChat Pay client (transport: undici, or the `fetch` option). See {@link WechatpayClient}. */
 export const Wechatpay = createWechatpayClass(nodeTransport, clientCertTransport)

@@ -12,9 +12,12 @@ export function isNodeBuiltin(specifier) {
 
 /**
  * @param {string | { contents: string, resolveDir: string }} entry path of the Worker module, or its source
- * @returns {Promise<{ code: string, metafile: import('esbuild').Metafile, nodeImports: string[] }>}
+ * @param {{ splitting?: boolean }} [options] `splitting`: dynamic imports become chunks of their own
+ *   (`code` is then the entry chunk and the chunks it imports statically, what a Worker loads at
+ *   start; `lazy` the chunks only a dynamic import reaches)
+ * @returns {Promise<{ code: string, lazy: string[], metafile: import('esbuild').Metafile, nodeImports: string[] }>}
  */
-export async function bundleWorker(entry) {
+export async function bundleWorker(entry, { splitting = false } = {}) {
   const nodeImports = []
   const result = await build({
     ...(typeof entry === 'string'
@@ -36,6 +39,7 @@ export async function bundleWorker(entry) {
     minify: true,
     metafile: true,
     logLevel: 'silent',
+    ...(splitting ? { splitting: true, outdir: 'worker-chunks' } : {}),
     plugins: [
       {
         name: 'record-node-builtins',
@@ -50,5 +54,23 @@ export async function bundleWorker(entry) {
       },
     ],
   })
-  return { code: result.outputFiles[0].text, metafile: result.metafile, nodeImports }
+  if (!splitting)
+    return { code: result.outputFiles[0].text, lazy: [], metafile: result.metafile, nodeImports }
+  // What loads at start: the entry chunk and every chunk it imports statically, transitively.
+  const outputs = result.metafile.outputs
+  const entryOutput = Object.keys(outputs).find((path) => outputs[path].entryPoint)
+  const atStart = new Set([entryOutput])
+  for (const path of atStart)
+    for (const imported of outputs[path].imports)
+      if (imported.kind === 'import-statement' && outputs[imported.path]) atStart.add(imported.path)
+  const started = (file) => [...atStart].some((path) => file.path.endsWith(`/${path}`))
+  return {
+    code: result.outputFiles
+      .filter(started)
+      .map((file) => file.text)
+      .join('\n'),
+    lazy: result.outputFiles.filter((file) => !started(file)).map((file) => file.text),
+    metafile: result.metafile,
+    nodeImports,
+  }
 }

@@ -1,4 +1,5 @@
 import type { Bytes } from '../encoding'
+import { native } from './backend'
 import { subtle } from './subtle'
 
 /**
@@ -32,6 +33,8 @@ export async function aesGcmDecrypt(
   associatedData: Bytes,
 ): Promise<Bytes | undefined> {
   if (nonce.length !== GCM_NONCE_BYTES || data.length < GCM_TAG_BYTES) return undefined
+  const fast = native.crypto
+  if (fast) return fast.aesGcmDecrypt(key, nonce, data, associatedData)
   try {
     const plain = await subtle().decrypt(
       { name: 'AES-GCM', iv: nonce, additionalData: associatedData, tagLength: GCM_TAG_BYTES * 8 },

@@ -1,4 +1,5 @@
 import type { Bytes } from '../encoding'
+import { native } from './backend'
 import type { KeyMaterial } from './pem'
 import { subtle } from './subtle'
 
@@ -13,7 +14,10 @@ export async function rsaSign(key: CryptoKey, data: Bytes): Promise<Bytes> {
   return new Uint8Array(await subtle().sign(RSA, key, data))
 }
 
-export function rsaVerify(key: CryptoKey, signature: Bytes, data: Bytes): Promise<boolean> {
+/** A boolean at once where the runtime installed a synchronous verifier (crypto/backend.ts). */
+export function rsaVerify(key: CryptoKey, signature: Bytes, data: Bytes): boolean | Promise<boolean> {
+  const fast = native.crypto
+  if (fast) return fast.rsaVerify(key, signature, data)
   return subtle().verify(RSA, key, signature, data)
 }
 

@@ -72,6 +72,8 @@ export class KeyStore {
   #encrypt = new Map<PlatformKey, Promise<CryptoKey>>()
   /** The static imports joined once (the static keys never change), not on every call. */
   readonly #ready: Promise<void>
+  /** True once every static key imported: {@link ready} need not be awaited any more. */
+  #settled = false
   /** The first configured WeChat Pay public key, if any. */
   readonly publicKey: PlatformKey | undefined
   /** Downloads started, for tests and diagnostics. */
@@ -80,7 +82,9 @@ export class KeyStore {
   constructor(fixed: Iterable<PlatformKey>) {
     this.#fixed = new Map([...fixed].map((key) => [normalizeSerial(key.serial), key]))
     this.publicKey = [...this.#fixed.values()].find((key) => key.kind === 'publicKey')
-    this.#ready = Promise.all([...this.#fixed.values()].map((key) => key.verify)).then(() => undefined)
+    this.#ready = Promise.all([...this.#fixed.values()].map((key) => key.verify)).then(() => {
+      this.#settled = true
+    })
     // Awaited by every call; a refused import must not also surface as an unhandled rejection.
     this.#ready.catch(() => undefined)
   }
@@ -107,6 +111,20 @@ export class KeyStore {
   /** Waits for the static imports, so that a key Web Crypto refused surfaces before any I/O. */
   ready(): Promise<void> {
     return this.#ready
+  }
+
+  /** Whether the static imports all succeeded already (then {@link ready} resolves at once). */
+  get isReady(): boolean {
+    return this.#settled
+  }
+
+  /**
+   * The serial {@link headerSerial} answers when it needs no download: the public key's, else the
+   * first configured certificate's; `undefined` when only downloaded certificates could answer.
+   */
+  get fixedHeaderSerial(): string | undefined {
+    const fixed = this.publicKey ?? this.#fixed.values().next().value
+    return fixed && wireSerial(fixed)
   }
 
   /**

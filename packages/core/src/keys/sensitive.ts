@@ -26,6 +26,8 @@ export class Sensitive {
 
   toJSON(): string {
     if (!collecting) return REDACTED
+    // The token is drawn at the first marker: a body without sensitive() fields costs no randomness.
+    collecting.token ||= randomToken()
     collecting.markers.push(this)
     return `${collecting.token}${collecting.markers.length - 1}`
   }
@@ -81,7 +83,7 @@ function randomToken(): string {
  * placeholder string, which {@link encryptSensitive} replaces with its ciphertext.
  */
 export function stringifyJson(json: unknown): { text: string; token: string; markers: Sensitive[] } {
-  const state = { token: randomToken(), markers: [] as Sensitive[] }
+  const state = { token: '', markers: [] as Sensitive[] }
   collecting = state
   try {
     return { text: JSON.stringify(json), ...state }

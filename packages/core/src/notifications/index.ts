@@ -4,7 +4,6 @@ import type { Config } from '../options'
 import type { WechatpayStore } from '../store'
 import { type OnceEvent, type OnceOptions, runOnce } from './once'
 import type { NotificationBody, NotificationRequest, V2Notification, WechatpayNotification } from './types'
-import { parseNotificationV2 } from './v2'
 import { parseNotification } from './v3'
 
 export { acknowledge, type NotificationReply } from './acknowledge'
@@ -124,6 +123,8 @@ export function createNotifications(config: Config, hmacKey: () => Promise<Crypt
           'secret',
           'notifications.parseV2 needs the APIv2 key (32 characters)',
         )
+      // The v2 parser (and the XML library under it) is imported on the first v2 notification.
+      const { parseNotificationV2 } = await import('./v2')
       return parseNotificationV2(config.secret, hmacKey, body, config.mchid)
     },
     once: runOnce,

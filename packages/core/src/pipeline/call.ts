@@ -1,4 +1,3 @@
-import { RETRY_KEYED } from '../endpoints/catalogue/retry'
 import { DELETE_BODIES, HOSTS, URI_QUIRKS } from '../endpoints/catalogue/table'
 import { checkEndpointRules } from '../endpoints/rules'
 import { WechatpayValidationError } from '../errors'
@@ -10,6 +9,23 @@ import { callV3 } from '../v3/request'
 import type { Context } from './context'
 import { checkHeaders } from './headers'
 import { checkSignal, checkTimeout } from './send'
+
+/**
+ * The catalogue's retry keys (22 KB minified, generated), imported the first time a client with
+ * `retry` makes a non-GET call: a client without retries, and a Worker that never sets one, does
+ * not load or evaluate it.
+ */
+let retryKeyed: Promise<ReadonlyMap<string, string>> | undefined
+function loadRetryKeyed(): Promise<ReadonlyMap<string, string>> {
+  retryKeyed ??= import('../endpoints/catalogue/retry').then(
+    (module) => module.RETRY_KEYED,
+    (err: unknown) => {
+      retryKeyed = undefined
+      throw err
+    },
+  )
+  return retryKeyed
+}
 
 const RESERVED_OPTIONS = new Set(['json', 'xml', 'media', 'query', 'headers', 'signal', 'timeout'])
 
@@ -84,7 +100,7 @@ export async function call(
   }
   let idempotent = method === 'GET'
   if (!idempotent && config.retry.retries > 0) {
-    const key = RETRY_KEYED.get(`${method} ${template}`)
+    const key = (await loadRetryKeyed()).get(`${method} ${template}`)
     const body = options[bodyOption] as Record<string, unknown> | undefined
     idempotent = key !== undefined && (present(variables[key]) || present(body?.[key]))
   }

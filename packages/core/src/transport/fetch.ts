@@ -95,6 +95,8 @@ export function fetchTransport(fetchImpl: typeof fetch = globalThis.fetch): Tran
     const { status } = response
     if (request.stream && status >= 200 && status <= 299)
       return { status, headers, body: new Uint8Array(), stream: response.body ?? new Blob([]).stream() }
+    // No body at all (a 204): nothing to read, no reader to open.
+    if (response.body === null) return { status, headers, body: new Uint8Array() }
     const body = await readLimited(iterate(response.body), request.maxBytes, status, headers).catch((err) => {
       if (err instanceof WechatpayTransportError || request.signal.aborted) throw err
       // The status line is in: the server has the request, so it is never re-sent.

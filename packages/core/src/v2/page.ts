@@ -5,7 +5,7 @@ import { HOSTS, PAGES, type PagePath } from '../endpoints/catalogue/table'
 import { WechatpayValidationError } from '../errors'
 import { type Config, DEFAULT_BASE_URL } from '../options'
 import { queryString } from '../uri-template'
-import { checkedFields, signFields } from './call'
+import { checkedFields, signFields } from './fields'
 
 /** The options of {@link PageUrl}. */
 export interface PageUrlOptions {

@@ -5,7 +5,20 @@ import type { Context } from '../pipeline/context'
 import { send } from '../pipeline/send'
 import type { LooseRequestOptions, WechatpayResponse } from '../types/call'
 import { MAX_DOWNLOAD_REPLY_BYTES } from '../v3/call'
-import { decodeV2, MAX_XML_BYTES, prepareV2Call } from './call'
+
+/**
+ * The v2 codec (and the XML library under it), imported on the first v2 call: a v3-only program
+ * never evaluates it, and a bundler that splits code (tsup's ESM build, Vite, webpack) leaves it in
+ * a chunk of its own. A failed import is retried next time rather than cached.
+ */
+let codec: Promise<typeof import('./call')> | undefined
+function loadCodec(): Promise<typeof import('./call')> {
+  codec ??= import('./call').catch((err: unknown) => {
+    codec = undefined
+    throw err
+  })
+  return codec
+}
 
 /**
  * An APIv2 call: XML signed with the APIv2 key, sent through the one door (over mutual TLS for
@@ -25,6 +38,7 @@ export async function callV2(
       'clientCert',
       `${chainPath} needs the merchant API certificate (mutual TLS): ${context.certMissing}`,
     )
+  const { decodeV2, MAX_XML_BYTES, prepareV2Call } = await loadCodec()
   const prepared = await prepareV2Call(config, call.template, options, context.hmacKey)
   const { body, signType } = prepared
   const { headers } = call

@@ -58,11 +58,11 @@ export async function prepareV3(
     // The endpoint's meta shape and digest (generated UPLOAD_META), by the path under the base URL.
     const path = request.pathAndQuery.slice(config.baseUrl.pathname.length).split('?')[0]!
     const encoded = await encodeMedia(request.media, uploadRuleOf(path))
-    await keys.ready()
+    if (!keys.isReady) await keys.ready()
     const { headers } = request
     headers.accept ??= 'application/json'
     if (headers['wechatpay-serial'] === undefined) {
-      const platformSerial = await keys.headerSerial()
+      const platformSerial = keys.fixedHeaderSerial ?? (await keys.headerSerial())
       if (platformSerial) headers['wechatpay-serial'] = platformSerial
     }
     headers['content-type'] = encoded.contentType
@@ -90,14 +90,15 @@ export async function prepareV3(
   }
   // A key Web Crypto refused rejects with a WechatpayValidationError naming it (options.ts):
   // thrown here, before any I/O, rather than as a signature error on every reply.
-  await keys.ready()
+  // (Awaited only until the imports have settled: an await per call costs a turn of the queue.)
+  if (!keys.isReady) await keys.ready()
   const { headers } = request
   headers.accept ??= 'application/json'
   // sensitive() fields: encrypted before signing (the signed body holds the ciphertexts), and
   // Wechatpay-Serial names the key they were encrypted with.
   if (serialised?.markers.length) text = await encryptSensitive(serialised, keys, headers)
   if (headers['wechatpay-serial'] === undefined) {
-    const platformSerial = await keys.headerSerial()
+    const platformSerial = keys.fixedHeaderSerial ?? (await keys.headerSerial())
     if (platformSerial) headers['wechatpay-serial'] = platformSerial
   }
   if (text) headers['content-type'] = 'application/json'

@@ -83,7 +83,8 @@ export async function verifyReply(input: VerifyInput): Promise<void> {
   const cryptoKey = await key
   let valid = false
   try {
-    valid = await rsaVerify(cryptoKey, signatureBytes, message)
+    const answer = rsaVerify(cryptoKey, signatureBytes, message)
+    valid = typeof answer === 'boolean' ? answer : await answer
   } catch {
     valid = false
   }
