@@ -160,7 +160,7 @@ export function createWechatpayClass(
       throw new WechatpayValidationError(
         'proxy',
         config.fetch
-          ? 'applies to the built-in Node.js transport; a `fetch` of your own sends through its own proxy (an undici dispatcher, …)'
+          ? 'applies to the built-in Node.js transport; a `fetch` of your own sends through its own proxy (a dispatcher or agent of its own)'
           : 'is for Node.js; on this runtime requests follow the platform’s network settings',
       )
     const transport = config.fetch ? fetchTransport(config.fetch) : defaultTransport(config)
