@@ -3,7 +3,7 @@
 // public key, independently of the code under test.
 
 import { execFileSync } from 'node:child_process'
-import { createHash, createVerify } from 'node:crypto'
+import { createHash, createHmac, createVerify } from 'node:crypto'
 import { request as httpsRequest } from 'node:https'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Sandbox } from '../start.js'
@@ -23,6 +23,24 @@ function md5Sign(fields: Record<string, string>, secret: string): string {
     .map((k) => `${k}=${fields[k]}`)
     .join('&')
   return createHash('md5').update(`${text}&key=${secret}`).digest('hex').toUpperCase()
+}
+
+/** POST signed XML over the mutual-TLS listener (node:https with the merchant certificate). */
+function postMtls(path: string, fields: Record<string, string>): Promise<Record<string, string>> {
+  const signed = { ...fields, sign: md5Sign(fields, sb.merchant.secret) }
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      new URL(path, sb.mtls!.url),
+      { method: 'POST', ca: sb.mtls!.ca, ...sb.mtls!.clientCert },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => resolve(fieldsOf(Buffer.concat(chunks).toString())))
+      },
+    )
+    req.on('error', reject)
+    req.end(xmlOf(signed))
+  })
 }
 
 async function postV2(base: string, path: string, fields: Record<string, string>) {
@@ -229,5 +247,57 @@ describe('APIv2 endpoints answered from the catalogue', () => {
     const sent = { fields: fieldsOf(text) }
     expect(sent.fields).toMatchObject({ return_code: 'SUCCESS', result_code: 'SUCCESS' })
     expect(sent.fields.sign).toBeUndefined()
+  })
+
+  test('a POST whose catalogue fields include the query (submchmanage?action=) is refused without it, naming it', async () => {
+    const fields = {
+      appid: sb.merchant.appid,
+      mch_id: sb.merchant.mchid,
+      page_index: '1',
+      nonce_str: 'n0nce',
+    }
+    expect(await postMtls('secapi/mch/submchmanage', fields)).toEqual({
+      return_code: 'FAIL',
+      return_msg: 'PARAM_ERROR: action is required',
+    })
+    expect(await postMtls('secapi/mch/submchmanage?action=query', fields)).toMatchObject({
+      return_code: 'SUCCESS',
+    })
+    const wrong = await postMtls('secapi/mch/submchmanage?action=delete', fields)
+    expect(wrong.return_msg).toMatch(/^PARAM_ERROR: action must be one of/)
+  })
+
+  test('the JSON endpoint (appauth/getaccesstoken) refuses in JSON, naming the field (docs/protocol-3.md)', async () => {
+    const query: Record<string, string> = {
+      mch_id: sb.merchant.mchid,
+      appid: sb.merchant.appid,
+      openid: 'o1',
+      code: 'C1',
+      grant_type: 'authorization_code',
+      scope: 'pay_identity',
+      sign_type: 'HMAC-SHA256',
+    }
+    // HMAC-SHA256 over the sorted fields and `&key=`, written here (docs/protocol.md)
+    const get = async (fields: Record<string, string>, secret = sb.merchant.secret) => {
+      const text = `${Object.keys(fields)
+        .sort()
+        .map((k) => `${k}=${fields[k]}`)
+        .join('&')}&key=${secret}`
+      const sign = createHmac('sha256', secret).update(text).digest('hex').toUpperCase()
+      const res = await fetch(
+        new URL(`appauth/getaccesstoken?${new URLSearchParams({ ...fields, sign })}`, sb.url),
+      )
+      return { type: res.headers.get('content-type'), json: (await res.json()) as Record<string, unknown> }
+    }
+    const ok = await get(query)
+    expect(ok.type).toMatch(/^application\/json/)
+    expect(ok.json.retcode === 0 || ok.json.retcode === '0').toBe(true)
+    const { code: _, ...noCode } = query
+    const refused = await get(noCode)
+    expect(refused.type).toMatch(/^application\/json/)
+    expect(refused.json).toEqual({ retcode: -1, retmsg: 'PARAM_ERROR: code is required' })
+    const forged = await get(query, 'another key of thirty-two chars!')
+    expect(forged.json.retcode).toBe(-1)
+    expect(forged.json.retmsg).toMatch(/^SIGNERROR/)
   })
 })
