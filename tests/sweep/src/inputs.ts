@@ -118,7 +118,8 @@ export function validOptions(e: Endpoint, id: Identity): Options {
     const inner = e.formData?.properties?.meta?.['x-json']
     const sdk = sdkMetaFields(e)
     for (const name of inner?.required ?? [])
-      if (!sdk.has(name)) meta[name] = jsonOf(inner?.properties?.[name] ?? {}, name, `meta.${name}`, id, encrypted)
+      if (!sdk.has(name))
+        meta[name] = jsonOf(inner?.properties?.[name] ?? {}, name, `meta.${name}`, id, encrypted)
     const fields: Record<string, string> = {}
     const required = new Set(e.formData?.required ?? [])
     for (const name of formParts(e))

@@ -1,7 +1,9 @@
 // The conformance sweep (issue 19): every endpoint of the catalogue, called through @wxpay/core
 // (`chain('template')`) against a started @wxpay/sandbox with generated valid inputs — each must
 // succeed, its reply verified by the core — and, per endpoint with a required request field, the
-// same call without that field, which must be refused naming it. Prints a summary table.
+// same call without that field, which must be refused naming it. Certificate endpoints go over the
+// sandbox's mutual-TLS listener, pages are opened from `wxpay.pageUrl` as a browser would. Prints
+// a summary table per product area, with the time taken.
 import { generateKeyPairSync } from 'node:crypto'
 import { Wechatpay } from '@wxpay/core'
 import { type Sandbox, startSandbox } from '@wxpay/sandbox'
@@ -81,7 +83,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await sb?.close()
   const width = Math.max(...[...table.keys()].map((a) => a.length), 'all'.length)
-  const cols = ['endpoints', 'passed', 'expected-fail', 'refused-invalid', 'no-required-field', 'time'] as const
+  const cols = [
+    'endpoints',
+    'passed',
+    'expected-fail',
+    'refused-invalid',
+    'no-required-field',
+    'time',
+  ] as const
   const line = (area: string, r: Row) =>
     [
       area.padEnd(width),
@@ -111,7 +120,9 @@ afterAll(async () => {
   lines.push(
     `time: ${Object.entries(timings)
       .map(([what, ms]) => `${what} ${(ms / 1000).toFixed(1)} s`)
-      .join(', ')}; the whole sweep ${((Date.now() - sweepStarted) / 1000).toFixed(1)} s (sandbox start and stop included)`,
+      .join(
+        ', ',
+      )}; the whole sweep ${((Date.now() - sweepStarted) / 1000).toFixed(1)} s (sandbox start and stop included)`,
   )
   console.log(lines.join('\n'))
 })
