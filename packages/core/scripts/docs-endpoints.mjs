@@ -397,8 +397,8 @@ const intro = (title, what) =>
   `Request and reply fields of ${what} in @wxpay/core, from the API catalogue ` +
   `(${catalogue.source}, ${catalogue.license}) with [the project's errata](${blob('packages/core/catalogue/errata.json')}); ` +
   `per-endpoint rules from ${FACTS_LINK}. ` +
-  `All areas: [docs/endpoints/README.md](${INDEX}); every endpoint's call forms on one page: [docs/endpoints.md](${ONE_PAGE}).\n\n` +
-  '"required: yes, in its parent": required when the object holding it is sent.\n\n'
+  `All areas: [docs/endpoints/README.md](${INDEX}); every endpoint's call forms on one page: [docs/endpoints.md](${ONE_PAGE}).\n\n`
+const NESTED_NOTE = '"required: yes, in its parent": required when the object holding it is sent.\n\n'
 const count = (n) => `${n} endpoint${n === 1 ? '' : 's'}`
 
 const files = new Map()
@@ -422,7 +422,7 @@ function writePages(prefix, list, sections) {
     subs.get(sub).sections.push(sections[i])
   })
   if (size <= MAX_PAGE || subs.size < 2) {
-    files.set(claim(prefix), `${(head + sections.join('')).trimEnd()}\n`)
+    files.set(claim(prefix), `${(head + NESTED_NOTE + sections.join('')).trimEnd()}\n`)
     return [[prefix, list.length]]
   }
   const own = subs.get(prefix)
@@ -434,7 +434,7 @@ function writePages(prefix, list, sections) {
     written.push(...writePages(sub, part.list, part.sections))
   }
   // endpoints at the prefix itself (`v3/marketing/busifavor` when its parts are split) stay here
-  if (own) text += `\n${own.sections.join('')}`
+  if (own) text += `\n${NESTED_NOTE}${own.sections.join('')}`
   files.set(claim(prefix), `${text.trimEnd()}\n`)
   return [[prefix, list.length], ...written]
 }
