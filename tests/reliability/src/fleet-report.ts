@@ -3,7 +3,7 @@
 // section of RELIABILITY.md in place, with the date of this run. `pnpm reliability` runs it too.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { FLEET_TITLE, fleetFailures, fleetMarkdown, runFleet } from './fleet'
+import { FLEET_TITLE, fleetFailures, fleetMarkdown, replaceSection, runFleet } from './fleet'
 
 const PAYMENTS = 1_000
 const run = await runFleet(PAYMENTS)
@@ -18,18 +18,7 @@ const section = [
   ...(failures.length > 0 ? [''] : []),
 ]
 const file = fileURLToPath(new URL('../RELIABILITY.md', import.meta.url))
-const report = readFileSync(file, 'utf8')
-const start = report.indexOf(`## ${FLEET_TITLE}\n`)
-const next = (from: number) => {
-  const at = report.indexOf('\n## ', from)
-  return at === -1 ? report.length : at + 1
-}
-const updated =
-  start !== -1
-    ? report.slice(0, start) + section.join('\n') + report.slice(next(start + 1))
-    : report.includes('\n## Summary\n')
-      ? report.replace('\n## Summary\n', `\n${section.join('\n')}## Summary\n`)
-      : `${report.trimEnd()}\n\n${section.join('\n')}`
+const updated = replaceSection(readFileSync(file, 'utf8'), FLEET_TITLE, section)
 writeFileSync(file, updated)
 process.stdout.write(`${section.join('\n')}\n`)
 if (failures.length > 0) {

@@ -1,7 +1,7 @@
 // The report's checks on the fleet figures (the run itself is @wxpay/store's test, which CI runs
 // there): each invariant the report states fails when its figure is wrong.
 import { expect, test } from 'vitest'
-import { type FleetRun, type FleetSummary, fleetFailures, fleetMarkdown } from './fleet'
+import { type FleetRun, type FleetSummary, fleetFailures, fleetMarkdown, replaceSection } from './fleet'
 
 const good = (engine: string): FleetSummary => ({
   engine,
@@ -52,4 +52,14 @@ test('a failed test run, or an engine without figures (skipped), is a failure', 
   expect(fleetFailures(skipped, 10)).toEqual([
     "fleet: no figures from PostgreSQL (skipped? see the test's warning)",
   ])
+})
+
+test('the section is inserted before the summary once, then replaced in place', () => {
+  const report = '# R\n\n## A\n\na\n\n## Summary\n\ns\n'
+  const first = replaceSection(report, 'Fleet', ['## Fleet', '', 'one', ''])
+  expect(first).toBe('# R\n\n## A\n\na\n\n## Fleet\n\none\n\n## Summary\n\ns\n')
+  expect(replaceSection(first, 'Fleet', ['## Fleet', '', 'two'])).toBe(
+    '# R\n\n## A\n\na\n\n## Fleet\n\ntwo\n\n## Summary\n\ns\n',
+  )
+  expect(replaceSection('# R\n', 'Fleet', ['## Fleet', '', 'x'])).toBe('# R\n\n## Fleet\n\nx\n\n')
 })

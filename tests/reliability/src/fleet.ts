@@ -135,3 +135,21 @@ export function fleetMarkdown(run: FleetRun, payments: number): string[] {
   lines.push('')
   return lines
 }
+
+/**
+ * `report` with its `## title` section replaced by `section` (its lines, the title included), or
+ * with `section` inserted before `## Summary` (at the end when there is none).
+ */
+export function replaceSection(report: string, title: string, section: string[]): string {
+  const text = `${section.join('\n').trimEnd()}\n\n`
+  const head = `## ${title}\n`
+  const found = report.indexOf(`\n${head}`)
+  const start = report.startsWith(head) ? 0 : found === -1 ? -1 : found + 1
+  if (start !== -1) {
+    const next = report.indexOf('\n## ', start)
+    return report.slice(0, start) + text + (next === -1 ? '' : report.slice(next + 1))
+  }
+  const summary = report.indexOf('\n## Summary\n')
+  if (summary === -1) return `${report.trimEnd()}\n\n${text}`
+  return report.slice(0, summary + 1) + text + report.slice(summary + 1)
+}
