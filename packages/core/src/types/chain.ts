@@ -27,11 +27,33 @@ export interface ChainMethod {
   chain(path: string): LooseNode
 }
 
+/**
+ * `chain()` on a typed node: a path below it that the types know (a typo is a compile error), or
+ * a non-literal `string`, which reaches anything, loosely typed.
+ */
+export interface TypedChainMethod<Path extends string> {
+  chain<S extends Below<Path, KnownPath>>(path: S): NodeAt<Join<Path, S>>
+  chain<S extends string>(path: NonLiteral<S>): LooseNode
+}
+
+/**
+ * `S` when it is no literal: `string` itself or a template with a `string` hole (a path computed at
+ * run time), else `never`. (`Record` of such a type is an index signature, which `{}` satisfies;
+ * `Record` of a literal has a required key, which `{}` lacks.)
+ */
+type NonLiteral<S extends string> = {} extends Record<S, 1> ? S : never
+
 // ---------------------------------------------------------------------------------------------
 // The chain's types, derived from the Endpoints keys.
 
 /** Every typed path: the catalogue's, the seeds' and an application's own. */
 export type EndpointPath = (keyof Endpoints | keyof CatalogueEndpoints) & string
+
+/** `a`, `a/b` for `a/b/c`: the nodes above a path. */
+type Prefixes<P extends string> = P extends `${infer H}/${infer R}` ? H | `${H}/${Prefixes<R>}` : never
+
+/** Every path the chain knows: an endpoint, or a node above one (the catalogue's and `Endpoints`'). */
+export type KnownPath = EndpointPath | (keyof CatalogueChildren & string) | Prefixes<keyof Endpoints & string>
 
 /**
  * The verbs of a typed path. `Endpoints` (the seeds, and whatever an application augments it with)
@@ -76,11 +98,8 @@ type ChildrenOf<Path extends string> =
  */
 export type NodeAt<Path extends string> = {
   [S in ChildrenOf<Path> as S extends Reserved ? never : PropertiesOf<S>]: NodeAt<Join<Path, S>>
-} & (Path extends EndpointPath
-  ? EndpointAt<Path> & LooseVerbs<Exclude<Verb, keyof EndpointAt<Path>>>
-  : Path extends ''
-    ? RootChainMethod
-    : LooseVerbs) & { [segment: string]: LooseNode } & (Path extends '' ? unknown : ChainMethod)
+} & (Path extends EndpointPath ? EndpointAt<Path> : unknown) &
+  (Path extends '' ? RootChainMethod : TypedChainMethod<Path>)
 
 /** `chain()` on the client: typed for the paths in {@link Endpoints}. */
 export interface RootChainMethod {
@@ -91,8 +110,8 @@ export interface RootChainMethod {
    * await wxpay.chain('v3/pay/transactions/out-trade-no/{out_trade_no}/close').post({ out_trade_no, json: { mchid } })
    * ```
    */
-  chain<P extends EndpointPath>(path: P): NodeAt<P>
-  chain(path: string): LooseNode
+  chain<P extends KnownPath>(path: P): NodeAt<P>
+  chain<P extends string>(path: NonLiteral<P>): LooseNode
 }
 
 /** The chain from the client: typed for the paths in {@link Endpoints}, loose for any other. */
