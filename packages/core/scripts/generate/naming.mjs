@@ -54,3 +54,113 @@ export const replyHint = (e) =>
     .split('/')
     .filter((x) => x && !/^(?:v2|v3|hk|global)$/.test(x) && !x.includes('{'))
     .join(' ')
+
+// ---------------------------------------------------------------------------------------------
+// Names of the hoisted object types (shared.d.ts)
+//
+// The rule, which keeps a name stable: it depends only on the shape and on where the catalogue uses
+// it (never on the order the generator meets shapes, nor on unrelated shapes), so a catalogue
+// update renames a type only when its own users change, or when another shape comes to claim the
+// same name (then both take the longer form of the next step). For the users of a shape — every
+// `{ path, method, trail }` it appears at: `trail` is `['json', 'amount']` for `json.amount`, `['reply']`
+// for a whole reply — the name is the first of these that no other shape (and no name the
+// generated files import: `RESERVED_TYPE_NAMES`, the area interfaces) also takes at that step:
+//   1. scope + leaf: `PayTransactionsAmount`. The scope is the path segments all users share, from
+//      the start, without `v2`/`v3` and path variables (`hk`, `global` stay); the leaf is the
+//      last name of the trail (`amount`; `query`, `json`, `xml`, `reply`, `fields` for a whole
+//      body), the most frequent one when the users differ (ties: the first in code-point order).
+//   2. scope + the whole trail of the first user with that leaf (by path, method, trail):
+//      `PayTransactionsReplyAmount` beside `PayTransactionsJsonAmount`.
+//   3. that user's whole path, its method + its trail: `PayTransactionsIdGetReplyAmount`.
+//   4. step 3 + 2, 3, … in the order of the shapes' JSON (the last resort; none today).
+
+/** Names the generated files import (a hoisted type must not take one). */
+export const RESERVED_TYPE_NAMES = [
+  'CallOptions',
+  'CatalogueChildren',
+  'CatalogueEndpoints',
+  'Media',
+  'OpenEnum',
+  'Sensitive',
+  'WechatpayResponse',
+]
+
+const cmpText = (a, b) => (a < b ? -1 : a > b ? 1 : 0)
+/** Path segments that name nothing: the API version, path variables. */
+const named = (segments) => segments.filter((s) => s && !/^v[23]$/.test(s) && !s.includes('{'))
+/** A TypeScript identifier from words (`Shape` when they spell none; never a leading digit). */
+const identifier = (words) => {
+  const name = pascal(words.join(' '))
+  return !name ? 'Shape' : /^[0-9]/.test(name) ? `T${name}` : name
+}
+
+/** The path segments every path shares, from the start. */
+export function commonPrefix(paths) {
+  const [first = '', ...rest] = paths
+  let prefix = first.split('/')
+  for (const path of rest) {
+    const segments = path.split('/')
+    let i = 0
+    while (i < prefix.length && prefix[i] === segments[i]) i++
+    prefix = prefix.slice(0, i)
+  }
+  return prefix
+}
+
+/** The name candidates of one shape (steps 1–3 of the rule), from its users. */
+export function nameSteps(users) {
+  const sorted = [...users].sort(
+    (a, b) =>
+      cmpText(a.path, b.path) ||
+      cmpText(a.method ?? '', b.method ?? '') ||
+      cmpText(a.trail.join('.'), b.trail.join('.')),
+  )
+  const scope = named(commonPrefix(sorted.map((u) => u.path)))
+  const leaves = new Map()
+  for (const u of sorted) {
+    const leaf = u.trail.at(-1) ?? 'shape'
+    leaves.set(leaf, (leaves.get(leaf) ?? 0) + 1)
+  }
+  const [leaf] = [...leaves].sort((a, b) => b[1] - a[1] || cmpText(a[0], b[0]))[0] ?? ['shape']
+  const first = sorted.find((u) => (u.trail.at(-1) ?? 'shape') === leaf) ?? { path: '', trail: [] }
+  return [
+    identifier([...scope, leaf]),
+    identifier([...scope, ...first.trail]),
+    identifier([...named(first.path.split('/')), first.method ?? '', ...first.trail]),
+  ]
+}
+
+/**
+ * The names of the hoisted shapes: `shapes` maps each shape's key (its JSON) to its users; the
+ * result maps each key to a name no other shape has and none of `reserved` is.
+ */
+export function hoistedNames(shapes, reserved = RESERVED_TYPE_NAMES) {
+  const taken = new Set(reserved)
+  const names = new Map()
+  const keys = [...shapes.keys()].sort(cmpText)
+  const steps = new Map(keys.map((k) => [k, nameSteps(shapes.get(k))]))
+  let pending = keys
+  for (let step = 0; step < 3 && pending.length; step++) {
+    const claims = new Map()
+    for (const k of pending) {
+      const name = steps.get(k)[step]
+      claims.set(name, (claims.get(name) ?? 0) + 1)
+    }
+    const next = []
+    for (const k of pending) {
+      const name = steps.get(k)[step]
+      if (claims.get(name) === 1 && !taken.has(name)) names.set(k, name)
+      else next.push(k)
+    }
+    for (const k of pending) if (names.has(k)) taken.add(names.get(k))
+    pending = next
+  }
+  for (const k of pending) {
+    const base = steps.get(k)[2]
+    let n = 2
+    while (taken.has(`${base}${n}`)) n++
+    names.set(k, `${base}${n}`)
+    taken.add(`${base}${n}`)
+  }
+  return names
+}

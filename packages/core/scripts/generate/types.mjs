@@ -3,7 +3,7 @@
 // precomputed tree, and `CatalogueEndpoints` merging the areas.
 import { join } from 'node:path'
 import { cmp, DEFAULT_HOST, keysOf, mediaMetaOf, NONCELESS, V2_SDK_FIELDS } from './catalogue.mjs'
-import { doc, key, pascal, replyHint, str, variablesOf } from './naming.mjs'
+import { doc, hoistedNames, key, pascal, RESERVED_TYPE_NAMES, str, variablesOf } from './naming.mjs'
 
 // Object types that recur (the catalogue inlines every $ref: `amount`, `payer`, `scene_info`, whole
 // replies shared by sibling endpoints) are declared once in shared.d.ts and referenced by name:
@@ -29,18 +29,25 @@ export function withSensitive(text) {
  */
 export function createSchemaTypes() {
   const counts = new Map()
-  const hoisted = new Map() // key → name
+  const users = new Map() // key → where the catalogue uses it: [{ path, trail }]
+  let names = new Map() // key → name, once counted
   const hoistedText = new Map() // name → declaration
-  const taken = new Set()
-  const state = { counting: true, used: new Set() }
+  const state = { counting: true, used: new Set(), endpoint: undefined }
+
+  /** Ends the counting pass: names the shapes that recur (naming.mjs, `hoistedNames`). */
+  function endCounting(reserved) {
+    state.counting = false
+    const recurring = new Map([...users].filter(([k]) => counts.get(k) >= 2))
+    names = hoistedNames(recurring, reserved)
+  }
 
   /**
    * `mode`: `request` (v3 JSON, query), `xmlRequest` (v2: numbers may be strings), `xmlReply` (v2
    * replies: every value is a string), `reply`.
    */
-  function typeOf(schema, mode, indent, hint = '') {
+  function typeOf(schema, mode, indent, trail = []) {
     if (!schema) return 'unknown'
-    if (schema.oneOf) return schema.oneOf.map((s) => paren(typeOf(s, mode, indent, hint))).join(' | ')
+    if (schema.oneOf) return schema.oneOf.map((s) => paren(typeOf(s, mode, indent, trail))).join(' | ')
     const xml = mode === 'xmlReply'
     switch (schema.type) {
       case 'string':
@@ -56,44 +63,39 @@ export function createSchemaTypes() {
       case 'file':
         return 'Blob'
       case 'array':
-        return `${paren(typeOf(schema.items, mode, indent, hint))}[]`
+        return `${paren(typeOf(schema.items, mode, indent, trail))}[]`
       case 'object':
-        return objectOf(schema, mode, indent, [], new Set(), hint)
+        return objectOf(schema, mode, indent, [], new Set(), trail)
       default:
         return 'unknown'
     }
   }
 
-  function hoistName(hint) {
-    const base = pascal(hint || 'Shape') || 'Shape'
-    let name = base
-    for (let i = 2; taken.has(name); i++) name = `${base}${i}`
-    taken.add(name)
-    return name
-  }
-
-  function objectOf(schema, mode, indent, extra = [], skip = new Set(), hint = '') {
+  function objectOf(schema, mode, indent, extra = [], skip = new Set(), trail = []) {
     const props = Object.entries(schema.properties ?? {}).filter(([name]) => !skip.has(name))
     if (!props.length && !extra.length) return 'Record<string, unknown>'
     if (!extra.length && !skip.size) {
       const shape = JSON.stringify(schema.properties)
       const k = `${mode}\u0000${shape}\u0000${JSON.stringify(schema.required ?? [])}`
-      if (state.counting) counts.set(k, (counts.get(k) ?? 0) + 1)
-      else if (shape.length >= HOIST_MIN && (counts.get(k) ?? 0) >= 2) {
-        let name = hoisted.get(k)
-        if (!name) {
-          name = hoistName(hint)
-          hoisted.set(k, name)
-          hoistedText.set(name, plainObject(props, schema, mode, 0))
+      if (state.counting) {
+        counts.set(k, (counts.get(k) ?? 0) + 1)
+        if (shape.length >= HOIST_MIN) {
+          if (!users.has(k)) users.set(k, [])
+          users.get(k).push({ path: state.endpoint.path, method: state.endpoint.method, trail })
+        }
+      } else if (shape.length >= HOIST_MIN && (counts.get(k) ?? 0) >= 2) {
+        const name = names.get(k)
+        if (!hoistedText.has(name)) {
+          hoistedText.set(name, plainObject(props, schema, mode, 0, [], trail))
         }
         state.used.add(name)
         return name
       }
     }
-    return plainObject(props, schema, mode, indent, extra)
+    return plainObject(props, schema, mode, indent, extra, trail)
   }
 
-  function plainObject(props, schema, mode, indent, extra = []) {
+  function plainObject(props, schema, mode, indent, extra = [], trail = []) {
     const required = new Set(schema.required ?? [])
     const pad = '  '.repeat(indent + 1)
     let out = '{\n'
@@ -104,7 +106,7 @@ export function createSchemaTypes() {
       const text = [label, note].filter(Boolean).join(' · ')
       if (text) out += `${pad}/** ${text} */\n`
       const optional = required.has(name) ? '' : '?'
-      out += `${pad}${key(name)}${optional}: ${typeOf(prop, mode, indent + 1, name)}\n`
+      out += `${pad}${key(name)}${optional}: ${typeOf(prop, mode, indent + 1, [...trail, name])}\n`
     }
     return `${out}${'  '.repeat(indent)}}`
   }
@@ -124,7 +126,7 @@ export function createSchemaTypes() {
     const body = (name, schema, mode, skip) => {
       if (!schema) return
       const required = (schema.required ?? []).some((r) => !skip?.has(r))
-      const t = objectOf(schema, mode, indent + 1, [], skip ?? new Set(), `${replyHint(e)} ${name}`)
+      const t = objectOf(schema, mode, indent + 1, [], skip ?? new Set(), [name])
       lines.push(`${name}${required ? '' : '?'}: ${t.replace(/\n/g, `\n`)}`)
     }
     // A v2 query (the JSON endpoint, pages) is signed by the SDK: no `sign` of the caller's.
@@ -166,13 +168,15 @@ export function createSchemaTypes() {
       const members = []
       if (extra.length) {
         const required = (meta.required ?? []).some((r) => !MEDIA_META.has(r))
-        const t = objectOf(meta, 'request', indent + 2, [], MEDIA_META)
+        const t = objectOf(meta, 'request', indent + 2, [], MEDIA_META, ['media', 'meta'])
         members.push(`meta${required ? '' : '?'}: ${t}`)
       }
       if (parts.length) {
         const fields = { type: 'object', properties: Object.fromEntries(parts.map((k) => [k, form[k]])) }
         fields.required = (e.formData.required ?? []).filter((r) => parts.includes(r))
-        members.push(`fields${fields.required.length ? '' : '?'}: ${objectOf(fields, 'request', indent + 2)}`)
+        members.push(
+          `fields${fields.required.length ? '' : '?'}: ${objectOf(fields, 'request', indent + 2, [], new Set(), ['media', 'fields'])}`,
+        )
       }
       if (members.length)
         lines.push(`media: Media & {\n${members.map((m) => `${pad}  ${m}`).join('\n')}\n${pad}}`)
@@ -195,10 +199,11 @@ export function createSchemaTypes() {
     if (e.kind === 'download') return `WechatpayResponse<Uint8Array, ${status}>`
     if (!e.response) return `WechatpayResponse<unknown, ${status}>`
     const mode = e.protocol === 'v2' ? 'xmlReply' : 'reply'
-    return `WechatpayResponse<${typeOf(e.response, mode, indent, `${replyHint(e)} reply`)}, ${status}>`
+    return `WechatpayResponse<${typeOf(e.response, mode, indent, ['reply'])}, ${status}>`
   }
 
   function verbOf(e, template, indent) {
+    state.endpoint = e
     const pad = '  '.repeat(indent)
     const flags = [
       e.deprecated && '@deprecated',
@@ -213,18 +218,18 @@ export function createSchemaTypes() {
     return out
   }
 
-  return { typeOf, objectOf, verbOf, hoistedText, state }
+  return { typeOf, objectOf, verbOf, endCounting, hoistedText, state }
 }
 
 /** The declaration files: `<area>.d.ts` each, shared.d.ts, tree.d.ts, index.d.ts (file → text). */
 export function emitTypeFiles({ endpoints, areas, out, header }) {
   const types = createSchemaTypes()
-  const { verbOf, hoistedText, state } = types
+  const { verbOf, endCounting, hoistedText, state } = types
   const files = new Map()
   const interfaces = []
   // First pass: count the object types; second: emit, hoisting those that recur.
   for (const e of endpoints) for (const k of keysOf(e)) verbOf(e, k, 2)
-  state.counting = false
+  endCounting([...RESERVED_TYPE_NAMES, ...[...areas.keys()].map((area) => `${pascal(area)}Endpoints`)])
   for (const [area, list] of [...areas].sort((a, b) => cmp(a[0], b[0]))) {
     state.used = new Set()
     const name = `${pascal(area)}Endpoints`
