@@ -48,13 +48,6 @@ export function propertyChain(template) {
   return out
 }
 
-/** `v3/pay/transactions/id/{transaction_id}` → `pay transactions id`: a name for a shared reply. */
-export const replyHint = (e) =>
-  e.path
-    .split('/')
-    .filter((x) => x && !/^(?:v2|v3|hk|global)$/.test(x) && !x.includes('{'))
-    .join(' ')
-
 // ---------------------------------------------------------------------------------------------
 // Names of the hoisted object types (shared.d.ts)
 //
