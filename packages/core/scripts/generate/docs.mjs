@@ -10,7 +10,10 @@ export function endpointIndex({ catalogue, areas }) {
   text += '# WeChat Pay endpoints in @wxpay/core\n\n'
   text += `All ${counts.endpoints.toLocaleString('en-US')} endpoints of the catalogue (source: ${catalogue.source}, ${catalogue.license}), `
   text +=
-    'each typed in three call forms: the property chain, `wxpay.chain(…)` and `wxpay[…]`. Path variables are ' +
+    'each typed in three call forms: the property chain, `wxpay.chain(…)` and `wxpay[…]`; a path spelled in ' +
+    'none of them (a typo) is a compile error in all three. An endpoint newer than this index is reached by ' +
+    'augmenting `Endpoints`, typed, or with a non-literal path string (`chain(path)`, `path: string`), ' +
+    'loosely typed ([packages/core README, Types](https://github.com/wxpay/wxpay/blob/main/packages/core/README.md#the-client)). Path variables are ' +
     'passed by name in the options (`{ out_trade_no, json }`). Flags: ⬇ download (the reply is a file), ' +
     '⬆ upload (multipart), 🔐 merchant API certificate (mTLS), 🌐 another host, ⚠ deprecated. A property chain ' +
     'shown as — cannot be spelled with properties (a segment named like a verb): use the other two forms.\n\n'
