@@ -111,6 +111,10 @@ describe('a path the types do not know', () => {
     void wxpay.v2.pay.unknownquery
     // @ts-expect-error and a typed endpoint has only the verbs the catalogue lists
     void wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.close.get
+    // @ts-expect-error native is POST only
+    void wxpay.v3.pay.transactions.native.get
+    // @ts-expect-error in [path] too
+    void wxpay['v3/pay/transactions/native'].get
   })
   test('the right spellings compile: typed nodes, typed relative chain()', () => {
     expectTypeOf(wxpay.v3.pay.transactions.native.post).toEqualTypeOf(
