@@ -144,6 +144,11 @@ describe('a path the types do not know', () => {
     )
       .resolves.toHaveProperty('data')
       .toBeUnknown()
+    // the loose door is chain(): [path] has no index signature (it would let typos through)
+    // @ts-expect-error no index signature
+    void wxpay[path]
+    // @ts-expect-error a literal is written without a leading slash
+    void wxpay.chain('/v3/pay/transactions/native')
     // a non-literal string on a typed path is loose too (the verbs the catalogue does not list)
     const close: string = 'v3/pay/transactions/out-trade-no/{out_trade_no}/close'
     expectTypeOf(wxpay.chain(close).get({ out_trade_no })).resolves.toHaveProperty('data').toBeUnknown()
