@@ -15,7 +15,7 @@ export interface ShapeUser {
   trail: string[]
 }
 export declare function commonPrefix(paths: readonly string[]): string[]
-export declare function nameSteps(users: readonly ShapeUser[]): [string, string, string]
+export declare function nameSteps(users: readonly ShapeUser[]): [string, string, string, string, string]
 export declare function hoistedNames(
   shapes: ReadonlyMap<string, readonly ShapeUser[]>,
   reserved?: readonly string[],

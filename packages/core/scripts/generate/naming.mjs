@@ -64,8 +64,10 @@ export function propertyChain(template) {
 //      body), the most frequent one when the users differ (ties: the first in code-point order).
 //   2. scope + the whole trail of the first user with that leaf (by path, method, trail):
 //      `PayTransactionsReplyAmount` beside `PayTransactionsJsonAmount`.
-//   3. that user's whole path, its method + its trail: `PayTransactionsIdGetReplyAmount`.
-//   4. step 3 + 2, 3, … in the order of the shapes' JSON (the last resort; none today).
+//   3. that user's whole path + the leaf: `PayPartnerTransactionsAppDetail`.
+//   4. that user's whole path + its trail: `PayPartnerTransactionsAppJsonDetail`.
+//   5. that user's whole path, its method + its trail: `GlobalCustomsOrdersPatchReply`.
+//   6. step 5 + 2, 3, … in the order of the shapes' JSON (the last resort; none today).
 
 /** Names the generated files import (a hoisted type must not take one). */
 export const RESERVED_TYPE_NAMES = [
@@ -100,7 +102,7 @@ export function commonPrefix(paths) {
   return prefix
 }
 
-/** The name candidates of one shape (steps 1–3 of the rule), from its users. */
+/** The name candidates of one shape (steps 1–5 of the rule), from its users. */
 export function nameSteps(users) {
   const sorted = [...users].sort(
     (a, b) =>
@@ -116,10 +118,13 @@ export function nameSteps(users) {
   }
   const [leaf] = [...leaves].sort((a, b) => b[1] - a[1] || cmpText(a[0], b[0]))[0] ?? ['shape']
   const first = sorted.find((u) => (u.trail.at(-1) ?? 'shape') === leaf) ?? { path: '', trail: [] }
+  const path = named(first.path.split('/'))
   return [
     identifier([...scope, leaf]),
     identifier([...scope, ...first.trail]),
-    identifier([...named(first.path.split('/')), first.method ?? '', ...first.trail]),
+    identifier([...path, leaf]),
+    identifier([...path, ...first.trail]),
+    identifier([...path, first.method ?? '', ...first.trail]),
   ]
 }
 
@@ -133,7 +138,8 @@ export function hoistedNames(shapes, reserved = RESERVED_TYPE_NAMES) {
   const keys = [...shapes.keys()].sort(cmpText)
   const steps = new Map(keys.map((k) => [k, nameSteps(shapes.get(k))]))
   let pending = keys
-  for (let step = 0; step < 3 && pending.length; step++) {
+  const last = 4
+  for (let step = 0; step <= last && pending.length; step++) {
     const claims = new Map()
     for (const k of pending) {
       const name = steps.get(k)[step]
@@ -149,7 +155,7 @@ export function hoistedNames(shapes, reserved = RESERVED_TYPE_NAMES) {
     pending = next
   }
   for (const k of pending) {
-    const base = steps.get(k)[2]
+    const base = steps.get(k)[last]
     let n = 2
     while (taken.has(`${base}${n}`)) n++
     names.set(k, `${base}${n}`)

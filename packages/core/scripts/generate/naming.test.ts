@@ -66,6 +66,8 @@ describe('hoisted type names', () => {
     expect(nameSteps(users)).toEqual([
       'PayTransactionsAmount',
       'PayTransactionsJsonAmount',
+      'PayTransactionsAppAmount',
+      'PayTransactionsAppJsonAmount',
       'PayTransactionsAppPostJsonAmount',
     ])
     // a whole body is named by its section; hk and global stay in the name
@@ -101,7 +103,15 @@ describe('hoisted type names', () => {
     })
   })
 
-  test('step 3 adds the method; the last resort numbers in the order of the keys', () => {
+  test("step 3 takes the first user's path; two shapes of one scope and section", () => {
+    const shapes = new Map<string, ShapeUser[]>([
+      ['x', [user('v3/p/a', ['json', 'detail']), user('v3/p/b', ['json', 'detail'])]],
+      ['y', [user('v3/p/d', ['json', 'detail']), user('v3/p/c', ['json', 'detail'])]],
+    ])
+    expect(Object.fromEntries(hoistedNames(shapes))).toEqual({ x: 'PADetail', y: 'PCDetail' })
+  })
+
+  test('step 5 adds the method; the last resort numbers in the order of the keys', () => {
     const shapes = new Map<string, ShapeUser[]>([
       ['b', [user('v3/orders', ['reply'], 'get')]],
       ['a', [user('v3/orders', ['reply'], 'post')]],

@@ -2,7 +2,7 @@
 import type { OpenEnum } from '../../types/call'
 import type { Sensitive } from '../../keys/sensitive'
 
-export interface GlobalCustomsOrdersGetQuery {
+export interface GlobalCustomsOrdersQuery {
   /** 机构APPID */
   appid: string
   /** 商户号 */
@@ -19,7 +19,7 @@ export interface GlobalCustomsOrdersGetQuery {
   limit?: number
 }
 
-export interface GlobalCustomsOrdersGetReplyData {
+export interface GlobalCustomsOrdersData {
   /** 商户子单号 */
   sub_order_no?: string
   /** 微信子单号 */
@@ -64,7 +64,7 @@ export interface GlobalCustomsOrdersGetReply {
   /** 查询结果总条数 */
   total_count: number
   /** 报关数据包 */
-  data: GlobalCustomsOrdersGetReplyData[]
+  data: GlobalCustomsOrdersData[]
 }
 
 export interface GlobalCustomsOrdersPatchJson {
@@ -163,7 +163,7 @@ export interface GlobalCustomsOrdersPostReply {
   verify_department_trade_id: string
 }
 
-export interface GlobalCustomsRedeclarePostJson {
+export interface GlobalCustomsRedeclareJson {
   /** 机构APPID */
   appid: string
   /** 商户号 */
@@ -182,7 +182,7 @@ export interface GlobalCustomsRedeclarePostJson {
   merchant_customs_no: string
 }
 
-export interface GlobalCustomsRedeclarePostReply {
+export interface GlobalCustomsRedeclareReply {
   /** 机构APPID */
   appid: string
   /** 商户号 */
@@ -203,7 +203,7 @@ export interface GlobalCustomsRedeclarePostReply {
   explanation?: string
 }
 
-export interface GlobalCustomsVerifyCertificatePostJson {
+export interface GlobalCustomsVerifyCertificateJson {
   /** 机构APPID */
   appid: string
   /** 商户号 */
@@ -226,7 +226,7 @@ export interface GlobalCustomsVerifyCertificatePostJson {
   certificate_name: string | Sensitive
 }
 
-export interface GlobalCustomsVerifyCertificatePostReply {
+export interface GlobalCustomsVerifyCertificateReply {
   /** 机构APPID */
   appid: string
   /** 商户号 */
@@ -239,7 +239,7 @@ export interface GlobalCustomsVerifyCertificatePostReply {
   certificate_check_result: OpenEnum<'SAME' | 'DIFFERENT'>
 }
 
-export interface HkCertificatesGetReplyData {
+export interface HkCertificatesData {
   serial_no?: string
   effective_time?: string
   expire_time?: string
@@ -251,8 +251,8 @@ export interface HkCertificatesGetReplyData {
   }
 }
 
-export interface HkCertificatesGetReply {
-  data: HkCertificatesGetReplyData[]
+export interface HkCertificatesReply {
+  data: HkCertificatesData[]
 }
 
 export interface JsonContact {
@@ -309,7 +309,7 @@ export interface ReplyBusiness {
   mcc?: string
 }
 
-export interface HkRefundsGetReplyAmount {
+export interface HkRefundsReplyAmount {
   /** 订单金额 */
   total: number
   /** 货币类型 */
@@ -338,7 +338,7 @@ export interface HkRefundsAmount {
   }
 }
 
-export interface HkRefundsPostReplyDetail {
+export interface HkRefundsDetail {
   /** 券ID */
   promotion_id: string
   /** 优惠范围 */
@@ -377,10 +377,10 @@ export interface HkRefundsReply {
   /** 退款金额 */
   amount: HkRefundsAmount
   /** 优惠退款详情 */
-  detail?: HkRefundsPostReplyDetail
+  detail?: HkRefundsDetail
 }
 
-export interface HkSettleSettlementsGetQuery {
+export interface HkSettleSettlementsQuery {
   /** 子商户号 */
   sub_mchid?: string
   /** 结算状态 */
@@ -412,7 +412,7 @@ export interface ReplyDataAmount {
   fee: number
 }
 
-export interface HkTransactionsAppPostJsonSceneInfo {
+export interface HkTransactionsAppSceneInfo {
   /** 商户端设备号 */
   device_id?: string
   /** 商户端设备IP */
@@ -454,7 +454,7 @@ export interface JsonDetail {
   goods_detail?: JsonDetailGoodsDetail[]
 }
 
-export interface HkTransactionsAppPostJson {
+export interface HkTransactionsAppJson {
   /** 商户号 */
   mchid: string
   /** APPID */
@@ -504,12 +504,12 @@ export interface HkTransactionsAppPostJson {
     currency?: string
   }
   /** 场景信息 */
-  scene_info?: HkTransactionsAppPostJsonSceneInfo
+  scene_info?: HkTransactionsAppSceneInfo
   /** 优惠功能 */
   detail?: JsonDetail[]
 }
 
-export interface HkTransactionsIdGetReplyAmount {
+export interface HkTransactionsIdAmount {
   /** 订单金额 */
   total: number
   /** 用户支付金额 */
@@ -527,7 +527,7 @@ export interface HkTransactionsIdGetReplyAmount {
   }
 }
 
-export interface HkTransactionsIdGetReplyPromotionDetailGoodsDetail {
+export interface HkTransactionsIdGoodsDetail {
   /** 商品编码 */
   goods_id: string
   /** 商品备注 */
@@ -540,7 +540,7 @@ export interface HkTransactionsIdGetReplyPromotionDetailGoodsDetail {
   price: number
 }
 
-export interface HkTransactionsIdGetReplyPromotionDetail {
+export interface HkTransactionsIdPromotionDetail {
   /** 券ID */
   promotion_id: string
   /** 优惠名称 */
@@ -562,7 +562,7 @@ export interface HkTransactionsIdGetReplyPromotionDetail {
   /** 其他出资 */
   other_contribute_amount?: number
   /** 单品列表 */
-  goods_detail?: HkTransactionsIdGetReplyPromotionDetailGoodsDetail[]
+  goods_detail?: HkTransactionsIdGoodsDetail[]
 }
 
 export interface HkTransactionsReply {
@@ -604,12 +604,12 @@ export interface HkTransactionsReply {
     sub_openid?: string
   }
   /** 订单金额 */
-  amount: HkTransactionsIdGetReplyAmount
+  amount: HkTransactionsIdAmount
   /** 优惠功能 */
-  promotion_detail?: HkTransactionsIdGetReplyPromotionDetail[]
+  promotion_detail?: HkTransactionsIdPromotionDetail[]
 }
 
-export interface HkTransactionsMicropayPostJson {
+export interface HkTransactionsMicropayJson {
   /** 商户号 */
   mchid: string
   /** APPID */
@@ -649,12 +649,12 @@ export interface HkTransactionsMicropayPostJson {
     currency?: string
   }
   /** 场景信息 */
-  scene_info?: HkTransactionsAppPostJsonSceneInfo
+  scene_info?: HkTransactionsAppSceneInfo
   /** 优惠功能 */
   detail?: JsonDetail[]
 }
 
-export interface HkTransactionsMicropayPostReplyAmount {
+export interface HkTransactionsMicropayAmount {
   /** 订单金额 */
   total: number
   /** 货币类型 */
@@ -683,7 +683,7 @@ export interface ReplyDetailGoodsDetail {
   price: number
 }
 
-export interface HkTransactionsMicropayPostReplyDetail {
+export interface HkTransactionsMicropayDetail {
   /** 券ID */
   promotion_id: string
   /** 优惠名称 */
@@ -708,7 +708,7 @@ export interface HkTransactionsMicropayPostReplyDetail {
   goods_detail?: ReplyDetailGoodsDetail[]
 }
 
-export interface HkTransactionsMwebPostJsonSceneInfo {
+export interface HkTransactionsMwebSceneInfo {
   /** 商户端设备号 */
   device_id?: string
   /** 商户端设备IP */
@@ -728,7 +728,7 @@ export interface HkTransactionsMwebPostJsonSceneInfo {
   }
 }
 
-export interface HkTransactionsMwebPostJson {
+export interface HkTransactionsMwebJson {
   /** 商户号 */
   mchid: string
   /** APPID */
@@ -778,7 +778,7 @@ export interface HkTransactionsMwebPostJson {
     currency?: string
   }
   /** 场景信息 */
-  scene_info: HkTransactionsMwebPostJsonSceneInfo
+  scene_info: HkTransactionsMwebSceneInfo
   /** 优惠功能 */
   detail?: JsonDetail[]
 }
@@ -804,7 +804,7 @@ export interface ApplymentMicroReply {
   sub_mch_id?: string
 }
 
-export interface DepositFacepayPostReply {
+export interface DepositFacepayReply {
   /** 返回状态码 */
   return_code: OpenEnum<'SUCCESS' | 'FAIL'>
   /** 返回信息 */
@@ -865,7 +865,7 @@ export interface DepositFacepayPostReply {
   promotion_detail?: string
 }
 
-export interface DepositOrderqueryPostReply {
+export interface DepositOrderqueryReply {
   /** 返回状态码 */
   return_code: OpenEnum<'SUCCESS' | 'FAIL'>
   /** 返回信息 */
@@ -940,7 +940,7 @@ export interface DepositOrderqueryPostReply {
   consume_fee?: string
 }
 
-export interface DepositRefundPostReply {
+export interface DepositRefundReply {
   /** 返回状态码 */
   return_code: OpenEnum<'SUCCESS' | 'FAIL'>
   /** 返回信息 */
@@ -999,7 +999,7 @@ export interface DepositRefundPostReply {
   coupon_refund_id_$n?: string
 }
 
-export interface DepositRefundqueryPostReply {
+export interface DepositRefundqueryReply {
   /** 返回状态码 */
   return_code: OpenEnum<'SUCCESS' | 'FAIL'>
   /** 返回信息 */
@@ -1068,7 +1068,7 @@ export interface DepositRefundqueryPostReply {
   refund_success_time_$n?: string
 }
 
-export interface DepositReversePostReply {
+export interface DepositReverseReply {
   /** 返回状态码 */
   return_code: OpenEnum<'SUCCESS' | 'FAIL'>
   /** 返回信息 */
@@ -1124,7 +1124,7 @@ export interface MchriskReply {
   sign_type?: OpenEnum<'HMAC-SHA256'>
 }
 
-export interface PapayH5entrustwebGetReply {
+export interface PapayH5entrustwebReply {
   /** 返回状态码 */
   return_code: OpenEnum<'SUCCESS' | 'FAIL'>
   /** 返回信息 */
@@ -1137,7 +1137,7 @@ export interface PapayH5entrustwebGetReply {
   redirect_url?: string
 }
 
-export interface PayUnifiedorderPostReply {
+export interface PayUnifiedorderReply {
   /** 返回状态码 */
   return_code: OpenEnum<'SUCCESS' | 'FAIL'>
   /** 返回信息 */
@@ -1170,7 +1170,7 @@ export interface PayUnifiedorderPostReply {
   promotion_detail?: string
 }
 
-export interface SandboxnewPayGetsignkeyPostReply {
+export interface SandboxnewPayGetsignkeyReply {
   /** 返回状态码 */
   return_code: OpenEnum<'SUCCESS' | 'FAIL'>
   /** 返回信息 */
@@ -1181,7 +1181,7 @@ export interface SandboxnewPayGetsignkeyPostReply {
   sandbox_signkey: string
 }
 
-export interface SandboxnewPayMicropayPostReply {
+export interface SandboxnewPayMicropayReply {
   /** 返回状态码 */
   return_code: OpenEnum<'SUCCESS' | 'FAIL'>
   /** 返回信息 */
@@ -1376,7 +1376,7 @@ export interface SecapiMchQueryInstitutionsubReply {
   attach?: string
 }
 
-export interface TransitPartnerpayPayapplyPostReply {
+export interface TransitPartnerpayPayapplyReply {
   /** 返回状态码 */
   return_code: OpenEnum<'SUCCESS' | 'FAIL'>
   /** 返回信息 */
@@ -1403,7 +1403,7 @@ export interface TransitPartnerpayPayapplyPostReply {
   err_code_des?: string
 }
 
-export interface TransitPayPayapplyPostReply {
+export interface TransitPayPayapplyReply {
   /** 返回状态码 */
   return_code: OpenEnum<'SUCCESS' | 'FAIL'>
   /** 返回信息 */
@@ -1426,7 +1426,7 @@ export interface TransitPayPayapplyPostReply {
   err_code_des?: string
 }
 
-export interface WxvCancelbillPostReply {
+export interface WxvCancelbillReply {
   /** 返回状态码 */
   return_code: OpenEnum<'SUCCESS' | 'FAIL'>
   /** 返回结果 */
@@ -1453,7 +1453,7 @@ export interface WxvCancelbillPostReply {
   order_id: string
 }
 
-export interface WxvCreatehotelbillPostReply {
+export interface WxvCreatehotelbillReply {
   /** 返回状态码 */
   return_code: OpenEnum<'SUCCESS' | 'FAIL'>
   /** 返回结果 */
@@ -1989,7 +1989,7 @@ export interface BankTransferBatchesTransferDetailList {
   fail_reason?: OpenEnum<'ACCOUNT_FROZEN' | 'REAL_NAME_CHECK_FAIL' | 'NAME_NOT_CORRECT' | 'OPENID_INVALID' | 'TRANSFER_QUOTA_EXCEED' | 'DAY_RECEIVED_QUOTA_EXCEED' | 'MONTH_RECEIVED_QUOTA_EXCEED' | 'DAY_RECEIVED_COUNT_EXCEED' | 'PRODUCT_AUTH_CHECK_FAIL' | 'OVERDUE_CLOSE' | 'ID_CARD_NOT_CORRECT' | 'ACCOUNT_NOT_EXIST' | 'TRANSFER_RISK' | 'PAYROLL_CARD_ALREADY_LOGOUT' | 'PAYROLL_CARD_ALREADY_FROZEN' | 'PAYROLL_CARD_UNAUTHORIZED' | 'PAYROLL_CARD_USER_NOT_OPEN' | 'PAYROLL_CARD_NAME_CARD_NOT_MATCH' | 'PAYROLL_CARD_ID_CARD_NOT_MATCH' | 'PAYROLL_CARD_BANKCARD_UNBUNDLING' | 'BANK_CARD_COLLECTIONS_ABOVE_QUOTA' | 'BANK_CARD_ACCOUNT_ABNORMAL' | 'BANK_CARD_STATUS_ABNORMAL' | 'BANK_CARD_BANK_INFO_WRONG' | 'BANK_CARD_CARD_INFO_WRONG' | 'OTHER_FAIL_REASON_TYPE' | 'REALNAME_ACCOUNT_RECEIVED_QUOTA_EXCEED' | 'TRANSFER_REMARK_SET_FAIL'>
 }
 
-export interface BankTransferBatchesBatchIdGetReply {
+export interface BankTransferBatchesBatchIdReply {
   /** 银行服务商号 */
   bank_sp_mchid: string
   /** 服务平台商户号 */
@@ -2040,7 +2040,7 @@ export interface BankTransferBatchesBatchIdGetReply {
   transfer_detail_list: BankTransferBatchesTransferDetailList[]
 }
 
-export interface BankTransferBatchesBatchIdDetailsDetailIdGetReply {
+export interface BankTransferBatchesBatchIdDetailsDetailIdReply {
   /** 银行服务商号 */
   bank_sp_mchid: string
   /** 服务平台商户号 */
@@ -2452,7 +2452,7 @@ export interface BrandPartnerStoreBrandstoresStoreRecipient {
   recipient_state?: OpenEnum<'CONFIRMED' | 'ADMIN_REJECTED' | 'CONFIRMING' | 'TIMEOUT_REJECTED'>
 }
 
-export interface BrandPartnerStoreBrandstoresGetReply {
+export interface BrandPartnerStoreBrandstoresReply {
   /** 品牌ID */
   brand_id: string
   /** 品牌门店ID */
@@ -2483,7 +2483,7 @@ export interface BrandPartnerStoreBrandstoresGetReply {
   store_recipient?: BrandPartnerStoreBrandstoresStoreRecipient[]
 }
 
-export interface BrandPartnerStoreBrandstoresClosePostReply {
+export interface BrandPartnerStoreBrandstoresCloseReply {
   /** 品牌ID */
   brand_id: string
   /** 品牌门店ID */
@@ -2823,7 +2823,7 @@ export interface EbikeChargeReply {
   contract_state: string
 }
 
-export interface EbikeChargeTransactionsIdGetReplyAmount {
+export interface EbikeChargeTransactionsIdAmount {
   /** 订单金额 */
   total: number
   /** 货币类型 */
@@ -2834,7 +2834,7 @@ export interface EbikeChargeTransactionsIdGetReplyAmount {
   discount_total?: number
 }
 
-export interface EbikeChargeTransactionsIdGetReplyPromotionDetail {
+export interface EbikeChargeTransactionsIdPromotionDetail {
   /** 券ID */
   promotion_id: string
   /** 优惠名称 */
@@ -2890,7 +2890,7 @@ export interface EbikeChargeTransactionsReply {
     sub_openid?: string
   }
   /** 订单金额信息 */
-  amount: EbikeChargeTransactionsIdGetReplyAmount
+  amount: EbikeChargeTransactionsIdAmount
   /** 设备信息 */
   device_info: {
     /** 充电位设备号 */
@@ -2899,7 +2899,7 @@ export interface EbikeChargeTransactionsReply {
     device_ip: string
   }
   /** 优惠信息 */
-  promotion_detail?: EbikeChargeTransactionsIdGetReplyPromotionDetail[]
+  promotion_detail?: EbikeChargeTransactionsIdPromotionDetail[]
 }
 
 export interface IdentityInfo {
@@ -3341,7 +3341,7 @@ export interface EcommerceRefundsReply {
   funds_account?: OpenEnum<'AVAILABLE' | 'UNSETTLED' | 'OPERATION' | 'BASIC' | 'ECNY_BASIC'>
 }
 
-export interface EcommerceRefundsApplyAbnormalRefundPostReplyPromotionDetailGoodsDetail {
+export interface EcommerceRefundsApplyAbnormalRefundGoodsDetail {
   /** 商户侧商品编码 */
   merchant_goods_id: string
   /** 微信侧商品编码 */
@@ -3356,7 +3356,7 @@ export interface EcommerceRefundsApplyAbnormalRefundPostReplyPromotionDetailGood
   refund_quantity: number
 }
 
-export interface EcommerceRefundsApplyAbnormalRefundPostReplyPromotionDetail {
+export interface EcommerceRefundsApplyAbnormalRefundPromotionDetail {
   /** 券ID */
   promotion_id: string
   /** 优惠范围 */
@@ -3368,7 +3368,7 @@ export interface EcommerceRefundsApplyAbnormalRefundPostReplyPromotionDetail {
   /** 优惠退款金额 */
   refund_amount: number
   /** 商品列表 */
-  goods_detail?: EcommerceRefundsApplyAbnormalRefundPostReplyPromotionDetailGoodsDetail[]
+  goods_detail?: EcommerceRefundsApplyAbnormalRefundGoodsDetail[]
 }
 
 export interface EcommerceRefundsReturnAdvanceReply {
@@ -3622,7 +3622,7 @@ export interface FundAppBrandRedpacketDetailList {
   detail_state: OpenEnum<'DETAIL_INIT' | 'DETAIL_WAIT_PAY' | 'DETAIL_PROCESSING' | 'DETAIL_SUCCESS' | 'DETAIL_FAIL'>
 }
 
-export interface FundAppBrandRedpacketBrandMerchantBatchesGetReply {
+export interface FundAppBrandRedpacketBrandMerchantBatchesReply {
   /** 品牌主商户号 */
   brand_mchid: string
   /** 微信支付品牌红包批次单号 */
@@ -3663,7 +3663,7 @@ export interface FundAppBrandRedpacketBrandMerchantBatchesGetReply {
   detail_list?: FundAppBrandRedpacketDetailList[]
 }
 
-export interface FundAppBrandRedpacketBrandMerchantBatchesDetailsGetReply {
+export interface FundAppBrandRedpacketBrandMerchantBatchesDetailsReply {
   /** 品牌主商户号 */
   brand_mchid: string
   /** 商家品牌红包批次单号 */
@@ -4177,9 +4177,9 @@ export interface GlobalPapayTransactionsReply {
     sub_openid?: string
   }
   /** 订单金额 */
-  amount: HkTransactionsIdGetReplyAmount
+  amount: HkTransactionsIdAmount
   /** 优惠功能 */
-  promotion_detail?: HkTransactionsIdGetReplyPromotionDetail[]
+  promotion_detail?: HkTransactionsIdPromotionDetail[]
 }
 
 export interface GlobalProfitSharingOrdersReceivers {
@@ -4228,7 +4228,7 @@ export interface GlobalProfitSharingOrdersReply {
   receivers?: GlobalProfitSharingOrdersReceivers[]
 }
 
-export interface GlobalProfitSharingOrdersUnfreezePostJson {
+export interface GlobalProfitSharingOrdersUnfreezeJson {
   /** 子商户号 */
   sub_mchid?: string
   /** 微信订单号 */
@@ -4281,7 +4281,7 @@ export interface GlobalRefundsReply {
   /** 退款金额 */
   amount: GlobalRefundsAmount
   /** 优惠退款详情 */
-  detail?: HkRefundsPostReplyDetail
+  detail?: HkRefundsDetail
 }
 
 export interface GlobalTransactionsPromotionDetail {
@@ -4306,7 +4306,7 @@ export interface GlobalTransactionsPromotionDetail {
   /** 其他出资 */
   other_contribute_amount?: number
   /** 单品列表 */
-  goods_detail?: HkTransactionsIdGetReplyPromotionDetailGoodsDetail[]
+  goods_detail?: HkTransactionsIdGoodsDetail[]
 }
 
 export interface GlobalTransactionsReply {
@@ -4348,7 +4348,7 @@ export interface GlobalTransactionsReply {
     sub_openid?: string
   }
   /** 订单金额 */
-  amount: HkTransactionsIdGetReplyAmount
+  amount: HkTransactionsIdAmount
   /** 优惠功能 */
   promotion_detail?: GlobalTransactionsPromotionDetail[]
 }
@@ -5978,7 +5978,7 @@ export interface MarketingPartnerProductCouponProductCouponsJson {
   }[]
 }
 
-export interface MarketingPartnerProductCouponProductCouponsStockBundlesAssociateStoresPostReply {
+export interface MarketingPartnerProductCouponProductCouponsStockBundlesAssociateStoresReply {
   /** 去重后门店总数 */
   total_count: number
   /** 关联成功的门店列表 */
@@ -5997,7 +5997,7 @@ export interface MarketingPartnerProductCouponProductCouponsStockBundlesAssociat
   }[]
 }
 
-export interface MarketingPartnerProductCouponProductCouponsStockBundlesDisassociateStoresPostReply {
+export interface MarketingPartnerProductCouponProductCouponsStockBundlesDisassociateStoresReply {
   /** 去重后门店总数 */
   total_count: number
   /** 取消关联成功的门店列表 */
@@ -7215,7 +7215,7 @@ export interface PapayInsurancePayPolicyPeriodsContractIdPolicyPeriodIdReply {
   deduct_date?: string
 }
 
-export interface PapayInsurancePayTransactionsApplyPostReply {
+export interface PapayInsurancePayTransactionsApplyReply {
   /** 商户订单号 */
   out_trade_no: string
   /** 扣费金额信息 */
@@ -7335,7 +7335,7 @@ export interface PapayInsuranceSignContractsPreEntrustSignJson {
   combined_deduct_period_count?: number
 }
 
-export interface PapayInsuranceSignContractsPreEntrustSignMiniProgramPostReply {
+export interface PapayInsuranceSignContractsPreEntrustSignMiniProgramReply {
   /** 预签约ID */
   pre_entrustweb_id: string
   /** 跳转签约小程序的AppID */
@@ -7731,7 +7731,7 @@ export interface PartnerTransferBatchesReply {
   bank_card_number_tail?: string
 }
 
-export interface PasswordExemptContractContractsEcommercePreEntrustSignMiniProgramPostJson {
+export interface PasswordExemptContractContractsEcommercePreEntrustSignMiniProgramJson {
   /** 商户AppID */
   appid: string
   /** 免密支付服务ID */
@@ -7761,7 +7761,7 @@ export interface PasswordExemptContractContractsReply {
   sign_mp_path: string
 }
 
-export interface PasswordExemptContractContractsEcommercePreEntrustSignPayRedirectSignPostJson {
+export interface PasswordExemptContractContractsEcommercePreEntrustSignPayRedirectSignJson {
   /** 商户AppID */
   appid: string
   /** 免密支付服务ID */
@@ -7778,7 +7778,7 @@ export interface PasswordExemptContractContractsEcommercePreEntrustSignPayRedire
   openid: string
 }
 
-export interface PayPartnerTransactionsAppPostJsonDetailGoodsDetail {
+export interface PayPartnerTransactionsAppGoodsDetail {
   /** 商户侧商品编码 */
   merchant_goods_id: string
   /** 微信侧商品编码 */
@@ -7791,16 +7791,16 @@ export interface PayPartnerTransactionsAppPostJsonDetailGoodsDetail {
   unit_price: number
 }
 
-export interface PayPartnerTransactionsAppPostJsonDetail {
+export interface PayPartnerTransactionsAppDetail {
   /** 订单原价 */
   cost_price?: number
   /** 商品小票ID */
   invoice_id?: string
   /** 单品列表 */
-  goods_detail?: PayPartnerTransactionsAppPostJsonDetailGoodsDetail[]
+  goods_detail?: PayPartnerTransactionsAppGoodsDetail[]
 }
 
-export interface PayPartnerTransactionsAppPostJsonSceneInfoStoreInfo {
+export interface PayPartnerTransactionsAppStoreInfo {
   /** 门店编号 */
   id?: string
   /** 门店名称 */
@@ -7811,16 +7811,16 @@ export interface PayPartnerTransactionsAppPostJsonSceneInfoStoreInfo {
   address: string
 }
 
-export interface PayPartnerTransactionsAppPostJsonSceneInfo {
+export interface PayPartnerTransactionsAppSceneInfo {
   /** 用户终端IP */
   payer_client_ip?: string
   /** 商户端设备号 */
   device_id?: string
   /** 商户门店信息 */
-  store_info?: PayPartnerTransactionsAppPostJsonSceneInfoStoreInfo
+  store_info?: PayPartnerTransactionsAppStoreInfo
 }
 
-export interface PayPartnerTransactionsAppWithContractPostJsonDetailGoodsDetail {
+export interface PayPartnerTransactionsAppWithContractGoodsDetail {
   /** 商户侧商品编码 */
   merchant_goods_id: string
   /** 微信支付商品编码 */
@@ -7833,16 +7833,16 @@ export interface PayPartnerTransactionsAppWithContractPostJsonDetailGoodsDetail 
   unit_price: number
 }
 
-export interface PayPartnerTransactionsAppWithContractPostJsonDetail {
+export interface PayPartnerTransactionsAppWithContractDetail {
   /** 订单原价 */
   cost_price?: number
   /** 商品小票ID */
   invoice_id?: string
   /** 单品列表 */
-  goods_detail: PayPartnerTransactionsAppWithContractPostJsonDetailGoodsDetail[]
+  goods_detail: PayPartnerTransactionsAppWithContractGoodsDetail[]
 }
 
-export interface PayPartnerTransactionsAppWithContractPostJsonSceneInfoStoreInfo {
+export interface PayPartnerTransactionsAppWithContractStoreInfo {
   /** 门店编号 */
   id?: string
   /** 门店名称 */
@@ -7853,13 +7853,13 @@ export interface PayPartnerTransactionsAppWithContractPostJsonSceneInfoStoreInfo
   address?: string
 }
 
-export interface PayPartnerTransactionsAppWithContractPostJsonSceneInfo {
+export interface PayPartnerTransactionsAppWithContractSceneInfo {
   /** 用户终端IP */
   payer_client_ip: string
   /** 商户端设备号 */
   device_id?: string
   /** 商户门店信息 */
-  store_info?: PayPartnerTransactionsAppWithContractPostJsonSceneInfoStoreInfo
+  store_info?: PayPartnerTransactionsAppWithContractStoreInfo
 }
 
 export interface PayContractInfo {
@@ -7879,7 +7879,7 @@ export interface PayContractInfo {
   contract_notify_url?: string
 }
 
-export interface PayPartnerTransactionsCodepayPostJsonSceneInfo {
+export interface PayPartnerTransactionsCodepaySceneInfo {
   /** 商户端设备号 */
   device_id?: string
   /** 商户端设备 IP */
@@ -7893,7 +7893,7 @@ export interface PayPartnerTransactionsCodepayPostJsonSceneInfo {
   }
 }
 
-export interface PayPartnerTransactionsCodepayPostJsonDetailGoodsDetail {
+export interface PayPartnerTransactionsCodepayGoodsDetail {
   /** 商品编码 */
   merchant_goods_id: string
   /** 微信支付商品编码 */
@@ -7906,16 +7906,16 @@ export interface PayPartnerTransactionsCodepayPostJsonDetailGoodsDetail {
   unit_price: number
 }
 
-export interface PayPartnerTransactionsCodepayPostJsonDetail {
+export interface PayPartnerTransactionsCodepayDetail {
   /** 订单原价 */
   cost_price?: number
   /** 商品小票ID */
   invoice_id?: string
   /** 单品列表 */
-  goods_detail: PayPartnerTransactionsCodepayPostJsonDetailGoodsDetail[]
+  goods_detail: PayPartnerTransactionsCodepayGoodsDetail[]
 }
 
-export interface PayPartnerTransactionsCodepayPostReplyAmount {
+export interface PayPartnerTransactionsCodepayAmount {
   /** 订单金额 */
   total: number
   /** 用户支付金额 */
@@ -7964,18 +7964,18 @@ export interface PayPromotionDetail {
   goods_detail?: PayReplyPromotionDetailGoodsDetail[]
 }
 
-export interface PayPartnerTransactionsH5PostJsonSceneInfo {
+export interface PayPartnerTransactionsH5SceneInfo {
   /** 用户终端IP */
   payer_client_ip: string
   /** 商户端设备号 */
   device_id?: string
   /** 商户门店信息 */
-  store_info?: PayPartnerTransactionsAppPostJsonSceneInfoStoreInfo
+  store_info?: PayPartnerTransactionsAppStoreInfo
   /** H5场景信息 */
   h5_info: H5Info
 }
 
-export interface PayPartnerTransactionsIdGetReplyAmount {
+export interface PayPartnerTransactionsIdAmount {
   /** 总金额 */
   total: number
   /** 货币类型 */
@@ -8065,7 +8065,7 @@ export interface PayscoreAcquiringbankServiceorderGetReplyPostPayments {
   count?: number
 }
 
-export interface PayscoreAcquiringbankServiceorderGetReplyPostDiscounts {
+export interface PayscoreAcquiringbankServiceorderPostDiscounts {
   /** 优惠名称 */
   name: string
   /** 优惠说明 */
@@ -8089,7 +8089,7 @@ export interface PayscoreGoodsDetail {
   goods_remark?: string
 }
 
-export interface PayscoreAcquiringbankServiceorderPostJsonPostPayments {
+export interface PayscoreAcquiringbankServiceorderJsonPostPayments {
   /** 付费项目名称 */
   name: string
   /** 付费说明 */
@@ -8111,7 +8111,7 @@ export interface PayscoreAcquiringbankServiceorderPostReplyPostPayments {
   count?: number
 }
 
-export interface PayscoreAcquiringbankServiceorderPostReplyTimeRange {
+export interface PayscoreAcquiringbankServiceorderTimeRange {
   /** 服务开始时间 */
   start_time: string
   /** 服务开始时间备注 */
@@ -8122,7 +8122,7 @@ export interface PayscoreAcquiringbankServiceorderPostReplyTimeRange {
   end_time_remark?: string
 }
 
-export interface PayscoreAcquiringbankServiceorderCompletePostJsonPostPayments {
+export interface PayscoreAcquiringbankServiceorderCompletePostPayments {
   /** 付费名称 */
   name: string
   /** 付费说明 */
@@ -8133,7 +8133,7 @@ export interface PayscoreAcquiringbankServiceorderCompletePostJsonPostPayments {
   count?: number
 }
 
-export interface PayscoreAcquiringbankServiceorderCompletePostJsonPostDiscounts {
+export interface PayscoreAcquiringbankServiceorderCompletePostDiscounts {
   /** 优惠名称 */
   name: string
   /** 优惠说明 */
@@ -8144,7 +8144,7 @@ export interface PayscoreAcquiringbankServiceorderCompletePostJsonPostDiscounts 
   count?: number
 }
 
-export interface PayscoreAcquiringbankServiceorderCompletePostJsonTimeRange {
+export interface PayscoreAcquiringbankServiceorderCompleteTimeRange {
   /** 服务开始时间 */
   start_time: string
   /** 服务开始时间备注 */
@@ -8155,7 +8155,7 @@ export interface PayscoreAcquiringbankServiceorderCompletePostJsonTimeRange {
   end_time_remark?: string
 }
 
-export interface PayscoreAcquiringbankServicepayondeliveryorderPostJsonPostPayments {
+export interface PayscoreAcquiringbankServicepayondeliveryorderJsonPostPayments {
   /** 付费项目名称 */
   name?: string
   /** 金额 */
@@ -8166,7 +8166,7 @@ export interface PayscoreAcquiringbankServicepayondeliveryorderPostJsonPostPayme
   count?: number
 }
 
-export interface PayscoreAcquiringbankServicepayondeliveryorderPostJsonPostDiscounts {
+export interface PayscoreAcquiringbankServicepayondeliveryorderJsonPostDiscounts {
   /** 优惠名称 */
   name?: string
   /** 优惠说明 */
@@ -8177,7 +8177,7 @@ export interface PayscoreAcquiringbankServicepayondeliveryorderPostJsonPostDisco
   count?: number
 }
 
-export interface PayscoreAcquiringbankServicepayondeliveryorderPostJsonTimeRange {
+export interface PayscoreAcquiringbankServicepayondeliveryorderJsonTimeRange {
   /** 服务开始时间 */
   start_time?: string
   /** 服务开始时间备注 */
@@ -8197,7 +8197,7 @@ export interface PayscoreJumpLink {
   path?: string
 }
 
-export interface PayscoreAcquiringbankServicepayondeliveryorderPostReplyPostPayments {
+export interface PayscoreAcquiringbankServicepayondeliveryorderReplyPostPayments {
   /** 付费名称 */
   name?: string
   /** 付费金额 */
@@ -8208,7 +8208,7 @@ export interface PayscoreAcquiringbankServicepayondeliveryorderPostReplyPostPaym
   count?: number
 }
 
-export interface PayscoreAcquiringbankServicepayondeliveryorderPostReplyPostDiscounts {
+export interface PayscoreAcquiringbankServicepayondeliveryorderReplyPostDiscounts {
   /** 优惠名称 */
   name?: string
   /** 优惠说明 */
@@ -8219,7 +8219,7 @@ export interface PayscoreAcquiringbankServicepayondeliveryorderPostReplyPostDisc
   count?: number
 }
 
-export interface PayscoreAcquiringbankServicepayondeliveryorderPostReplyTimeRange {
+export interface PayscoreAcquiringbankServicepayondeliveryorderReplyTimeRange {
   /** 服务开始时间 */
   start_time?: string
   /** 服务结束时间 */
@@ -8259,7 +8259,7 @@ export interface PayscoreReplyShoppingInfo {
   goods: PayscoreReplyShoppingInfoGoods[]
 }
 
-export interface PayscoreAcquiringbankServicepayondeliveryorderPostReply {
+export interface PayscoreAcquiringbankServicepayondeliveryorderReply {
   /** 商户订单号 */
   out_order_no: string
   /** 服务ID */
@@ -8279,9 +8279,9 @@ export interface PayscoreAcquiringbankServicepayondeliveryorderPostReply {
   /** 订单状态说明 */
   state_description?: string
   /** 后付费项目 */
-  post_payments?: PayscoreAcquiringbankServicepayondeliveryorderPostReplyPostPayments[]
+  post_payments?: PayscoreAcquiringbankServicepayondeliveryorderReplyPostPayments[]
   /** 商户优惠 */
-  post_discounts?: PayscoreAcquiringbankServicepayondeliveryorderPostReplyPostDiscounts[]
+  post_discounts?: PayscoreAcquiringbankServicepayondeliveryorderReplyPostDiscounts[]
   /** 服务风险金 */
   risk_fund?: {
     /** 风险名称 */
@@ -8292,7 +8292,7 @@ export interface PayscoreAcquiringbankServicepayondeliveryorderPostReply {
     description?: string
   }
   /** 服务时间 */
-  time_range?: PayscoreAcquiringbankServicepayondeliveryorderPostReplyTimeRange
+  time_range?: PayscoreAcquiringbankServicepayondeliveryorderReplyTimeRange
   /** 服务位置 */
   location?: {
     /** 服务开始地点 */
@@ -8312,7 +8312,7 @@ export interface PayscoreAcquiringbankServicepayondeliveryorderPostReply {
   shopping_info?: PayscoreReplyShoppingInfo
 }
 
-export interface PayscoreOverseaPartnerServiceorderGetQuery {
+export interface PayscoreOverseaPartnerServiceorderQuery {
   /** 服务ID */
   service_id: string
   /** 子商户号 */
@@ -8334,7 +8334,7 @@ export interface PayscoreOverseaPartnerServiceorderPostPayments {
   count?: number
 }
 
-export interface PayscoreOverseaPartnerServiceorderGetReplyTimeRange {
+export interface PayscoreOverseaPartnerServiceorderTimeRange {
   /** 服务开始时间 */
   start_time?: string
   /** 服务开始时间备注 */
@@ -8345,7 +8345,7 @@ export interface PayscoreOverseaPartnerServiceorderGetReplyTimeRange {
   end_time_remark?: string
 }
 
-export interface PayscoreOverseaPartnerServiceorderPostJsonPostDiscounts {
+export interface PayscoreOverseaPartnerServiceorderPostDiscounts {
   /** 优惠名称 */
   name: string
   /** 优惠说明 */
@@ -8374,7 +8374,7 @@ export interface PayscoreJsonShoppingInfo {
   goods: PayscoreJsonShoppingInfoGoods[]
 }
 
-export interface PayscorePartnerPermissionsAssessUserRiskLevelPostReply {
+export interface PayscorePartnerPermissionsAssessUserRiskLevelReply {
   /** 服务ID */
   service_id: string
   /** 公众号ID */
@@ -8439,7 +8439,7 @@ export interface PayscoreRiskFund {
   description?: string
 }
 
-export interface PayscorePartnerServiceorderSendPendingmessagePostJsonPostPayments {
+export interface PayscorePartnerServiceorderSendPendingmessagePostPayments {
   /** 付费名称 */
   name?: string
   /** 付费金额 */
@@ -8450,7 +8450,7 @@ export interface PayscorePartnerServiceorderSendPendingmessagePostJsonPostPaymen
   count?: number
 }
 
-export interface PayscorePartnerServiceorderSendPendingmessagePostJsonPostDiscounts {
+export interface PayscorePartnerServiceorderSendPendingmessagePostDiscounts {
   /** 优惠名称 */
   name?: string
   /** 优惠说明 */
@@ -8467,16 +8467,16 @@ export interface PayscorePartnerServiceorderJson {
   /** 子商户商户号 */
   sub_mchid: string
   /** 后付费项目 */
-  post_payments: PayscorePartnerServiceorderSendPendingmessagePostJsonPostPayments[]
+  post_payments: PayscorePartnerServiceorderSendPendingmessagePostPayments[]
   /** 商户优惠 */
-  post_discounts?: PayscorePartnerServiceorderSendPendingmessagePostJsonPostDiscounts[]
+  post_discounts?: PayscorePartnerServiceorderSendPendingmessagePostDiscounts[]
   /** 总金额 */
   total_amount: number
   /** 预计扣费时间 */
   prepaid_time: string
 }
 
-export interface PayscorePayafterOrdersGetQuery {
+export interface PayscorePayafterOrdersQuery {
   /** 服务ID */
   service_id?: string
   /** 商户服务订单号 */
@@ -8589,7 +8589,7 @@ export interface PayscorePayafterOrdersPostReply {
   package?: string
 }
 
-export interface PayscorePayafterOrdersCancelPostReply {
+export interface PayscorePayafterOrdersCancelReply {
   /** 公众账号ID */
   appid: string
   /** 商户号 */
@@ -8746,7 +8746,7 @@ export interface PayscoreServiceorderJsonPostPayments {
   count?: number
 }
 
-export interface PayscoreServiceorderPostJsonTimeRange {
+export interface PayscoreServiceorderTimeRange {
   /** 服务开始时间 */
   start_time: string
   /** 服务结束时间 */
@@ -8772,9 +8772,9 @@ export interface PayscoreServiceorderJson {
   /** 服务ID */
   service_id: string
   /** 后付费项目 */
-  post_payments: PayscorePartnerServiceorderSendPendingmessagePostJsonPostPayments[]
+  post_payments: PayscorePartnerServiceorderSendPendingmessagePostPayments[]
   /** 商户优惠 */
-  post_discounts?: PayscorePartnerServiceorderSendPendingmessagePostJsonPostDiscounts[]
+  post_discounts?: PayscorePartnerServiceorderSendPendingmessagePostDiscounts[]
   /** 总金额 */
   total_amount: number
   /** 预计扣费时间 */
@@ -8924,7 +8924,7 @@ export interface TransferInAccount {
   bank_account_no?: string
 }
 
-export interface PlatsolutionEcommerceBankTransferRechargesApplyPostReply {
+export interface PlatsolutionEcommerceBankTransferRechargesApplyReply {
   /** 微信支付充值单号 */
   recharge_id: string
   /** 商户充值单号 */
@@ -8946,7 +8946,7 @@ export interface BankTransferInfo {
   bank_card_tail?: string
 }
 
-export interface PlatsolutionEcommerceBankTransferRechargesOutRechargeNoGetReply {
+export interface PlatsolutionEcommerceBankTransferRechargesOutRechargeNoReply {
   /** 充值商户号 */
   mchid: string
   /** 微信支付充值单号 */
@@ -9387,7 +9387,7 @@ export interface PlatsolutionTransferDetailList {
   openid: string
 }
 
-export interface PlatsolutionInsuranceMchTransferBatchesApplyPostJson {
+export interface PlatsolutionInsuranceMchTransferBatchesApplyJson {
   /** 二级商户号 */
   sub_mchid: string
   /** 服务商AppID */
@@ -9458,7 +9458,7 @@ export interface PlatsolutionInsuranceMchTransferBatchesData {
   detail_state: OpenEnum<'INIT' | 'ALL' | 'WAIT_PAY' | 'SUCCESS' | 'FAIL' | 'BANK_REFUND'>
 }
 
-export interface PlatsolutionInsuranceMchTransferBatchesBatchIdGetReply {
+export interface PlatsolutionInsuranceMchTransferBatchesBatchIdReply {
   /** 转账批次单 */
   transfer_batch: PlatsolutionInsuranceMchTransferBatchesTransferBatch
   /** 转账明细单列表 */
@@ -9469,7 +9469,7 @@ export interface PlatsolutionInsuranceMchTransferBatchesBatchIdGetReply {
   limit?: number
 }
 
-export interface PlatsolutionInsuranceMchTransferBatchesBatchIdDetailsDetailIdGetReply {
+export interface PlatsolutionInsuranceMchTransferBatchesBatchIdDetailsDetailIdReply {
   /** 商家批次单号 */
   out_batch_no: string
   /** 商家转账批次单号 */
@@ -9537,7 +9537,7 @@ export interface PlatsolutionSceneReportData {
   insurance_policy?: PlatsolutionInsurancePolicy
 }
 
-export interface PlatsolutionInsuranceMchTransferReservationApplyPostJson {
+export interface PlatsolutionInsuranceMchTransferReservationApplyJson {
   /** 二级商户号 */
   sub_mchid: string
   /** 服务商AppID */
@@ -9660,7 +9660,7 @@ export interface PlatsolutionMchTransferBatchesTransferBatch {
   transfer_scene_id: string
 }
 
-export interface PlatsolutionMchTransferBatchesBatchIdGetReply {
+export interface PlatsolutionMchTransferBatchesBatchIdReply {
   /** 转账批次单 */
   transfer_batch: PlatsolutionMchTransferBatchesTransferBatch
   /** 转账明细单列表 */
@@ -9678,7 +9678,7 @@ export interface PlatsolutionMchTransferBatchesBatchIdGetReply {
   limit?: number
 }
 
-export interface PlatsolutionMchTransferBatchesBatchIdDetailsDetailIdGetReply {
+export interface PlatsolutionMchTransferBatchesBatchIdDetailsDetailIdReply {
   /** 商家批次单号 */
   out_batch_no: string
   /** 商家转账批次单号 */
@@ -10172,7 +10172,7 @@ export interface VehicleEtcTransactionsReply {
     sub_openid?: string
   }
   /** 订单金额 */
-  amount: EbikeChargeTransactionsIdGetReplyAmount
+  amount: EbikeChargeTransactionsIdAmount
   /** 设备信息 */
   device_info?: {
     /** 商户端设备号 */
@@ -10181,7 +10181,7 @@ export interface VehicleEtcTransactionsReply {
     device_ip?: string
   }
   /** 优惠详情 */
-  promotion_detail?: EbikeChargeTransactionsIdGetReplyPromotionDetail[]
+  promotion_detail?: EbikeChargeTransactionsIdPromotionDetail[]
 }
 
 export interface VehicleTransactionsParkingInfo {

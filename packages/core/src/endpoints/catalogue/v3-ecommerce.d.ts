@@ -2,7 +2,7 @@
 import type { CallOptions, OpenEnum, WechatpayResponse } from '../../types/call'
 import type { Sensitive } from '../../keys/sensitive'
 import type { Media } from '../../v3/multipart'
-import type { AgreementList, EcommerceAccountApplyCancelWithdrawAccountInfo, EcommerceAccountApplyCancelWithdrawAccountWithdrawResult, EcommerceAccountApplyCancelWithdrawReply, EcommerceAccountCancelApplicationsReply, EcommerceApplymentsAccountInfo, EcommerceApplymentsBusinessLicenseInfo, EcommerceApplymentsContactInfo, EcommerceApplymentsIdCardInfo, EcommerceApplymentsIdDocInfo, EcommerceApplymentsJson, EcommerceApplymentsSalesSceneInfo, EcommerceApplymentsUboInfoList, EcommerceCombinePapayTransactionsAmount, EcommerceCombinePapayTransactionsReply, EcommerceCombinePapayTransactionsSubOrders, EcommerceFundWithdrawReply, EcommerceMchTransferTransferBillsReply, EcommerceProfitsharingReturnordersReply, EcommerceRefundsAmount, EcommerceRefundsApplyAbnormalRefundPostReplyPromotionDetail, EcommerceRefundsApplyAbnormalRefundPostReplyPromotionDetailGoodsDetail, EcommerceRefundsPromotionDetail, EcommerceRefundsReply, EcommerceRefundsReturnAdvanceReply, FinanceInstitutionInfo, IdentityInfo } from './shared'
+import type { AgreementList, EcommerceAccountApplyCancelWithdrawAccountInfo, EcommerceAccountApplyCancelWithdrawAccountWithdrawResult, EcommerceAccountApplyCancelWithdrawReply, EcommerceAccountCancelApplicationsReply, EcommerceApplymentsAccountInfo, EcommerceApplymentsBusinessLicenseInfo, EcommerceApplymentsContactInfo, EcommerceApplymentsIdCardInfo, EcommerceApplymentsIdDocInfo, EcommerceApplymentsJson, EcommerceApplymentsSalesSceneInfo, EcommerceApplymentsUboInfoList, EcommerceCombinePapayTransactionsAmount, EcommerceCombinePapayTransactionsReply, EcommerceCombinePapayTransactionsSubOrders, EcommerceFundWithdrawReply, EcommerceMchTransferTransferBillsReply, EcommerceProfitsharingReturnordersReply, EcommerceRefundsAmount, EcommerceRefundsApplyAbnormalRefundGoodsDetail, EcommerceRefundsApplyAbnormalRefundPromotionDetail, EcommerceRefundsPromotionDetail, EcommerceRefundsReply, EcommerceRefundsReturnAdvanceReply, FinanceInstitutionInfo, IdentityInfo } from './shared'
 
 /** The `v3/ecommerce/…` endpoints (59), keyed by path template. */
 export interface V3EcommerceEndpoints {
@@ -1492,7 +1492,7 @@ export interface V3EcommerceEndpoints {
         refund_fee?: number
       }
       /** 优惠退款信息 */
-      promotion_detail?: EcommerceRefundsApplyAbnormalRefundPostReplyPromotionDetail[]
+      promotion_detail?: EcommerceRefundsApplyAbnormalRefundPromotionDetail[]
       /** 退款出资商户 */
       refund_account?: OpenEnum<'REFUND_SOURCE_PARTNER_ADVANCE' | 'REFUND_SOURCE_SUB_MERCHANT'>
     }, 200>>

@@ -2,7 +2,7 @@
 import type { CallOptions, OpenEnum, WechatpayResponse } from '../../types/call'
 import type { Sensitive } from '../../keys/sensitive'
 import type { Media } from '../../v3/multipart'
-import type { GlobalCustomsOrdersGetQuery, GlobalCustomsOrdersGetReply, GlobalCustomsOrdersPatchJson, GlobalCustomsOrdersPatchReply, GlobalCustomsOrdersPostJson, GlobalCustomsOrdersPostReply, GlobalCustomsRedeclarePostJson, GlobalCustomsRedeclarePostReply, GlobalCustomsVerifyCertificatePostJson, GlobalCustomsVerifyCertificatePostReply, GlobalMerchantH5PermissionApplicationsReply, GlobalMerchantH5PermissionDomainApplicationsReply, GlobalMerchantServiceComplaintsComplaintMediaList, GlobalMerchantServiceComplaintsComplaintOrderInfo, GlobalMerchantServiceComplaintsData, GlobalPapayContractsJson, GlobalPapayContractsReply, GlobalPapayTransactionsReply, GlobalProfitSharingOrdersReceivers, GlobalProfitSharingOrdersReply, GlobalProfitSharingOrdersUnfreezePostJson, GlobalRefundsAmount, GlobalRefundsReply, GlobalTransactionsPromotionDetail, GlobalTransactionsReply, HkRefundsGetReplyAmount, HkRefundsPostReplyDetail, HkSettleSettlementsGetQuery, HkTransactionsAppPostJson, HkTransactionsIdGetReplyAmount, HkTransactionsIdGetReplyPromotionDetail, HkTransactionsIdGetReplyPromotionDetailGoodsDetail, HkTransactionsMicropayPostJson, HkTransactionsMicropayPostReplyAmount, HkTransactionsMicropayPostReplyDetail, HkTransactionsMwebPostJson, JsonBusiness, JsonContact, ReplyBusiness, ReplyContact, ReplyDataAmount, ServiceOrderInfo } from './shared'
+import type { GlobalCustomsOrdersGetReply, GlobalCustomsOrdersPatchJson, GlobalCustomsOrdersPatchReply, GlobalCustomsOrdersPostJson, GlobalCustomsOrdersPostReply, GlobalCustomsOrdersQuery, GlobalCustomsRedeclareJson, GlobalCustomsRedeclareReply, GlobalCustomsVerifyCertificateJson, GlobalCustomsVerifyCertificateReply, GlobalMerchantH5PermissionApplicationsReply, GlobalMerchantH5PermissionDomainApplicationsReply, GlobalMerchantServiceComplaintsComplaintMediaList, GlobalMerchantServiceComplaintsComplaintOrderInfo, GlobalMerchantServiceComplaintsData, GlobalPapayContractsJson, GlobalPapayContractsReply, GlobalPapayTransactionsReply, GlobalProfitSharingOrdersReceivers, GlobalProfitSharingOrdersReply, GlobalProfitSharingOrdersUnfreezeJson, GlobalRefundsAmount, GlobalRefundsReply, GlobalTransactionsPromotionDetail, GlobalTransactionsReply, HkRefundsDetail, HkRefundsReplyAmount, HkSettleSettlementsQuery, HkTransactionsAppJson, HkTransactionsIdAmount, HkTransactionsIdGoodsDetail, HkTransactionsIdPromotionDetail, HkTransactionsMicropayAmount, HkTransactionsMicropayDetail, HkTransactionsMicropayJson, HkTransactionsMwebJson, JsonBusiness, JsonContact, ReplyBusiness, ReplyContact, ReplyDataAmount, ServiceOrderInfo } from './shared'
 
 /** The `v3/global/…` endpoints (71), keyed by path template. */
 export interface V3GlobalEndpoints {
@@ -33,7 +33,7 @@ export interface V3GlobalEndpoints {
   'v3/global/customs/orders': {
     /** 报关查询API · `GET /v3/global/customs/orders` */
     get(options: {
-      query: GlobalCustomsOrdersGetQuery
+      query: GlobalCustomsOrdersQuery
     } & CallOptions): Promise<WechatpayResponse<GlobalCustomsOrdersGetReply, 200>>
     /** 报关信息修改API · `PATCH /v3/global/customs/orders` */
     patch(options: {
@@ -47,14 +47,14 @@ export interface V3GlobalEndpoints {
   'v3/global/customs/redeclare': {
     /** 报关重推API · `POST /v3/global/customs/redeclare` */
     post(options: {
-      json: GlobalCustomsRedeclarePostJson
-    } & CallOptions): Promise<WechatpayResponse<GlobalCustomsRedeclarePostReply, 200>>
+      json: GlobalCustomsRedeclareJson
+    } & CallOptions): Promise<WechatpayResponse<GlobalCustomsRedeclareReply, 200>>
   }
   'v3/global/customs/verify-certificate': {
     /** 身份信息校验API · `POST /v3/global/customs/verify-certificate` */
     post(options: {
-      json: GlobalCustomsVerifyCertificatePostJson
-    } & CallOptions): Promise<WechatpayResponse<GlobalCustomsVerifyCertificatePostReply, 200>>
+      json: GlobalCustomsVerifyCertificateJson
+    } & CallOptions): Promise<WechatpayResponse<GlobalCustomsVerifyCertificateReply, 200>>
   }
   'v3/global/merchant-service/complaint-notifications': {
     /** 删除投诉通知回调 · `DELETE /v3/global/merchant-service/complaint-notifications` */
@@ -637,7 +637,7 @@ export interface V3GlobalEndpoints {
   'v3/global/micropay/transactions/pay': {
     /** 提交付款码支付 · `POST /v3/global/micropay/transactions/pay` */
     post(options: {
-      json: HkTransactionsMicropayPostJson
+      json: HkTransactionsMicropayJson
     } & CallOptions): Promise<WechatpayResponse<{
       /** 微信支付订单号 */
       id: string
@@ -677,9 +677,9 @@ export interface V3GlobalEndpoints {
         sub_openid?: string
       }
       /** 订单金额 */
-      amount: HkTransactionsMicropayPostReplyAmount
+      amount: HkTransactionsMicropayAmount
       /** 优惠功能 */
-      detail?: HkTransactionsMicropayPostReplyDetail[]
+      detail?: HkTransactionsMicropayDetail[]
     }, 200>>
   }
   'v3/global/papay/contracts/app-pre-entrust-sign': {
@@ -959,7 +959,7 @@ export interface V3GlobalEndpoints {
         }
       }
       /** 优惠功能 */
-      promotion_detail?: HkTransactionsIdGetReplyPromotionDetail[]
+      promotion_detail?: HkTransactionsIdPromotionDetail[]
     }, 200>>
   }
   'v3/global/papay/transactions/out-trade-no/{out_trade_no}': {
@@ -1047,7 +1047,7 @@ export interface V3GlobalEndpoints {
   'v3/global/profit-sharing/orders/unfreeze': {
     /** 解冻剩余资金API · `POST /v3/global/profit-sharing/orders/unfreeze` */
     post(options: {
-      json: GlobalProfitSharingOrdersUnfreezePostJson
+      json: GlobalProfitSharingOrdersUnfreezeJson
     } & CallOptions): Promise<WechatpayResponse<GlobalProfitSharingOrdersReply, 200>>
   }
   'v3/global/profit-sharing/orders/{out_order_no}': {
@@ -1314,7 +1314,7 @@ export interface V3GlobalEndpoints {
       /** 商户原交易订单号 */
       out_trade_no: string
       /** 订单金额 */
-      amount: HkRefundsGetReplyAmount
+      amount: HkRefundsReplyAmount
       /** 退款单列表 */
       data: {
         /** 微信退款单号 */
@@ -1336,7 +1336,7 @@ export interface V3GlobalEndpoints {
         /** 退款金额 */
         amount: GlobalRefundsAmount
         /** 优惠退款详情 */
-        refund_detail?: HkRefundsPostReplyDetail
+        refund_detail?: HkRefundsDetail
       }[]
       /** 订单总退款次数 */
       total_num: number
@@ -1404,7 +1404,7 @@ export interface V3GlobalEndpoints {
         }
       }
       /** 优惠退款详情 */
-      detail?: HkRefundsPostReplyDetail
+      detail?: HkRefundsDetail
     }, 200>>
   }
   'v3/global/refunds/id/{refund_id}': {
@@ -1440,7 +1440,7 @@ export interface V3GlobalEndpoints {
   'v3/global/settle/settlements': {
     /** 查询结算资金明细API · `GET /v3/global/settle/settlements` */
     get(options: {
-      query: HkSettleSettlementsGetQuery
+      query: HkSettleSettlementsQuery
     } & CallOptions): Promise<WechatpayResponse<{
       /** 结算信息列表 */
       data?: {
@@ -1496,7 +1496,7 @@ export interface V3GlobalEndpoints {
   'v3/global/transactions/app': {
     /** APP支付下单 · `POST /v3/global/transactions/app` */
     post(options: {
-      json: HkTransactionsAppPostJson
+      json: HkTransactionsAppJson
     } & CallOptions): Promise<WechatpayResponse<{
       /** 预支付交易会话标识 */
       prepay_id: string
@@ -1535,7 +1535,7 @@ export interface V3GlobalEndpoints {
   'v3/global/transactions/jsapi': {
     /** JSAPI支付下单API · `POST /v3/global/transactions/jsapi` */
     post(options: {
-      json: HkTransactionsAppPostJson
+      json: HkTransactionsAppJson
     } & CallOptions): Promise<WechatpayResponse<{
       /** 预支付交易会话标识 */
       prepay_id: string
@@ -1544,7 +1544,7 @@ export interface V3GlobalEndpoints {
   'v3/global/transactions/mweb': {
     /** H5支付下单 · `POST /v3/global/transactions/mweb` */
     post(options: {
-      json: HkTransactionsMwebPostJson
+      json: HkTransactionsMwebJson
     } & CallOptions): Promise<WechatpayResponse<{
       /** 支付跳转链接 */
       mweb_url: string
@@ -1553,7 +1553,7 @@ export interface V3GlobalEndpoints {
   'v3/global/transactions/native': {
     /** Native支付下单API · `POST /v3/global/transactions/native` */
     post(options: {
-      json: HkTransactionsAppPostJson
+      json: HkTransactionsAppJson
     } & CallOptions): Promise<WechatpayResponse<{
       /** 二维码链接 */
       code_url: string
