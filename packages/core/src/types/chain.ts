@@ -1,5 +1,7 @@
 // The chain's type machinery: how a property path, `chain('…')` or `['…']` reaches a node, and
-// which verbs (typed from `Endpoints`, loose otherwise) that node has.
+// which verbs (typed from `Endpoints` and the catalogue) that node has. A literal path the types do
+// not know is a compile error in all three styles; a non-literal `string` given to `chain()`
+// reaches any path, loosely typed (`LooseNode`).
 import type { Endpoints } from '../endpoints'
 import type { CatalogueEndpoints } from '../endpoints/catalogue'
 import type { CatalogueChildren } from '../endpoints/catalogue/tree'
@@ -91,20 +93,24 @@ type ChildrenOf<Path extends string> =
   | Head<Below<Path>>
 
 /**
- * The node at `Path`: its typed children by every spelling, the typed verbs of its endpoint, loose
- * verbs for the others, and loose nodes for any other child. (Reading a property of an
- * intersection only consults the members that declare it, so a typed member is never widened by
- * the index signature.) A child's type is computed only when it is read.
+ * The node at `Path`: its typed children by every spelling, the typed verbs of its endpoint (and
+ * no other: a verb the endpoint does not list is a compile error), and `chain()`. There is no index
+ * signature, so a misspelt child is a compile error; a path computed at run time goes through
+ * `chain()` with a non-literal string. A child's type is computed only when it is read.
  */
 export type NodeAt<Path extends string> = {
   [S in ChildrenOf<Path> as S extends Reserved ? never : PropertiesOf<S>]: NodeAt<Join<Path, S>>
 } & (Path extends EndpointPath ? EndpointAt<Path> : unknown) &
   (Path extends '' ? RootChainMethod : TypedChainMethod<Path>)
 
-/** `chain()` on the client: typed for the paths in {@link Endpoints}. */
+/**
+ * `chain()` on the client: a literal path the types know (an endpoint of {@link Endpoints} or the
+ * catalogue, or a node above one; a typo is a compile error), or a non-literal `string`, loosely typed.
+ */
 export interface RootChainMethod {
   /**
-   * Reaches an endpoint by its path template, as written.
+   * Reaches an endpoint by its path template, as written (no leading slash). A path computed at run
+   * time (a `string`) reaches any endpoint, loosely typed.
    * @example
    * ```ts
    * await wxpay.chain('v3/pay/transactions/out-trade-no/{out_trade_no}/close').post({ out_trade_no, json: { mchid } })
@@ -114,7 +120,7 @@ export interface RootChainMethod {
   chain<P extends string>(path: NonLiteral<P>): LooseNode
 }
 
-/** The chain from the client: typed for the paths in {@link Endpoints}, loose for any other. */
+/** The chain from the client: the paths in {@link Endpoints} and the catalogue, typed; no other. */
 export type EndpointTree = NodeAt<''> & {
   [P in EndpointPath]: NodeAt<P>
 }
