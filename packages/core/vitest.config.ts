@@ -11,7 +11,7 @@ export default defineConfig({
       tsconfig: './tsconfig.json',
     },
     globalSetup: ['test/global-setup.ts'],
-    testTimeout: 20_000,
+    testTimeout: 60_000,
     hookTimeout: 60_000,
   },
 })

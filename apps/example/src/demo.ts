@@ -4,7 +4,7 @@
 // lifecycle through each: place an order, a simulated payer pays it (the sandbox notifies the app,
 // with a SIGNTEST probe before and a duplicate after), query it, refund part of it (notified
 // too). Then issue 19's per-endpoint rules (endpoints.ts) and issue 20's fleet: NestJS and Hono
-// twice each behind one Redis or PGlite store (fleet.ts). Prints a table, stops everything, and exits 0 — or 1 if any row is not what it should be
+// twice each behind one Redis or PostgreSQL store (fleet.ts). Prints a table, stops everything, and exits 0 — or 1 if any row is not what it should be
 // or the sandbox's state, its delivery log and the apps' records disagree. The demo always uses
 // its own embedded sandbox (it seeds state there); `pnpm start` is the one that honours
 // WECHATPAY_* for a real integration.

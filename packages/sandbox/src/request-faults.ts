@@ -8,17 +8,20 @@ import { codeForStatus, rawTarget, v3Error } from './v3-respond.js'
 /**
  * Faults that act before a business request is handled: latency, then a reset, then an error
  * status (which answers instead of the handler: the state does not change). Used once per app,
- * before every business route, so that no route escapes them.
+ * before every business route, so that no route escapes them. All three are drawn when the request
+ * arrives: a request still sleeping on its latency (its caller long gone) must not use up a count
+ * meant for the requests that come after it.
  */
 export function requestFaults(ctx: SandboxContext): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const latency = ctx.faults.draw('latencyMs')
+    const reset = ctx.faults.draw('resetConnection')
+    const status = reset ? undefined : ctx.faults.draw('status')
     if (latency) await sleep(latency, undefined, { signal: ctx.closing })
-    if (ctx.faults.draw('resetConnection')) {
+    if (reset) {
       c.env.incoming.socket.resetAndDestroy()
       return new Response(null, { status: 500 })
     }
-    const status = ctx.faults.draw('status')
     if (status) {
       const code = codeForStatus(status)
       return isV3Path(rawTarget(c))

@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { Hash } from 'wechatpay-axios-plugin'
 import { v2Sign, v2SignEquals } from './v2-sign.js'
@@ -31,6 +32,16 @@ describe('v2Sign', () => {
     )
     expect(v2Sign(fields, KEY, 'HMAC-SHA256')).toBe(Hash.sign('HMAC-SHA256', fields, KEY))
     expect(v2Sign(fields, KEY)).toBe(Hash.sign('MD5', fields, KEY))
+  })
+
+  it('with no field left signs `key=…` (the official WXPayUtil string), as the core does', () => {
+    const text = `key=${KEY}`
+    expect(v2Sign({ sign: 'X', attach: '' }, KEY)).toBe(
+      createHash('md5').update(text).digest('hex').toUpperCase(),
+    )
+    expect(v2Sign({}, KEY, 'HMAC-SHA256')).toBe(
+      createHmac('sha256', KEY).update(text).digest('hex').toUpperCase(),
+    )
   })
 
   it('compares signs exactly', () => {

@@ -25,7 +25,9 @@ export function v2Sign(fields: Record<string, string>, secret: string, type: V2S
     .filter((key) => key !== 'sign' && fields[key] !== undefined && fields[key] !== '')
     // byte order, not locale order: default sort compares UTF-16 code units, same for ASCII keys
     .sort()
-  const text = `${keys.map((key) => `${key}=${fields[key]}`).join('&')}&key=${secret}`
+  // `k=v&` per field, then `key=…`: the official WXPayUtil's string, so with no field left it is
+  // `key=…` (as @wxpay/core signs it; wechatpay-axios-plugin would write `&key=…` there)
+  const text = `${keys.map((key) => `${key}=${fields[key]}&`).join('')}key=${secret}`
   const digest =
     type === 'MD5'
       ? createHash('md5').update(text, 'utf8')

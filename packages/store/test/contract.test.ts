@@ -1,22 +1,36 @@
 // The store contract, on every engine (memory; Redis through ioredis and node-redis against a real
-// redis-server; PostgreSQL in PGlite), and notifications.once of the real core client over it.
+// redis-server; PostgreSQL in PGlite and on a real server, one pg.Pool per instance), and
+// notifications.once of the real core client over it.
 import { Wechatpay, WechatpayValidationError } from '@wxpay/core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type Engine, ioredisEngine, memoryEngine, nodeRedisEngine, pgliteEngine } from './engines'
+import {
+  type Engine,
+  ioredisEngine,
+  memoryEngine,
+  nodeRedisEngine,
+  pgliteEngine,
+  postgresServerEngine,
+} from './engines'
+import { type PostgresServer, postgresAvailable, startPostgres } from './postgres-server'
 import { type RedisServer, redisAvailable, startRedis } from './redis-server'
 
 const once = new Wechatpay({ mchid: '1230000109' }).notifications.once
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const withRedis = redisAvailable()
+const withPostgres = postgresAvailable()
 
 // [name, crash expiry is a time-to-live, make]. PostgreSQL's claim lives as long as its
 // transaction (a crash drops the connection, which rolls it back at once): with one PGlite
-// connection there is no time-to-live to wait for.
+// connection there is no time-to-live to wait for. On a server, a holder that stays idle in its
+// transaction for claimTtlMs loses its connection (idle_in_transaction_session_timeout), and the claim.
 const engines: Array<[string, boolean, () => Promise<Engine>]> = [
   ['memory', true, async () => memoryEngine()],
   ['postgres (PGlite)', false, () => pgliteEngine()],
 ]
 let redis: RedisServer | undefined
+let postgres: PostgresServer | undefined
+if (withPostgres)
+  engines.push(['postgres (server, pg.Pool)', true, async () => postgresServerEngine(postgres!)])
 if (withRedis) {
   engines.push(['redis (ioredis)', true, async () => ioredisEngine(redis!)])
   engines.push(['redis (node-redis)', true, () => nodeRedisEngine(redis!)])
@@ -25,9 +39,11 @@ if (withRedis) {
 
 beforeAll(async () => {
   if (withRedis) redis = await startRedis()
+  if (withPostgres) postgres = await startPostgres()
 })
 afterAll(async () => {
   await redis?.stop()
+  await postgres?.stop()
 })
 
 describe.each(engines)('%s', (_, expires, make) => {

@@ -3,11 +3,13 @@
 import { PGlite } from '@electric-sql/pglite'
 import type { WechatpayStore } from '@wxpay/core'
 import { Redis } from 'ioredis'
+import pg from 'pg'
 import { createClient } from 'redis'
 import { createClient as createClientV4 } from 'redis4'
 import { memoryStore } from '../src/memory'
 import { postgresStore } from '../src/postgres'
 import { redisStore } from '../src/redis'
+import type { PostgresServer } from './postgres-server'
 import type { RedisServer } from './redis-server'
 
 export interface Engine {
@@ -98,5 +100,26 @@ export async function pgliteEngine(): Promise<Engine & { db: PGlite }> {
     },
     instances: false,
     close: () => db.close(),
+  }
+}
+
+/** A real PostgreSQL server: each store is an instance with a `pg.Pool` of its own. */
+export function postgresServerEngine(server: PostgresServer): Engine {
+  const pools: pg.Pool[] = []
+  const table = fresh()
+  return {
+    name: 'postgres (server)',
+    store: (options = {}) => {
+      const pool = new pg.Pool({ ...server.connection, max: 4 })
+      pool.on('error', () => {}) // a connection PostgreSQL ended (idle_in_transaction_session_timeout)
+      pools.push(pool)
+      return postgresStore(pool, { ...options, table })
+    },
+    instances: true,
+    close: async () => {
+      // a pool whose claim was never finished ("crashed") keeps that client: do not wait for it
+      const grace = () => new Promise<void>((resolve) => setTimeout(resolve, 2_000).unref())
+      await Promise.all(pools.map((pool) => Promise.race([pool.end(), grace()])))
+    },
   }
 }

@@ -26,9 +26,12 @@ test('every genuine notification acknowledged in the end, none processed twice, 
   expect(r.processedTwice).toBe(0)
   expect(r.forgedProcessed).toBe(0)
   expect(r.probesAcknowledged).toBe(0)
-  // every refusal was a probe, and every probe was refused
+  // every refusal was a probe, and every probe that arrived was refused (a loaded machine may let
+  // the sandbox give up on a probe before the receiver reads it: none of those was acknowledged)
   expect(r.refused).toBe(r.refusedProbes)
-  expect(r.refusedProbes).toBe(r.attempts.probes)
+  expect(r.refusedProbes).toBe(r.probesReceived)
+  expect(r.probesReceived).toBeGreaterThan(0)
+  expect(r.probesReceived).toBeLessThanOrEqual(r.attempts.probes)
   // the faults really happened, so the invariants above were put to the test
   expect(r.faults['crash-before-store']).toBeGreaterThan(0)
   expect(r.faults['crash-after-store']).toBeGreaterThan(0)

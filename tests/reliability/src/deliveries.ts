@@ -53,6 +53,12 @@ export interface DeliveryResult {
   /** Requests the receiver refused (parse failed), and of those, the SIGNTEST probes. */
   refused: number
   refusedProbes: number
+  /**
+   * SIGNTEST probes that reached the receiver whole. On a loaded machine the sandbox may give up on
+   * a probe (its delivery deadline) before the receiver has read it, so this can be fewer than
+   * `attempts.probes`; every one that arrived must be refused.
+   */
+  probesReceived: number
   /** Requests with a `WECHATPAY/SIGNTEST/` signature that parse accepted. Must be 0. */
   forgedProcessed: number
   /** Probes the receiver answered with a 2xx. Must be 0. */
@@ -118,6 +124,7 @@ export async function runDeliveries(options: DeliveryOptions): Promise<DeliveryR
   let absorbed = 0
   let refused = 0
   let refusedProbes = 0
+  let probesReceived = 0
   let forgedProcessed = 0
   let server: Server | undefined
   try {
@@ -135,6 +142,7 @@ export async function runDeliveries(options: DeliveryOptions): Promise<DeliveryR
       req.on('data', (chunk: Buffer) => chunks.push(chunk))
       req.on('end', async () => {
         const probe = String(req.headers['wechatpay-signature'] ?? '').startsWith('WECHATPAY/SIGNTEST/')
+        if (probe) probesReceived++
         let reply = acknowledge.success()
         let event: WechatpayNotification | undefined
         try {
@@ -229,6 +237,7 @@ export async function runDeliveries(options: DeliveryOptions): Promise<DeliveryR
       absorbed,
       refused,
       refusedProbes,
+      probesReceived,
       forgedProcessed,
       probesAcknowledged: log.filter((a) => a.probe && a.ok).length,
       maxAttempt: Math.max(0, ...deliveries.map((a) => a.attempt)),

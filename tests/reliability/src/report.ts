@@ -9,6 +9,7 @@ import { badInputCases, runBadInput } from './bad-input'
 import { clientOptions, makeClient, TRANSPORTS } from './clients'
 import { runDeliveries } from './deliveries'
 import { faultScenarios, runFault, TIMEOUT_MS } from './faults'
+import { FLEET_TITLE, fleetFailures, fleetMarkdown, runFleet } from './fleet'
 import { runForgeryMatrix, tally } from './forgery-run'
 import { watchUnhandled } from './guard'
 import { hostileCases, MIB, runHostile } from './hostile-xml'
@@ -449,6 +450,16 @@ section('Properties (fast-check)')
     ['property', 'transport', 'runs (all passed)', 'seed', 'refused before I/O'],
     runs.map((r) => [r.name, r.transport, r.runs, String(r.seed), r.refusedBeforeIo ?? '']),
   )
+}
+
+section(FLEET_TITLE)
+{
+  const payments = 1_000
+  const run = await runFleet(payments)
+  for (const text of fleetMarkdown(run, payments)) line(text)
+  const fleetFailed = fleetFailures(run, payments)
+  for (const failure of fleetFailed) check(false, failure)
+  if (fleetFailed.length > 0) process.stdout.write(`${run.tail}\n`)
 }
 
 section('Summary')

@@ -69,6 +69,19 @@ export const FIXTURES: Record<string, Fixture> = {
       },
     }
   },
+  // The sandbox's stateful red-packet route (mutual TLS) checks what WeChat Pay checks: the
+  // merchant's own appid, at least 1 yuan, one red packet, a new mch_billno.
+  'post v2/mmpaymkttransfers/sendredpack': async (sb, _w, o) => ({
+    ...o,
+    xml: {
+      ...xml(o),
+      mch_billno: unique('RP'),
+      wxappid: sb.merchant.appid,
+      total_amount: '100',
+      total_num: '1',
+      client_ip: '127.0.0.1',
+    },
+  }),
   'get v3/bill/tradebill': async (_sb, _w, o) => ({ ...o, query: { bill_date: yesterday() } }),
   'get v3/bill/fundflowbill': async (_sb, _w, o) => ({ ...o, query: { bill_date: yesterday() } }),
   'get v3/billdownload/file': async (_sb, wxpay, o) => {

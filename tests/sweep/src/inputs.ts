@@ -2,6 +2,33 @@
 // only, enums' first values), and the invalid twin: the same call without one required field.
 import type { Endpoint, Schema } from './catalogue.js'
 
+/** The core's upload rule of an endpoint (packages/core/scripts/endpoint-facts.mjs `UPLOAD_META`). */
+interface UploadRule {
+  /** The meta field the SDK fills with the file name (`filename`, `file_name`), or none. */
+  name: string | null
+  /** The meta field the SDK fills with the file's digest (`sha256`, `file_digest`, `digest`). */
+  digest: string
+  /** Meta fields the SDK writes with a fixed value (`digest_alogrithm: "SM3"`). */
+  fixed?: Record<string, string>
+}
+// A non-literal specifier: the facts file is plain JavaScript, read as data.
+const FACTS = new URL('../../../packages/core/scripts/endpoint-facts.mjs', import.meta.url).href
+const { UPLOAD_META } = (await import(FACTS)) as { UPLOAD_META: [string, UploadRule][] }
+const UPLOAD_RULES = new Map(UPLOAD_META)
+
+/** The `meta` fields of an upload that the SDK fills itself (the caller gives the others). */
+export function sdkMetaFields(e: Endpoint): Set<string> {
+  const rule = UPLOAD_RULES.get(e.path)
+  if (!rule) return new Set(['filename', 'sha256'])
+  return new Set([rule.name, rule.digest, ...Object.keys(rule.fixed ?? {})].filter((n): n is string => !!n))
+}
+
+/** An upload's text form parts other than `meta` (`item_id`, `manage_record_id`): `media.fields`. */
+function formParts(e: Endpoint): string[] {
+  const form = e.formData?.properties ?? {}
+  return Object.keys(form).filter((name) => name !== 'meta' && form[name]?.type !== 'file')
+}
+
 export interface Identity {
   mchid: string
   appid: string
@@ -22,7 +49,7 @@ function textOf(schema: Schema, name: string, id: Identity): string {
   if (schema.type === 'integer' || schema.type === 'number') return '1'
   if (schema.type === 'boolean') return 'true'
   if (schema.format === 'rfc3339' || name.endsWith('_time')) return '2026-01-01T08:00:00+08:00'
-  if (name.endsWith('url')) return 'https://sweep.wxpay.invalid/notify'
+  if (name.endsWith('url') || name.endsWith('uri')) return 'https://sweep.wxpay.invalid/notify'
   return `sweep${name.replace(/[^A-Za-z0-9]/g, '').slice(0, 20)}`
 }
 
@@ -85,48 +112,59 @@ export function validOptions(e: Endpoint, id: Identity): Options {
     }
     options.xml = xml
   }
-  if (e.kind === 'upload') {
-    const meta: Record<string, string> = {}
+  if (e.kind === 'upload' && e.protocol === 'v3') {
+    // meta is JSON (`region_id` is a number there); the SDK writes the name and digest fields
+    const meta: Options = {}
     const inner = e.formData?.properties?.meta?.['x-json']
+    const sdk = sdkMetaFields(e)
     for (const name of inner?.required ?? [])
-      if (name !== 'filename' && name !== 'sha256')
-        meta[name] = textOf(inner?.properties?.[name] ?? {}, name, id)
+      if (!sdk.has(name))
+        meta[name] = jsonOf(inner?.properties?.[name] ?? {}, name, `meta.${name}`, id, encrypted)
+    const fields: Record<string, string> = {}
+    const required = new Set(e.formData?.required ?? [])
+    for (const name of formParts(e))
+      if (required.has(name)) fields[name] = textOf(e.formData?.properties?.[name] ?? {}, name, id)
     options.media = {
       filename: 'sweep.jpg',
       data: new TextEncoder().encode('wxpay sweep file'),
       ...(Object.keys(meta).length ? { meta } : {}),
+      ...(Object.keys(fields).length ? { fields } : {}),
     }
-  }
+  } else if (e.kind === 'upload')
+    options.media = { filename: 'sweep.jpg', data: new TextEncoder().encode('wxpay sweep file') }
   return options
 }
 
 /**
  * A required request field to leave out, where the schema names one the caller gives: a query
- * field, a top-level JSON field or a v2 field (not the ones the SDK fills in). `undefined` when the
- * endpoint has none.
+ * field, a top-level JSON field, a v2 field, an upload's meta field or form part (not the ones the
+ * SDK fills in). `undefined` when the endpoint has none.
  */
 export function requiredField(
   e: Endpoint,
-): { where: 'query' | 'json' | 'xml' | 'meta'; name: string } | undefined {
+): { where: 'query' | 'json' | 'xml' | 'meta' | 'fields'; name: string } | undefined {
   const query = e.query?.required?.[0]
   if (query) return { where: 'query', name: query }
   const json = e.protocol === 'v3' ? e.json?.required?.[0] : undefined
   if (json) return { where: 'json', name: json }
   const xml = e.protocol === 'v2' ? e.xml?.required?.find((n) => !SDK_FIELDS.has(n)) : undefined
   if (xml) return { where: 'xml', name: xml }
-  const meta = e.formData?.properties?.meta?.['x-json']?.required?.find(
-    (n) => n !== 'filename' && n !== 'sha256',
-  )
+  if (e.protocol !== 'v3') return undefined
+  const sdk = sdkMetaFields(e)
+  const meta = e.formData?.properties?.meta?.['x-json']?.required?.find((n) => !sdk.has(n))
   if (meta) return { where: 'meta', name: meta }
+  const parts = formParts(e)
+  const part = e.formData?.required?.find((n) => parts.includes(n))
+  if (part) return { where: 'fields', name: part }
   return undefined
 }
 
 /** The valid options without that field. */
 export function withoutField(options: Options, field: { where: string; name: string }): Options {
-  if (field.where === 'meta') {
-    const media = options.media as { meta: Options }
-    const { [field.name]: _, ...meta } = media.meta
-    return { ...options, media: { ...media, meta } }
+  if (field.where === 'meta' || field.where === 'fields') {
+    const media = options.media as Record<string, Options>
+    const { [field.name]: _, ...rest } = media[field.where] ?? {}
+    return { ...options, media: { ...media, [field.where]: rest } }
   }
   const container = { ...(options[field.where] as Options) }
   delete container[field.name]

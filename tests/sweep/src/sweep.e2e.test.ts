@@ -1,7 +1,9 @@
 // The conformance sweep (issue 19): every endpoint of the catalogue, called through @wxpay/core
 // (`chain('template')`) against a started @wxpay/sandbox with generated valid inputs — each must
 // succeed, its reply verified by the core — and, per endpoint with a required request field, the
-// same call without that field, which must be refused naming it. Prints a summary table.
+// same call without that field, which must be refused naming it. Certificate endpoints go over the
+// sandbox's mutual-TLS listener, pages are opened from `wxpay.pageUrl` as a browser would. Prints
+// a summary table per product area, with the time taken.
 import { generateKeyPairSync } from 'node:crypto'
 import { Wechatpay } from '@wxpay/core'
 import { type Sandbox, startSandbox } from '@wxpay/sandbox'
@@ -12,7 +14,7 @@ import { ENDPOINTS, type Endpoint, type Schema } from './catalogue.js'
 import { EXPECTED, EXPECTED_FAILURES, INVALID_NOT_REFUSED } from './expected.js'
 import { FIXTURES } from './fixtures.js'
 import { type Identity, requiredField, validOptions, withoutField } from './inputs.js'
-import { call, describeError } from './run.js'
+import { call, describeError, openPage } from './run.js'
 
 let sb: Sandbox
 let wxpay: Wechatpay
@@ -25,13 +27,27 @@ const platform = generateKeyPairSync('rsa', {
   privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
 })
 const key = (e: Endpoint) => `${e.method} ${e.path}`
-const kinds = [...new Set(ENDPOINTS.map((e) => e.kind))].sort()
-type Row = { endpoints: number; passed: number; expected: number; refused: number; noRequired: number }
+/** The product area of a path, as docs/endpoints.md groups them: `v3/pay`, `hk/v3/refunds`, `v2/papay`. */
+const areaOf = (path: string) => {
+  const parts = path.split('/')
+  return parts.slice(0, parts[0] === 'hk' || parts[0] === 'global' ? 3 : 2).join('/')
+}
+type Row = {
+  endpoints: number
+  passed: number
+  expected: number
+  refused: number
+  noRequired: number
+  /** Milliseconds spent calling the area's endpoints (valid and invalid calls). */
+  ms: number
+}
+const emptyRow = (): Row => ({ endpoints: 0, passed: 0, expected: 0, refused: 0, noRequired: 0, ms: 0 })
 const table = new Map<string, Row>(
-  kinds.map((k) => [k, { endpoints: 0, passed: 0, expected: 0, refused: 0, noRequired: 0 }]),
+  [...new Set(ENDPOINTS.map((e) => areaOf(e.path)))].sort().map((area) => [area, emptyRow()]),
 )
-const row = (e: Endpoint) => table.get(e.kind)!
+const row = (e: Endpoint) => table.get(areaOf(e.path))!
 const timings: Record<string, number> = {}
+let sweepStarted = 0
 /** The catalogue's extensions and formats are annotations to Ajv. */
 const ajv = new Ajv({ strict: false, validateFormats: false })
 /** APIv2 replies are XML text: types are coerced (`"1"` is the integer 1 there) before checking. */
@@ -46,6 +62,7 @@ function flat(schema: Schema): Schema {
 }
 
 beforeAll(async () => {
+  sweepStarted = Date.now()
   sb = await startSandbox({
     mtls: true,
     // /v3/certificates serves certificates; replies and notifications are signed with the public key
@@ -65,29 +82,47 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sb?.close()
+  const width = Math.max(...[...table.keys()].map((a) => a.length), 'all'.length)
+  const cols = [
+    'endpoints',
+    'passed',
+    'expected-fail',
+    'refused-invalid',
+    'no-required-field',
+    'time',
+  ] as const
+  const line = (area: string, r: Row) =>
+    [
+      area.padEnd(width),
+      ...[r.endpoints, r.passed, r.expected, r.refused, r.noRequired].map((n, i) =>
+        String(n).padStart(cols[i]!.length),
+      ),
+      `${(r.ms / 1000).toFixed(2)} s`.padStart(cols[5].length + 2),
+    ].join('  ')
+  const total = emptyRow()
   const lines = [
-    'conformance sweep: @wxpay/core against @wxpay/sandbox, every catalogue endpoint',
+    `conformance sweep: @wxpay/core against @wxpay/sandbox, every catalogue endpoint (${ENDPOINTS.length}), per area`,
     '',
-    'kind      endpoints  passed  expected-fail  refused-without-field  no-required-field',
+    ['area'.padEnd(width), ...cols.slice(0, 5), cols[5].padStart(cols[5].length + 2)].join('  '),
   ]
-  const total: Row = { endpoints: 0, passed: 0, expected: 0, refused: 0, noRequired: 0 }
-  for (const [kind, r] of table) {
-    lines.push(
-      `${kind.padEnd(9)} ${String(r.endpoints).padStart(9)} ${String(r.passed).padStart(7)} ${String(r.expected).padStart(14)} ${String(r.refused).padStart(22)} ${String(r.noRequired).padStart(18)}`,
-    )
+  for (const [area, r] of table) {
+    lines.push(line(area, r))
     for (const k of Object.keys(total) as (keyof Row)[]) total[k] += r[k]
   }
+  lines.push(line('all', total), '')
+  const listed = Object.entries(EXPECTED_FAILURES)
+  if (listed.length)
+    lines.push(
+      'expected failures (expected.ts):',
+      ...listed.map(([reason, keys]) => `  ${reason} (${keys.length}): ${keys.join(', ')}`),
+      '',
+    )
   lines.push(
-    `${'all'.padEnd(9)} ${String(total.endpoints).padStart(9)} ${String(total.passed).padStart(7)} ${String(total.expected).padStart(14)} ${String(total.refused).padStart(22)} ${String(total.noRequired).padStart(18)}`,
-    '',
-    'expected failures (until the per-endpoint rules land in the core):',
-    ...Object.entries(EXPECTED_FAILURES).map(
-      ([reason, keys]) => `  ${reason} (${keys.length}): ${keys.join(', ')}`,
-    ),
-    '',
     `time: ${Object.entries(timings)
       .map(([what, ms]) => `${what} ${(ms / 1000).toFixed(1)} s`)
-      .join(', ')}`,
+      .join(
+        ', ',
+      )}; the whole sweep ${((Date.now() - sweepStarted) / 1000).toFixed(1)} s (sandbox start and stop included)`,
   )
   console.log(lines.join('\n'))
 })
@@ -96,6 +131,17 @@ async function optionsFor(e: Endpoint) {
   const options = validOptions(e, id)
   const fixture = FIXTURES[key(e)]
   return fixture ? fixture(sb, wxpay, options) : options
+}
+
+/** One call as a user makes it: pages opened from `wxpay.pageUrl`, mutual TLS where the catalogue says; timed. */
+async function attempt(e: Endpoint, options: Record<string, unknown>) {
+  const started = performance.now()
+  try {
+    if (e.kind === 'page') return await openPage(wxpay, e, options)
+    return await call(e.apiCert ? certClient : wxpay, e, options)
+  } finally {
+    row(e).ms += performance.now() - started
+  }
 }
 
 const callable = ENDPOINTS.filter((e) => e.kind !== 'webhook')
@@ -108,7 +154,7 @@ describe('the conformance sweep', () => {
     const offSchema: string[] = []
     for (const e of callable) {
       row(e).endpoints++
-      const outcome = await call(e.apiCert ? certClient : wxpay, e, await optionsFor(e))
+      const outcome = await attempt(e, await optionsFor(e))
       const reason = EXPECTED.get(key(e))
       if (outcome.ok) {
         row(e).passed++
@@ -137,7 +183,7 @@ describe('the conformance sweep', () => {
         continue
       }
       if (EXPECTED.has(key(e)) || INVALID_NOT_REFUSED.has(key(e))) continue
-      const outcome = await call(e.apiCert ? certClient : wxpay, e, withoutField(await optionsFor(e), field))
+      const outcome = await attempt(e, withoutField(await optionsFor(e), field))
       const named =
         !outcome.ok &&
         ((outcome.error.detail as { field?: string } | undefined)?.field === field.name ||

@@ -59,7 +59,11 @@ function failures(
   return out
 }
 
-describe('every reply of the generic responder validates against the catalogue (Ajv)', () => {
+// Compiling and checking ~1,000 schemas is CPU work: a few seconds idle, over a minute on a
+// saturated machine, hence the generous bound.
+describe('every reply of the generic responder validates against the catalogue (Ajv)', {
+  timeout: 300_000,
+}, () => {
   test(`APIv3 JSON replies (${v3Replies.length} endpoints)`, () => {
     expect(v3Replies.length).toBeGreaterThan(800)
     expect(failures(v3Replies, ajvV3, (e) => sampleReply(ctx, e))).toEqual([])

@@ -3,7 +3,7 @@
 // public key, independently of the code under test.
 
 import { execFileSync } from 'node:child_process'
-import { createHash, createVerify } from 'node:crypto'
+import { createHash, createHmac, createVerify } from 'node:crypto'
 import { request as httpsRequest } from 'node:https'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Sandbox } from '../start.js'
@@ -23,6 +23,24 @@ function md5Sign(fields: Record<string, string>, secret: string): string {
     .map((k) => `${k}=${fields[k]}`)
     .join('&')
   return createHash('md5').update(`${text}&key=${secret}`).digest('hex').toUpperCase()
+}
+
+/** POST signed XML over the mutual-TLS listener (node:https with the merchant certificate). */
+function postMtls(path: string, fields: Record<string, string>): Promise<Record<string, string>> {
+  const signed = { ...fields, sign: md5Sign(fields, sb.merchant.secret) }
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      new URL(path, sb.mtls!.url),
+      { method: 'POST', ca: sb.mtls!.ca, ...sb.mtls!.clientCert },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => resolve(fieldsOf(Buffer.concat(chunks).toString())))
+      },
+    )
+    req.on('error', reject)
+    req.end(xmlOf(signed))
+  })
 }
 
 async function postV2(base: string, path: string, fields: Record<string, string>) {
@@ -126,18 +144,27 @@ describe('uploads check the digest their meta names', () => {
   const pdf = Buffer.from('%PDF-1.7 sandbox fapiao')
   // openssl is the oracle of SM3 (GB/T 32905-2016), independent of node:crypto
   const sm3 = execFileSync('openssl', ['dgst', '-sm3', '-r'], { input: pdf }).toString().slice(0, 64)
-  async function upload(meta: Record<string, string>) {
+  const FAPIAO = '/v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file'
+  /** A multipart upload written here (RFC 7578): `meta`, then the other text parts, then the file. */
+  async function upload(
+    meta: Record<string, unknown>,
+    { target = FAPIAO, filePart = 'file', fields = {} as Record<string, string> } = {},
+  ) {
     const metaText = JSON.stringify(meta)
     const boundary = 'sandbox-boundary'
+    const part = (name: string, value: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`
     const body = Buffer.concat([
       Buffer.from(
         `--${boundary}\r\nContent-Disposition: form-data; name="meta"\r\nContent-Type: application/json\r\n\r\n${metaText}\r\n` +
-          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+          Object.entries(fields)
+            .map(([name, value]) => part(name, value))
+            .join('') +
+          `--${boundary}\r\nContent-Disposition: form-data; name="${filePart}"; filename="f.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
       ),
       pdf,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ])
-    const target = '/v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file'
     const res = await fetch(new URL(target.slice(1), sb.url), {
       method: 'POST',
       headers: {
@@ -157,6 +184,39 @@ describe('uploads check the digest their meta names', () => {
     expect([wrong.status, wrong.json.detail?.field]).toEqual([400, 'meta.digest'])
     const named = await upload({ file_type: 'PDF', digest_alogrithm: 'SHA256', digest: sm3 })
     expect([named.status, named.json.detail?.field]).toEqual([400, 'meta.digest_alogrithm'])
+  })
+
+  test('the taxi-invoice upload: SM3 named DIGEST_ALGORITHM_SM3, region_id a number', async () => {
+    const target = '/v3/taxi-invoice/cards/upload-file'
+    const meta = { company_mchid: '1900000109', region_id: 440300, digest_algorithm: 'DIGEST_ALGORITHM_SM3' }
+    expect((await upload({ ...meta, digest: sm3 }, { target })).status).toBe(200)
+    const sha256 = createHash('sha256').update(pdf).digest('hex')
+    const wrong = await upload({ ...meta, digest: sha256 }, { target })
+    expect([wrong.status, wrong.json.detail?.field]).toEqual([400, 'meta.digest'])
+    const text = await upload({ ...meta, region_id: '440300', digest: sm3 }, { target })
+    expect([text.status, text.json.detail?.field]).toEqual([400, 'meta.region_id'])
+    const { company_mchid: _, ...noCompany } = meta
+    const missing = await upload({ ...noCompany, digest: sm3 }, { target })
+    expect([missing.status, missing.json.detail?.field]).toEqual([400, 'meta.company_mchid'])
+  })
+
+  test('the submission-file upload: file_name + file_digest, its own file part and form parts', async () => {
+    const target = '/v3/mch-manage/submission-files/sub-mchid/1900000110/upload'
+    const meta = { file_name: 'f.pdf', file_digest: createHash('sha256').update(pdf).digest('hex') }
+    const fields = { item_id: '7', manage_record_id: 'R1' }
+    const ok = await upload(meta, { target, filePart: 'submission_file', fields })
+    expect(ok.status).toBe(200)
+    const noItem = await upload(meta, {
+      target,
+      filePart: 'submission_file',
+      fields: { manage_record_id: 'R1' },
+    })
+    expect([noItem.status, noItem.json.detail?.field]).toEqual([400, 'item_id'])
+    const digest = await upload(
+      { ...meta, file_digest: createHash('md5').update(pdf).digest('hex') },
+      { target, filePart: 'submission_file', fields },
+    )
+    expect([digest.status, digest.json.detail?.field]).toEqual([400, 'meta.file_digest'])
   })
 })
 
@@ -229,5 +289,57 @@ describe('APIv2 endpoints answered from the catalogue', () => {
     const sent = { fields: fieldsOf(text) }
     expect(sent.fields).toMatchObject({ return_code: 'SUCCESS', result_code: 'SUCCESS' })
     expect(sent.fields.sign).toBeUndefined()
+  })
+
+  test('a POST whose catalogue fields include the query (submchmanage?action=) is refused without it, naming it', async () => {
+    const fields = {
+      appid: sb.merchant.appid,
+      mch_id: sb.merchant.mchid,
+      page_index: '1',
+      nonce_str: 'n0nce',
+    }
+    expect(await postMtls('secapi/mch/submchmanage', fields)).toEqual({
+      return_code: 'FAIL',
+      return_msg: 'PARAM_ERROR: action is required',
+    })
+    expect(await postMtls('secapi/mch/submchmanage?action=query', fields)).toMatchObject({
+      return_code: 'SUCCESS',
+    })
+    const wrong = await postMtls('secapi/mch/submchmanage?action=delete', fields)
+    expect(wrong.return_msg).toMatch(/^PARAM_ERROR: action must be one of/)
+  })
+
+  test('the JSON endpoint (appauth/getaccesstoken) refuses in JSON, naming the field (docs/protocol-3.md)', async () => {
+    const query: Record<string, string> = {
+      mch_id: sb.merchant.mchid,
+      appid: sb.merchant.appid,
+      openid: 'o1',
+      code: 'C1',
+      grant_type: 'authorization_code',
+      scope: 'pay_identity',
+      sign_type: 'HMAC-SHA256',
+    }
+    // HMAC-SHA256 over the sorted fields and `&key=`, written here (docs/protocol.md)
+    const get = async (fields: Record<string, string>, secret = sb.merchant.secret) => {
+      const text = `${Object.keys(fields)
+        .sort()
+        .map((k) => `${k}=${fields[k]}`)
+        .join('&')}&key=${secret}`
+      const sign = createHmac('sha256', secret).update(text).digest('hex').toUpperCase()
+      const res = await fetch(
+        new URL(`appauth/getaccesstoken?${new URLSearchParams({ ...fields, sign })}`, sb.url),
+      )
+      return { type: res.headers.get('content-type'), json: (await res.json()) as Record<string, unknown> }
+    }
+    const ok = await get(query)
+    expect(ok.type).toMatch(/^application\/json/)
+    expect(ok.json.retcode === 0 || ok.json.retcode === '0').toBe(true)
+    const { code: _, ...noCode } = query
+    const refused = await get(noCode)
+    expect(refused.type).toMatch(/^application\/json/)
+    expect(refused.json).toEqual({ retcode: -1, retmsg: 'PARAM_ERROR: code is required' })
+    const forged = await get(query, 'another key of thirty-two chars!')
+    expect(forged.json.retcode).toBe(-1)
+    expect(forged.json.retmsg).toMatch(/^SIGNERROR/)
   })
 })

@@ -43,11 +43,7 @@ async function fieldsOf(
   c: Context<AppEnv>,
   endpoint: CatalogueEndpoint,
 ): Promise<{ fields: Record<string, string>; file?: Buffer } | Response> {
-  if (endpoint.method === 'get') {
-    const target = rawTarget(c)
-    const at = target.indexOf('?')
-    return { fields: Object.fromEntries(new URLSearchParams(at < 0 ? '' : target.slice(at + 1))) }
-  }
+  if (endpoint.method === 'get') return { fields: queryOf(c) }
   const body = Buffer.from(await c.req.arrayBuffer())
   if (endpoint.kind === 'upload') {
     const parts = parseMultipart(body, c.req.header('Content-Type'))
@@ -88,6 +84,28 @@ function xmlReply(fields: Record<string, string>): Response {
   })
 }
 
+/**
+ * A refusal in the endpoint's reply format: the XML `return_code` FAIL, or, on the JSON endpoint,
+ * `{"retcode": …, "retmsg": …}` with a retcode other than 0 (what the client reads as a failure:
+ * wechatpay-axios-plugin `lib/transformer.js`; the service's own failure codes are not published,
+ * so the sandbox answers `-1` for every refusal and names the problem in `retmsg`).
+ */
+function failOf(endpoint: CatalogueEndpoint): (message: string) => Response {
+  if (!JSON_V2_REPLIES.has(endpoint.uri)) return (message) => v2Fail(message)
+  return (message) =>
+    new Response(JSON.stringify({ retcode: -1, retmsg: message }), {
+      status: 200,
+      headers: { 'Content-Type': 'application/json' },
+    })
+}
+
+/** The query fields of a request. */
+function queryOf(c: Context<AppEnv>): Record<string, string> {
+  const target = rawTarget(c)
+  const at = target.indexOf('?')
+  return Object.fromEntries(new URLSearchParams(at < 0 ? '' : target.slice(at + 1)))
+}
+
 /** Answers one APIv2 catalogue endpoint arriving on `listener`. */
 export async function answerV2(
   c: Context<AppEnv>,
@@ -95,8 +113,9 @@ export async function answerV2(
   endpoint: CatalogueEndpoint,
   listener: Listener,
 ): Promise<Response> {
+  const fail = failOf(endpoint)
   if (endpoint.apiCert && listener !== 'mtls')
-    return v2Fail(
+    return fail(
       `CERT_ERROR: ${endpoint.uri} needs the merchant API certificate (mutual TLS): start the sandbox with mtls: true and call it at sb.mtls.url`,
     )
   const read = await fieldsOf(c, endpoint)
@@ -105,13 +124,13 @@ export async function answerV2(
   const schema: Schema = endpoint.xml ?? endpoint.query ?? endpoint.formData ?? {}
   const { merchant } = ctx.keys
   for (const id of ['mch_id', 'mchid'])
-    if (fields[id] !== undefined && fields[id] !== merchant.mchid) return v2Fail('MCH_NOT_EXISTS')
+    if (fields[id] !== undefined && fields[id] !== merchant.mchid) return fail('MCH_NOT_EXISTS')
 
   const signType = fields.sign_type || 'MD5'
   if (schema.properties?.sign) {
-    if (!fields.sign || !isV2SignType(signType)) return v2Fail('SIGNERROR')
+    if (!fields.sign || !isV2SignType(signType)) return fail('SIGNERROR')
     if (!v2SignEquals(fields.sign, v2Sign(fields, merchant.secret, signType)))
-      return v2Fail(
+      return fail(
         `SIGNERROR: the sign does not verify with this sandbox's APIv2 key: ${STALE_CREDENTIALS_HINT}`,
       )
   }
@@ -119,16 +138,21 @@ export async function answerV2(
     (n) => n !== 'sign' && schema.properties?.[n]?.type !== 'file',
   )
   const problem = checkObject({ ...schema, required: oneOf(endpoint, required) }, fields, '', 'text')
-  if (problem) return v2Fail(`PARAM_ERROR: ${problem.message}`)
+  if (problem) return fail(`PARAM_ERROR: ${problem.message}`)
+  // A POST's query fields (`submchmanage?action=add`): outside the signed body, still checked.
+  if (endpoint.method !== 'get' && endpoint.query) {
+    const query = checkObject(endpoint.query, queryOf(c), '', 'text')
+    if (query) return fail(`PARAM_ERROR: ${query.message}`)
+  }
   const missing = ONE_OF.find((pair) => pair.every((n) => required.includes(n) && !fields[n]))
   if (missing && !endpoint.path.includes('customs'))
-    return v2Fail(`PARAM_ERROR: ${missing.join(' or ')} is required`)
+    return fail(`PARAM_ERROR: ${missing.join(' or ')} is required`)
   if (
     file &&
     fields.media_hash !== undefined &&
     fields.media_hash !== createHash('md5').update(file).digest('hex')
   )
-    return v2Fail('PARAM_ERROR: media_hash is not the MD5 (lower-case hex) of the media part')
+    return fail('PARAM_ERROR: media_hash is not the MD5 (lower-case hex) of the media part')
 
   if (endpoint.kind === 'page') {
     if (endpoint.status === 302) {
