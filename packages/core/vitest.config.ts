@@ -2,9 +2,9 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    // Tests sit beside their modules; test/ holds the shared helpers and the type tests that need
+    // Tests sit beside their modules (the generator's in scripts/generate/); test/ holds the shared helpers and the type tests that need
     // an application's tsconfig (test/user-config, see tsconfig.user.json).
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     typecheck: {
       enabled: true,
       include: ['src/**/*.test-d.ts', 'test/user-config/**/*.test-d.ts'],

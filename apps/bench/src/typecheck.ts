@@ -4,8 +4,10 @@
 //     it is now, and of the same folder at ROUND_1 (`git archive`), into node_modules/.cache.
 //  2. A user file making 30 typed calls (10 endpoints × the three call styles, the first ten of the
 //     generated, seeded sample in src/endpoints/catalogue/sample.test-d.ts) is type-checked against
-//     each with `tsc --extendedDiagnostics` (strict, skipLibCheck, as applications are set up):
-//     total time, check time, memory.
+//     each with `tsc --extendedDiagnostics` (strict), twice: with `skipLibCheck` (as most
+//     applications are set up, and `nest new`) and without (TypeScript's default: every declaration
+//     file the program loads is checked too, the generated catalogue's included): total time,
+//     check time, memory.
 //  3. tsserver: the time of a `completionInfo` request on `wxpay.v3.` (and `wxpay.v3.pay.`), over
 //     the tsserver protocol, after the file is open.
 // TYPECHECK_RUNS=n repeats (interleaved) and prints the median. Timings are printed, never asserted.
@@ -102,13 +104,23 @@ function prepare(): { versions: { name: string; dir: string }[]; calls: string[]
     writeFileSync(join(dir, 'user.ts'), user)
     // Each on its own statement (a `;` first): `wxpay.` then `wxpay.v3.` would read as one chain.
     writeFileSync(join(dir, 'complete.ts'), `${user}\nwxpay.\n;wxpay.v3.\n;wxpay.v3.pay.\n`)
-    writeFileSync(
-      join(dir, 'tsconfig.user.json'),
-      JSON.stringify({ compilerOptions: COMPILER, files: ['user.ts'] }),
-    )
+    for (const setting of SETTINGS)
+      writeFileSync(
+        join(dir, setting.config),
+        JSON.stringify({
+          compilerOptions: { ...COMPILER, skipLibCheck: setting.skipLibCheck },
+          files: ['user.ts'],
+        }),
+      )
   }
   return { versions, calls }
 }
+
+/** The two settings measured: each has its own tsconfig beside the user file. */
+const SETTINGS = [
+  { name: 'skipLibCheck: true', config: 'tsconfig.user.json', skipLibCheck: true },
+  { name: 'skipLibCheck: false', config: 'tsconfig.user-libcheck.json', skipLibCheck: false },
+] as const
 
 interface Check {
   total: number
@@ -117,11 +129,11 @@ interface Check {
   errors: string
 }
 
-function check(dir: string): Check {
+function check(dir: string, config: string): Check {
   let out: string
   let errors = ''
   try {
-    out = execFileSync(process.execPath, [tscPath, '-p', 'tsconfig.user.json', '--extendedDiagnostics'], {
+    out = execFileSync(process.execPath, [tscPath, '-p', config, '--extendedDiagnostics'], {
       cwd: dir,
       encoding: 'utf8',
     })
@@ -223,6 +235,9 @@ const results = versions.map(() => ({
   total: [] as number[],
   check: [] as number[],
   memory: [] as number[],
+  libTotal: [] as number[],
+  libCheck: [] as number[],
+  libMemory: [] as number[],
   cold: [] as number[],
   v3: [] as number[],
   pay: [] as number[],
@@ -230,13 +245,23 @@ const results = versions.map(() => ({
 }))
 for (let run = 0; run < RUNS; run++) {
   for (const [i, version] of versions.entries()) {
-    const c = check(version.dir)
-    if (c.errors && i === 1)
-      throw new Error(`the 30 calls do not type-check against the catalogue:\n${c.errors}`)
     const r = results[i]!
-    r.total.push(c.total)
-    r.check.push(c.check)
-    r.memory.push(c.memory)
+    for (const setting of SETTINGS) {
+      const c = check(version.dir, setting.config)
+      if (c.errors && i === 1)
+        throw new Error(
+          `the 30 calls do not type-check against the catalogue (${setting.name}):\n${c.errors}`,
+        )
+      if (setting.skipLibCheck) {
+        r.total.push(c.total)
+        r.check.push(c.check)
+        r.memory.push(c.memory)
+      } else {
+        r.libTotal.push(c.total)
+        r.libCheck.push(c.check)
+        r.libMemory.push(c.memory)
+      }
+    }
     const ms = await completions(version.dir)
     r.cold.push(ms.cold)
     r.v3.push(ms.v3)
@@ -259,5 +284,18 @@ for (const [i, version] of versions.entries()) {
 const [a, b] = results as [(typeof results)[0], (typeof results)[0]]
 console.log(
   `ratio (catalogue / round 1): time ${f(median(b.total) / median(a.total))}× (target ≤ 2), memory ${f(median(b.memory) / median(a.memory))}× (target ≤ 1.5)`,
+)
+console.log(`\nThe same, skipLibCheck: false (TypeScript's default: every loaded .d.ts is checked too)`)
+console.log(
+  `${'types'.padEnd(34)} ${'total s'.padStart(8)} ${'check s'.padStart(8)} ${'memory MB'.padStart(10)}`,
+)
+for (const [i, version] of versions.entries()) {
+  const r = results[i]!
+  console.log(
+    `${version.name.padEnd(34)} ${f(median(r.libTotal)).padStart(8)} ${f(median(r.libCheck)).padStart(8)} ${f(median(r.libMemory), 0).padStart(10)}`,
+  )
+}
+console.log(
+  `ratio (catalogue / round 1): time ${f(median(b.libTotal) / median(a.libTotal))}× (target ≤ 2), memory ${f(median(b.libMemory) / median(a.libMemory))}× (target ≤ 1.5)`,
 )
 rmSync(dirname(join(work, 'x')), { recursive: true, force: true })

@@ -156,7 +156,9 @@ describe('the three styles build the same request', () => {
 
   test.each(['get', 'post', 'put', 'patch', 'delete'] as const)('verb %s → that method', async (verb) => {
     const seen: Recorded[] = []
-    await client(seen).chain('v3/x')[verb]()
+    await client(seen)
+      .chain('v3/x' as string)
+      [verb]()
     expect(seen[0]!.method).toBe(verb.toUpperCase())
     expect(authorizationVerifies(seen[0]!)).toBe(true)
   })
@@ -210,7 +212,7 @@ describe('the client and its nodes are not thenable', () => {
 
   test("'then' in client is false and client.then is undefined, on every node", () => {
     const wxpay = client([])
-    for (const node of [wxpay, wxpay.v3, wxpay.v3.pay, wxpay.chain('v3/x')] as Array<
+    for (const node of [wxpay, wxpay.v3, wxpay.v3.pay, wxpay.chain('v3/x' as string)] as Array<
       Record<string, unknown>
     >) {
       expect('then' in node).toBe(false)

@@ -66,7 +66,11 @@ describe.each([0, 1])('per-call options, transport %i', (index) => {
   test('a per-call timeout has the client option bounds: above 2^31 − 1 ms is refused', async () => {
     // Before: a timer of 2^31 ms fired at once and the call failed with TIMEOUT, as a network error.
     for (const timeout of [2 ** 31, 1e12]) {
-      const error = await refused(client().chain('v3/x').get({ timeout }))
+      const error = await refused(
+        client()
+          .chain('v3/x' as string)
+          .get({ timeout }),
+      )
       expect(error.option).toBe('timeout')
     }
     expect(() => new Wechatpay({ mchid, timeout: 2 ** 31 })).toThrow(WechatpayValidationError)
@@ -75,7 +79,7 @@ describe.each([0, 1])('per-call options, transport %i', (index) => {
   test('the largest per-call timeout is accepted', async () => {
     gateway.handler = () => ({ status: 404, body: '{"code":"NOT_FOUND","message":"no"}' })
     const error = await client()
-      .chain('v3/x')
+      .chain('v3/x' as string)
       .get({ timeout: 2 ** 31 - 1 })
       .catch((e: unknown) => e)
     expect(error).toMatchObject({ name: 'WechatpayApiError', status: 404 })
@@ -96,7 +100,7 @@ describe.each([0, 1])('headers, query and bodies a transport cannot send, transp
     // Before: a string or an array was read character by character (header "0", "1", …).
     const error = await refused(
       client()
-        .chain('v3/x')
+        .chain('v3/x' as string)
         .get({ headers: headers as never }),
     )
     expect(error.option).toBe('headers')
@@ -108,7 +112,7 @@ describe.each([0, 1])('headers, query and bodies a transport cannot send, transp
   ])('query as %s → refused naming query', async (_, query) => {
     const error = await refused(
       client()
-        .chain('v3/x')
+        .chain('v3/x' as string)
         .get({ query: query as never }),
     )
     expect(error.option).toBe('query')
@@ -121,7 +125,7 @@ describe.each([0, 1])('headers, query and bodies a transport cannot send, transp
       const value = name === 'Expect' ? '100-continue' : name === 'TE' ? 'trailers' : 'x'
       const error = await refused(
         client()
-          .chain('v3/x')
+          .chain('v3/x' as string)
           .get({ headers: { [name]: value } }),
       )
       expect(error.option).toBe(`headers.${name}`)
@@ -138,7 +142,7 @@ describe.each([0, 1])('headers, query and bodies a transport cannot send, transp
     // Before: fetch threw a TypeError (a retryable CONNECTION error, 504 in the adapters).
     const error = await refused(
       client()
-        .chain('v3/x')
+        .chain('v3/x' as string)
         .get({ headers: { 'X-Note': value } }),
     )
     expect(error.option).toBe('headers.X-Note')
@@ -147,7 +151,7 @@ describe.each([0, 1])('headers, query and bodies a transport cannot send, transp
   test('a Latin-1 header value with tabs is sent as given', async () => {
     gateway.handler = () => ({ status: 404, body: '{"code":"NOT_FOUND","message":"no"}' })
     await client()
-      .chain('v3/x')
+      .chain('v3/x' as string)
       .get({ headers: { 'X-Note': 'caf\u00e9\tok' } })
       .catch(() => {})
     expect(gateway.seen).toHaveLength(1)
@@ -163,7 +167,11 @@ describe.each([0, 1])('headers, query and bodies a transport cannot send, transp
   ] as const)('a body on %s (%s) → refused naming it', async (verb, body, path) => {
     // Before: fetch refused a GET body with a TypeError, a retryable CONNECTION error.
     const payload = body === 'json' ? { json: { mchid } } : { xml: { mch_id: mchid, out_trade_no: 'T' } }
-    const error = await refused(client().chain(path)[verb](payload))
+    const error = await refused(
+      client()
+        .chain(path as string)
+        [verb](payload),
+    )
     expect(error.option).toBe(body)
   })
 
@@ -405,8 +413,8 @@ describe('bad input is refused before any I/O', () => {
         w.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ out_trade_no: '%2F', json: { mchid } }),
       'out_trade_no',
     ],
-    ['dot-dot', (w) => w.chain('v3/x/{id}').get({ id: '..' }), 'id'],
-    ['dot', (w) => w.chain('v3/x/{id}').get({ id: '.' }), 'id'],
+    ['dot-dot', (w) => w.chain('v3/x/{id}' as string).get({ id: '..' }), 'id'],
+    ['dot', (w) => w.chain('v3/x/{id}' as string).get({ id: '.' }), 'id'],
     [
       'empty',
       (w) =>
@@ -440,8 +448,8 @@ describe('bad input is refused before any I/O', () => {
         }),
       'out_trade_no',
     ],
-    ['lone surrogate', (w) => w.chain('v3/x/{id}').get({ id: '\ud800' }), 'id'],
-    ['unserialisable json', (w) => w.chain('v3/x').post({ json: { n: 1n } }), 'json'],
+    ['lone surrogate', (w) => w.chain('v3/x/{id}' as string).get({ id: '\ud800' }), 'id'],
+    ['unserialisable json', (w) => w.chain('v3/x' as string).post({ json: { n: 1n } }), 'json'],
     [
       'v2 mch_id mismatch',
       (w) => w.v2.pay.closeorder.post({ xml: { appid, mch_id: '1', out_trade_no: 'T' } }),
@@ -486,14 +494,18 @@ describe('bad input is refused before any I/O', () => {
       (w) => w.chain('v2/pay/closeorder' as string).post({ xml: { attach: 'a\udc00b' } }),
       'xml.attach',
     ],
-    ['header with a line break', (w) => w.chain('v3/x').get({ headers: { 'x-a': 'a\r\nb' } }), 'headers.x-a'],
+    [
+      'header with a line break',
+      (w) => w.chain('v3/x' as string).get({ headers: { 'x-a': 'a\r\nb' } }),
+      'headers.x-a',
+    ],
     [
       'Authorization override',
-      (w) => w.chain('v3/x').get({ headers: { Authorization: 'x' } }),
+      (w) => w.chain('v3/x' as string).get({ headers: { Authorization: 'x' } }),
       'headers.Authorization',
     ],
-    ['query object value', (w) => w.chain('v3/x').get({ query: { a: {} as never } }), 'query.a'],
-    ['bad timeout', (w) => w.chain('v3/x').get({ timeout: -1 }), 'timeout'],
+    ['query object value', (w) => w.chain('v3/x' as string).get({ query: { a: {} as never } }), 'query.a'],
+    ['bad timeout', (w) => w.chain('v3/x' as string).get({ timeout: -1 }), 'timeout'],
     [
       'empty path',
       (w) => (w as unknown as { chain(p: string): { get(): Promise<unknown> } }).chain('').get(),
@@ -509,7 +521,7 @@ describe('bad input is refused before any I/O', () => {
 
   test('v3 call on a client without v3 credentials, v2 call without secret', async () => {
     const v2only = new Wechatpay({ mchid, secret, baseUrl: gateway.url })
-    await expect(v2only.chain('v3/x').get()).rejects.toMatchObject({ option: 'serial' })
+    await expect(v2only.chain('v3/x' as string).get()).rejects.toMatchObject({ option: 'serial' })
     const v3only = new Wechatpay(options({ secret: undefined }))
     await expect(
       v3only.v2.pay.closeorder.post({ xml: { appid, mch_id: mchid, out_trade_no: 'T' } }),

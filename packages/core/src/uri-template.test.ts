@@ -114,7 +114,7 @@ describe('signed == sent, on both transports', () => {
     test("a query value holding ' ! ( ) * ~, spaces and non-ASCII is signed as sent", async () => {
       // Before: signed raw, and fetch sent ' as %27 (WeChat Pay would answer 401).
       await client()
-        .chain('v3/x')
+        .chain('v3/x' as string)
         .delete({ query: { q: "it's (a) *deal*! ~ok", name: '测试' } })
       expect(gateway.seen).toHaveLength(1)
       expect(gateway.seen[0]!.url).toBe(
@@ -125,7 +125,9 @@ describe('signed == sent, on both transports', () => {
 
     test('a non-ASCII literal in a chain() template is encoded once, then signed and sent', async () => {
       // Before: signed raw; fetch sent it encoded, undici sent raw bytes or failed as a network error.
-      await client().chain('v3/商户/a|b/{id}').post({ id: 'é', json: { mchid } })
+      await client()
+        .chain('v3/商户/a|b/{id}' as string)
+        .post({ id: 'é', json: { mchid } })
       expect(gateway.seen).toHaveLength(1)
       expect(gateway.seen[0]!.url).toBe('/v3/%E5%95%86%E6%88%B7/a%7Cb/%C3%A9')
       expect(gateway.seen[0]!.valid).toBe(true)
@@ -141,7 +143,7 @@ describe('signed == sent, on both transports', () => {
 
     test('a dot segment in a template is refused before I/O', async () => {
       const error = await client()
-        .chain('v3/a/../b')
+        .chain('v3/a/../b' as string)
         .get()
         .catch((e: unknown) => e)
       expect(error).toBeInstanceOf(WechatpayValidationError)

@@ -81,7 +81,7 @@ export function badInputCases(): BadInputCase[] {
     group: 'path variable',
     name: 'any {var} as ".."',
     option: 'var',
-    run: (_, o) => new Wechatpay(o).chain('v3/x/{var}/y').get({ var: '..' }),
+    run: (_, o) => new Wechatpay(o).chain('v3/x/{var}/y' as string).get({ var: '..' }),
   })
   cases.push({
     group: 'path variable',

@@ -202,7 +202,7 @@ export async function uriExpansion(
       runs++
       forger.seen.length = 0
       const error = await client
-        .chain('v3/x/{var}/y')
+        .chain('v3/x/{var}/y' as string)
         .get({ var: value, ...(withQuery ? { query: { q: '1' } } : {}) })
         .catch((e: unknown) => e)
       if (error instanceof WechatpayValidationError) {

@@ -127,7 +127,7 @@ export async function runSecretsScan(sb: Sandbox, forger: Gateway): Promise<Secr
     ],
     [
       'APIv2 key in a header with CRLF',
-      () => client.chain('v3/x').get({ headers: { 'x-k': `${secret}\r\n` } }),
+      () => client.chain('v3/x' as string).get({ headers: { 'x-k': `${secret}\r\n` } }),
     ],
     [
       'v2 value holding the APIv2 key and a NUL',

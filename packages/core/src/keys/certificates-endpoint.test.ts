@@ -76,7 +76,9 @@ describe('certificatesEndpoint', () => {
 
   test('autoCertificates uses it too', async () => {
     gateway.seen.length = 0
-    await client('v3/global/certificates', true).chain('v3/global/anything').get()
+    await client('v3/global/certificates', true)
+      .chain('v3/global/anything' as string)
+      .get()
     expect(gateway.seen.map((s) => s.url)[0]).toBe('/v3/global/certificates')
   })
 

@@ -10,7 +10,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vi
 import { clientOptions, platformSerial } from '../../test/fixtures'
 import { type TestKeys, testKeys } from '../../test/keys'
 import { WechatpaySignatureError, WechatpayValidationError } from '../errors'
-import { Wechatpay } from '../node'
+import { type LooseNode, Wechatpay } from '../node'
 import type { WechatpayNotification } from './types'
 
 const NOW_S = 1_790_000_000
@@ -569,7 +569,8 @@ describe('configuration and input', () => {
     expect(inspect(wxpay.notifications, { showHidden: true, depth: 10 })).toBe('[Wechatpay notifications]')
     expect(JSON.stringify(wxpay.notifications)).toBe('{}')
     // below the root it is an ordinary segment
-    expect(String(wxpay.v3.notifications)).toBe('[Wechatpay v3/notifications]')
+    // (no endpoint has that segment: the types need it loosened to spell it)
+    expect(String((wxpay.v3 as unknown as LooseNode).notifications)).toBe('[Wechatpay v3/notifications]')
     expect(Object.isFrozen(wxpay.notifications)).toBe(true)
   })
 })

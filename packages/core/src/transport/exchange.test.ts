@@ -138,7 +138,7 @@ describe.each(transports)('one AbortSignal shared by many calls (%s)', (_, Clien
     holdUntilAll(() => {}, { status: 404, body: '{"code":"NOT_FOUND","message":"x"}' })
     const warnings = await warningsDuring(async () => {
       const results = await Promise.allSettled(
-        Array.from({ length: CALLS }, () => c.chain('v3/x').get({ signal: controller.signal })),
+        Array.from({ length: CALLS }, () => c.chain('v3/x' as string).get({ signal: controller.signal })),
       )
       for (const result of results)
         expect(result).toMatchObject({ reason: { name: 'WechatpayApiError', status: 404 } })
@@ -154,7 +154,7 @@ describe.each(transports)('one AbortSignal shared by many calls (%s)', (_, Clien
     holdUntilAll(() => controller.abort(), 'hang')
     const warnings = await warningsDuring(async () => {
       const results = await Promise.allSettled(
-        Array.from({ length: CALLS }, () => c.chain('v3/x').get({ signal: controller.signal })),
+        Array.from({ length: CALLS }, () => c.chain('v3/x' as string).get({ signal: controller.signal })),
       )
       for (const result of results)
         expect(result).toMatchObject({ reason: { name: 'WechatpayTransportError', code: 'ABORTED' } })

@@ -94,23 +94,64 @@ describe('v3 close recharge is typed', () => {
   })
 })
 
-describe('unknown paths are loosely typed', () => {
-  // Paths that are in neither the catalogue nor the seeds.
-  test('through chain() and [path], beside and below typed nodes', () => {
-    expectTypeOf(wxpay.chain('v3/pay/transactions/unknown').post).toEqualTypeOf<LooseNode['post']>()
-    // A typed path keeps loose verbs for the methods the catalogue does not list.
-    expectTypeOf(wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.close.get({ out_trade_no }))
+describe('a path the types do not know', () => {
+  // Paths that are in neither the catalogue nor the seeds: a literal one is a typo, in every style.
+  test('a literal unknown path is a compile error in all three styles', () => {
+    // @ts-expect-error transaction (no s) is not a segment of v3/pay
+    void wxpay.v3.pay.transaction.jsapi
+    // @ts-expect-error nativ is not an endpoint of v3/pay/transactions
+    void wxpay.v3.pay.transactions.nativ.post
+    // @ts-expect-error transaction (no s) is not a path of the catalogue
+    void wxpay.chain('v3/pay/transaction/native')
+    // @ts-expect-error transaction (no s) is not a path of the catalogue
+    void wxpay['v3/pay/transaction/native']
+    // @ts-expect-error a node's chain() checks the rest of the path too
+    void wxpay.v3.pay.chain('transaction/native')
+    // @ts-expect-error v2 paths too
+    void wxpay.v2.pay.unknownquery
+    // @ts-expect-error and a typed endpoint has only the verbs the catalogue lists
+    void wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.close.get
+    // @ts-expect-error native is POST only
+    void wxpay.v3.pay.transactions.native.get
+    // @ts-expect-error in [path] too
+    void wxpay['v3/pay/transactions/native'].get
+  })
+  test('the right spellings compile: typed nodes, typed relative chain()', () => {
+    expectTypeOf(wxpay.v3.pay.transactions.native.post).toEqualTypeOf(
+      wxpay['v3/pay/transactions/native'].post,
+    )
+    expectTypeOf(wxpay.chain('v3/pay/transactions/native').post).toEqualTypeOf(
+      wxpay['v3/pay/transactions/native'].post,
+    )
+    expectTypeOf(wxpay.v3.pay.transactions.chain('native').post).toEqualTypeOf(
+      wxpay['v3/pay/transactions/native'].post,
+    )
+    // a node above endpoints is a path too
+    expectTypeOf(wxpay.chain('v3/pay/transactions').native.post).toEqualTypeOf(
+      wxpay['v3/pay/transactions/native'].post,
+    )
+  })
+  test('a non-literal path string reaches anything, loosely typed', () => {
+    const path: string = 'v3/pay/transactions/unknown'
+    expectTypeOf(wxpay.chain(path).post).toEqualTypeOf<LooseNode['post']>()
+    expectTypeOf(wxpay.chain(path).chain('x').get).toEqualTypeOf<LooseNode['get']>()
+    expectTypeOf(wxpay.v3.pay.transactions.chain(`unknown/${path}`).post).toEqualTypeOf<LooseNode['post']>()
+    expectTypeOf(wxpay.chain('v3/refund/domestic/unknown' as string).post({ json: {} }))
       .resolves.toHaveProperty('data')
       .toBeUnknown()
-    expectTypeOf(wxpay.v3.pay.transactions.chain('id/{transaction_id}').get({ transaction_id: 'x' }))
+    expectTypeOf(
+      wxpay.chain('v2/pay/unknownquery' as string).post({ xml: { appid, mch_id: mchid, out_trade_no } }),
+    )
       .resolves.toHaveProperty('data')
       .toBeUnknown()
-    expectTypeOf(wxpay.chain('v3/refund/domestic/unknown').post({ json: {} }))
-      .resolves.toHaveProperty('data')
-      .toBeUnknown()
-    expectTypeOf(wxpay.chain('v2/pay/unknownquery').post({ xml: { appid, mch_id: mchid, out_trade_no } }))
-      .resolves.toHaveProperty('data')
-      .toBeUnknown()
+    // the loose door is chain(): [path] has no index signature (it would let typos through)
+    // @ts-expect-error no index signature
+    void wxpay[path]
+    // @ts-expect-error a literal is written without a leading slash
+    void wxpay.chain('/v3/pay/transactions/native')
+    // a non-literal string on a typed path is loose too (the verbs the catalogue does not list)
+    const close: string = 'v3/pay/transactions/out-trade-no/{out_trade_no}/close'
+    expectTypeOf(wxpay.chain(close).get({ out_trade_no })).resolves.toHaveProperty('data').toBeUnknown()
   })
   test('the client has no verbs of its own', () => {
     // @ts-expect-error there is no path to send to

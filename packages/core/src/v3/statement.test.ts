@@ -65,12 +65,16 @@ describe.each(['undici', 'fetch'])('%s', (transport) => {
   test('v3/statements under the base …/hk/ is hk/v3/statements', async () => {
     gateway.handler = () => statement(CSV, sha1(CSV))
     const { data } = await client('hk/')
-      .chain('v3/statements')
+      .chain('v3/statements' as string)
       .get({ query: { date: '2026-12-01' } })
     expect(Buffer.from(data as Uint8Array).equals(Buffer.from(CSV))).toBe(true)
     expect(gateway.seen.at(-1)!.url).toBe('/hk/v3/statements?date=2026-12-01')
     gateway.handler = () => statement(CSV, sha1(CSV), { signed: 'x' })
-    await expect(client('hk/').chain('v3/statements').get()).rejects.toBeInstanceOf(WechatpaySignatureError)
+    await expect(
+      client('hk/')
+        .chain('v3/statements' as string)
+        .get(),
+    ).rejects.toBeInstanceOf(WechatpaySignatureError)
   })
 
   test('a gzip file (tar_type GZIP): the SHA-1 is over the plain CSV, which is returned', async () => {

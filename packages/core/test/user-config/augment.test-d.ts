@@ -32,3 +32,37 @@ wxpay.chain('v3/pay/transactions/id/{transaction_id}').get({ transaction_id, que
 // The seed endpoints stay typed beside it.
 // @ts-expect-error out_trade_no is required
 wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ json: { mchid: '1' } })
+
+// An endpoint newer than the catalogue: augmenting `Endpoints` with a path it lacks makes it
+// reachable, typed, in all three styles (and its nodes in a property chain), where a literal
+// unknown path is otherwise a compile error.
+declare module '@wxpay/core' {
+  interface Endpoints {
+    'v3/brand-new/widgets/{widget_id}': {
+      post(options: {
+        widget_id: string
+        json: { mchid: string }
+      }): Promise<WechatpayResponse<{ widget_state: 'ON' | 'OFF' }, 200>>
+    }
+  }
+}
+const widget_id = 'w1'
+expectTypeOf(wxpay.v3.brandNew.widgets._widget_id_.post({ widget_id, json: query }))
+  .resolves.toHaveProperty('data')
+  .toEqualTypeOf<{ widget_state: 'ON' | 'OFF' }>()
+expectTypeOf(wxpay.chain('v3/brand-new/widgets/{widget_id}').post({ widget_id, json: query }))
+  .resolves.toHaveProperty('status')
+  .toEqualTypeOf<200>()
+expectTypeOf(wxpay['v3/brand-new/widgets/{widget_id}'].post).parameter(0).toEqualTypeOf<{
+  widget_id: string
+  json: { mchid: string }
+}>()
+expectTypeOf(wxpay.chain('v3/brand-new').widgets.$widget_id$.post).toEqualTypeOf(
+  wxpay['v3/brand-new/widgets/{widget_id}'].post,
+)
+// @ts-expect-error json.mchid is required by the added endpoint
+wxpay.chain('v3/brand-new/widgets/{widget_id}').post({ widget_id, json: {} })
+// @ts-expect-error widgetz: a typo beside the added endpoint is still an error
+void wxpay.v3.brandNew.widgetz
+// @ts-expect-error a typo in chain() beside the added endpoint is still an error
+void wxpay.chain('v3/brand-new/widget/{widget_id}')

@@ -1,17 +1,26 @@
 // Checked with tsconfig.user.json: `strict` without `noUncheckedIndexedAccess`, as most
-// applications (and `nest new`) are set up. There, any property chain reaches any path.
+// applications (and `nest new`) are set up. A typo is a compile error there too; a path computed
+// at run time (a non-literal `string`) reaches anything, loosely typed.
 import { expectTypeOf } from 'vitest'
 import type { LooseNode, Wechatpay } from '../../src/node'
 
 declare const wxpay: Wechatpay
 
 // (Paths in neither the catalogue nor the seeds.)
-expectTypeOf(wxpay.v3.pay.transactions.unknown.post).toEqualTypeOf<LooseNode['post']>()
-expectTypeOf(wxpay.v3.unknown.get()).resolves.toHaveProperty('data').toBeUnknown()
-expectTypeOf(wxpay['v3/marketing/favor/users/{openid}/unknown'].get({ openid: 'o' }))
+// @ts-expect-error transaction (no s): a typo in a property chain
+void wxpay.v3.pay.transaction.jsapi
+// @ts-expect-error unknown is no segment of v3
+void wxpay.v3.unknown
+// @ts-expect-error a typo in chain()
+void wxpay.chain('v3/pay/transaction/jsapi')
+// @ts-expect-error a typo in [path]
+void wxpay['v3/marketing/favor/users/{openid}/unknown']
+const path: string = 'v3/pay/transactions/unknown'
+expectTypeOf(wxpay.chain(path).post).toEqualTypeOf<LooseNode['post']>()
+expectTypeOf(wxpay.chain(`${path}/deeper`).get())
   .resolves.toHaveProperty('data')
   .toBeUnknown()
-expectTypeOf(wxpay.v2.pay.unknownquery.post({ xml: { out_trade_no: 'T1' } }))
+expectTypeOf(wxpay.chain('v2/pay/unknownquery' as string).post({ xml: { out_trade_no: 'T1' } }))
   .resolves.toHaveProperty('data')
   .toBeUnknown()
 // Typed paths stay typed next to them.
