@@ -3,7 +3,7 @@
 import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
 import { Hash } from 'wechatpay-axios-plugin'
-import { importHmacKey } from '../crypto/keys'
+import { importHmacKey } from '../crypto/signature'
 import { type SignType, signString, signV2, verifyV2 } from './sign'
 
 // The official sample (pay.weixin.qq.com, "签名算法"), as checked in docs/protocol.md.
