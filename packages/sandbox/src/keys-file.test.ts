@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { loadOrCreateKeys } from './keys-file.js'
+import { loadOrCreateKeys } from './keys-file'
 
 const dir = mkdtempSync(join(tmpdir(), 'wxpay-keys-file-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { chmod, link, readFile, stat, unlink, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { isObject } from './json.js'
-import { createKeys, type MerchantCredentials, type PlatformKeys, type SandboxKeys } from './keys.js'
+import { isObject } from './json'
+import { createKeys, type MerchantCredentials, type PlatformKeys, type SandboxKeys } from './keys'
 
 /**
  * What a keys file holds: the merchant's credentials and the platform key pair, exactly what

@@ -4,9 +4,9 @@ import { createHash, randomBytes } from 'node:crypto'
 import { request as httpsRequest } from 'node:https'
 import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Sandbox } from './start.js'
-import { authorization, fieldsOf, replyVerifies, start, v3, xmlOf } from './test-helpers.js'
-import { v2Sign } from './v2-sign.js'
+import type { Sandbox } from './start'
+import { authorization, fieldsOf, replyVerifies, start, v3, xmlOf } from './test-helpers'
+import { v2Sign } from './v2-sign'
 
 let sb: Sandbox
 beforeAll(async () => {

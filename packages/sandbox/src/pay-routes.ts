@@ -1,11 +1,11 @@
 import type { Context, Hono } from 'hono'
-import { rfc3339Cst } from './clock.js'
-import type { AppEnv, SandboxContext } from './context.js'
-import { isObject, type Json } from './json.js'
-import { alnum, digits } from './random.js'
-import type { OrderRecord, OrderState, TradeType } from './state.js'
-import { v3Error, v3Signed } from './v3-respond.js'
-import { authenticate, OUT_TRADE_NO } from './v3-routes.js'
+import { rfc3339Cst } from './clock'
+import type { AppEnv, SandboxContext } from './context'
+import { isObject, type Json } from './json'
+import { alnum, digits } from './random'
+import type { OrderRecord, OrderState, TradeType } from './state'
+import { v3Error, v3Signed } from './v3-respond'
+import { authenticate, OUT_TRADE_NO } from './v3-routes'
 
 /** `trade_state_desc` as WeChat words it. */
 export const TRADE_STATE_DESC: Record<OrderState, string> = {
