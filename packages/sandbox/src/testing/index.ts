@@ -32,6 +32,7 @@ export {
   type SignV3NotificationOptions,
   signV3Notification,
 } from './notification'
+export { type SeededInputs, seededInputs, testSeed } from './seed'
 export { isV2SignType, parseV2Xml, signedV2Xml, type V2SignType, v2Sign, v2Xml } from './v2'
 export {
   type CheckV3AuthorizationOptions,
