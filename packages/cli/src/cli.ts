@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { run } from './run.js'
+import { run } from './run'
 
 run(process.argv.slice(2)).then((code) => {
   // exitCode, not exit(): stdout may still be flushing into a pipe

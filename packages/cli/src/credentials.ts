@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { ParseArgsConfig } from 'node:util'
 import type { WechatpayOptions } from '@wxpay/core'
-import { type Io, type Redactor, UsageError } from './io.js'
+import { type Io, type Redactor, UsageError } from './io'
 
 /** The credential flags `call` and `certificates download` share, each with its variable. */
 export const CREDENTIAL_FLAGS = {

@@ -6,7 +6,7 @@ import {
   WechatpayTransportError,
   WechatpayValidationError,
 } from '@wxpay/core'
-import { EXIT, FileError, type Io, type Redactor, UsageError } from './io.js'
+import { EXIT, FileError, type Io, type Redactor, UsageError } from './io'
 
 /** `node:util` parseArgs errors (unknown flag, missing value): a usage error. */
 function isParseArgsError(err: unknown): err is Error {

@@ -1,10 +1,10 @@
 import { VERSION as CORE_VERSION } from '@wxpay/core'
-import { call } from './commands/call.js'
-import { certificates } from './commands/certificates.js'
-import { sandbox } from './commands/sandbox.js'
-import { EXIT, type Io, processIo, Redactor, UsageError } from './io.js'
-import { report } from './report.js'
-import { VERSION } from './version.js'
+import { call } from './commands/call'
+import { certificates } from './commands/certificates'
+import { sandbox } from './commands/sandbox'
+import { EXIT, type Io, processIo, Redactor, UsageError } from './io'
+import { report } from './report'
+import { VERSION } from './version'
 
 /** The text of `wxpay --help`. */
 export const HELP = `Usage: wxpay <command> [options]

@@ -51,11 +51,17 @@ export function envOf(options: SandboxClientOptions): Record<string, string> {
 
 /**
  * Runs `wxpay ...args` to its end with only `env` (plus PATH: never the developer's own
- * WECHATPAY_*), and checks that neither stream holds a secret.
+ * WECHATPAY_*), and checks that neither stream holds a secret. `node` are flags for node itself
+ * (before the script), such as `--import` of a module hook.
  */
-export function wxpay(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<Run> {
+export function wxpay(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+  node: string[] = [],
+): Promise<Run> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (turbo does)`)
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const child = spawn(process.execPath, [...node, CLI, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
     ...(cwd ? { cwd } : {}),
   })

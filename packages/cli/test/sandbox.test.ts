@@ -2,12 +2,13 @@
 // (sandbox credentials, made to be printed), and closes on SIGTERM. The printed lines are then
 // used as they are by `wxpay call` and `wxpay certificates download`.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, test } from 'vitest'
-import { CLI, secret, wxpay } from './helpers'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { startSandbox } from '@wxpay/sandbox'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { CLI, envOf, secret, wxpay } from './helpers'
 
 let child: ChildProcessWithoutNullStreams | undefined
 afterEach(() => {
@@ -124,6 +125,66 @@ test('a bad --platform-mode or port is a usage error: exit 2, nothing started', 
 })
 
 describe('the sandbox is loaded only by `wxpay sandbox`', () => {
+  // A module hook (node:module register) preloaded into the CLI's process appends every specifier
+  // naming @wxpay/sandbox that the process resolves to a log file: what really loads, not what the
+  // bundle's text looks like. `wxpay sandbox --help` is the control: there the log must fill.
+  let dir: string
+  let log: string
+  let node: string[]
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'wxpay-cli-loads-'))
+    log = join(dir, 'loads.log')
+    writeFileSync(
+      join(dir, 'hooks.mjs'),
+      `import { appendFileSync } from 'node:fs'
+export async function resolve(specifier, context, next) {
+  if (specifier === '@wxpay/sandbox' || specifier.startsWith('@wxpay/sandbox/'))
+    appendFileSync(${JSON.stringify(log)}, specifier + '\\n')
+  return next(specifier, context)
+}
+`,
+    )
+    writeFileSync(
+      join(dir, 'register.mjs'),
+      `import { register } from 'node:module'\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)})\n`,
+    )
+    node = ['--import', pathToFileURL(join(dir, 'register.mjs')).href]
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const loads = () => (existsSync(log) ? readFileSync(log, 'utf8') : '')
+
+  test('wxpay call (a real call, against a sandbox run by this test), --help and --version never load it', async () => {
+    const sb = await startSandbox()
+    try {
+      sb.orders.create({ out_trade_no: 'CLI-LAZY-1' })
+      const close = await wxpay(
+        [
+          'call',
+          'v3/pay/transactions/out-trade-no/{out_trade_no}/close',
+          '--var',
+          'out_trade_no=CLI-LAZY-1',
+          '--json',
+          JSON.stringify({ mchid: sb.merchant.mchid }),
+        ],
+        envOf(sb.clientOptions()),
+        undefined,
+        node,
+      )
+      expect(close.code).toBe(0)
+      expect(sb.orders.get('CLI-LAZY-1')?.state).toBe('CLOSED')
+    } finally {
+      await sb.close()
+    }
+    for (const args of [['--help'], ['--version'], ['certificates', '--help']]) {
+      const r = await wxpay(args, {}, undefined, node)
+      expect(r.code).toBe(0)
+    }
+    expect(loads()).toBe('')
+    const control = await wxpay(['sandbox', '--help'], {}, undefined, node)
+    expect(control.code).toBe(0)
+    expect(loads()).toMatch(/^@wxpay\/sandbox$/m)
+  })
+
   test('the built CLI imports @wxpay/sandbox dynamically, never at start', () => {
     const dist = fileURLToPath(new URL('../dist/', import.meta.url))
     const files = readdirSync(dist).filter((name) => name.endsWith('.js'))

@@ -140,12 +140,15 @@ describe('APIv2 mutual TLS: secapi/pay/refund', () => {
     expect(reply.data).toMatchObject({ result_code: 'SUCCESS' })
   })
 
-  test('a legacy PKCS#12 (RC2-40) is refused at construction, saying how to convert it', () => {
+  test('a legacy PKCS#12 (RC2-40) is refused at construction, saying how to convert it', (context) => {
     let legacy: Uint8Array
     try {
       legacy = p12('legacy', true)
-    } catch {
-      return // this openssl has no legacy provider to write one: nothing to test
+    } catch (err) {
+      // Debian's openssl ships the legacy provider, so CI must be able to write one.
+      if (process.env.CI) throw err
+      console.warn('SKIPPED: this openssl has no legacy provider to write an RC2-40 PKCS#12')
+      return context.skip()
     }
     const error = (() => {
       try {

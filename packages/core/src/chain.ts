@@ -1,10 +1,10 @@
+import { INSPECT } from './inspect'
 import { call } from './pipeline/call'
 import type { Context } from './pipeline/context'
 import { normalizePath, segment } from './segment'
 import type { LooseRequestOptions, Verb } from './types/call'
 
 const VERBS: ReadonlySet<string> = new Set<Verb>(['get', 'post', 'put', 'patch', 'delete'])
-const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 const PATH = Symbol('path')
 
 /** Prototype of every chain target: how `util.inspect` / `console.log` show a client or a node. */

@@ -1,5 +1,4 @@
 import { chainNode, NODE } from './chain'
-import { importAesGcmKey } from './crypto/aes-gcm'
 import { createDownload, type Download } from './download'
 import { WechatpayValidationError } from './errors'
 import { downloadCertificates, type PlatformCertificate, platformCertificates } from './keys/certificates'
@@ -169,14 +168,7 @@ export function createWechatpayClass(
       transport,
       certificateTransport(config, transport, clientCertTransport),
     )
-    let aes: Promise<CryptoKey> | undefined
-    const apiv3Key = () => {
-      aes ??= importAesGcmKey(config.apiv3Key!).catch((err: unknown) => {
-        aes = undefined
-        throw err
-      })
-      return aes
-    }
+    const { apiv3Key } = context
     if (config.autoCertificates) {
       const deps = { config, door: context.door, store: config.keys, apiv3Key }
       config.keys.enableAuto({
@@ -186,7 +178,7 @@ export function createWechatpayClass(
       })
     }
     const members = new Map<string, unknown>([
-      ['notifications', createNotifications(config, context.hmacKey)],
+      ['notifications', createNotifications(config, context)],
       ['sensitive', sensitive],
       ['decrypt', (ciphertext: string) => decryptField(config.decryptionKey, ciphertext)],
       ['paySign', createPaySign(config, context.hmacKey)],

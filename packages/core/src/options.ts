@@ -1,11 +1,11 @@
-import { importRsaKey } from './crypto/keys'
 import { importOaepPrivateKey } from './crypto/oaep'
 import { type KeyMaterial, PemError, parsePrivateKey, parsePublicKey } from './crypto/pem'
+import { importRsaKey } from './crypto/signature'
 import { normalizeSerial } from './crypto/x509'
 import { CERTIFICATE_ENDPOINTS } from './endpoints/catalogue/table'
 import { WechatpayValidationError } from './errors'
 import { type Anchor, notIssuedBy, parseAnchors } from './keys/anchor'
-import { DEFAULT_REFRESH_MS, KeyStore, type PlatformKey } from './keys/key-store'
+import { DEFAULT_REFRESH_MS, KeyStore, type PlatformKey, platformKey } from './keys/key-store'
 import { checkSigner, keySigner, type Signer } from './keys/signer'
 import { combineHooks, debugHooks, type Hooks } from './pipeline/hooks'
 import { type RetryOptions, type RetryPolicy, retryPolicy } from './pipeline/retry'
@@ -339,26 +339,18 @@ export function validateOptions(options: WechatpayOptions): Config {
       checkString(option, pem)
       const material = parseKey(option, () => parsePublicKey(pem))
       checkCertificate(option, id, material, now)
-      const certificate = material.certificate
-      keys.push({
-        serial: id,
-        kind: certificate ? 'certificate' : 'publicKey',
-        notBefore: certificate ? certificate.notBefore.getTime() : Number.NEGATIVE_INFINITY,
-        notAfter: certificate ? certificate.notAfter.getTime() : Number.POSITIVE_INFINITY,
-        bits: material.bits,
-        // With an anchor, a certificate in certs must chain to it too; a refusal surfaces, naming
-        // the entry, when the first call awaits the keys (before anything is sent).
-        verify:
-          certificate && certificateAnchor
-            ? quietly(
-                notIssuedBy(pem, certificateAnchor).then((why) => {
-                  if (why) throw new WechatpayValidationError(option, why)
-                  return importKey(option, material)
-                }),
-              )
-            : importKey(option, material),
-        spki: material.der,
-      })
+      // With an anchor, a certificate in certs must chain to it too; a refusal surfaces, naming
+      // the entry, when the first call awaits the keys (before anything is sent).
+      const verify =
+        material.certificate && certificateAnchor
+          ? quietly(
+              notIssuedBy(pem, certificateAnchor).then((why) => {
+                if (why) throw new WechatpayValidationError(option, why)
+                return importKey(option, material)
+              }),
+            )
+          : importKey(option, material)
+      keys.push(platformKey(id, material, verify))
     }
   }
 

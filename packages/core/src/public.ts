@@ -1,6 +1,6 @@
 /**
  * The public surface shared by both entry points (index.ts for edge runtimes, node.ts for Node.js),
- * name by name; each entry adds only its `Wechatpay` class. src/exports.test.ts pins the list.
+ * name by name; each entry adds only its `Wechatpay` class. src/public.test.ts pins the list.
  * @module
  */
 export type { Wechatpay as WechatpayClient, WechatpayConstructor } from './client'

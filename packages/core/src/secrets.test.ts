@@ -47,11 +47,36 @@ const derOf = (pem: string) => Buffer.from(base64Body(pem), 'base64')
 const toPem = (label: string, der: Uint8Array) =>
   `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n')}\n-----END ${label}-----\n`
 
-/** Every 40-character slice of each secret PEM body, the secret itself and the PEMs whole. */
+/**
+ * Every secret value a scenario hands over besides the three above, malformed ones included (an
+ * APIv3 key one character short, a PEM with a bad character): the SDK refuses them, and must not
+ * echo them while saying why. Each is searched for like the others.
+ */
+const given = new Set<string>()
+function give(value: string): string {
+  given.add(value)
+  return value
+}
+
+/**
+ * Every 40-character slice of each secret PEM body (the merchant keys and any PEM a scenario gave),
+ * each secret itself, every other given secret whole, and the PEMs whole.
+ */
 function secretsIn(text: string): string[] {
   const found: string[] = []
   if (text.includes(secret)) found.push('the APIv2 secret')
   if (text.includes(apiv3Key)) found.push('the APIv3 key')
+  for (const value of given) {
+    if (value.includes('-----BEGIN')) {
+      const body = base64Body(value)
+      for (let i = 0; i + 40 <= body.length; i++) {
+        if (text.includes(body.slice(i, i + 40))) {
+          found.push(`a 40-char slice of a given PEM at ${i}`)
+          break
+        }
+      }
+    } else if (text.includes(value)) found.push(`a given secret (${value.length} characters)`)
+  }
   if (text.includes('-----BEGIN')) found.push('a PEM armour line')
   for (const [name, pem] of [
     ['merchantKey', keys.merchantKey],
@@ -142,13 +167,13 @@ const scenarios: Array<[string, Function, string | RegExp, () => unknown]> = [
     'apiv3Key of 31 characters',
     WechatpayValidationError,
     'INVALID_OPTION',
-    () => construction({ apiv3Key: apiv3Key.slice(1) }),
+    () => construction({ apiv3Key: give(apiv3Key.slice(1)) }),
   ],
   [
     'apiv3Key of 32 characters, one not ASCII',
     WechatpayValidationError,
     'INVALID_OPTION',
-    () => construction({ apiv3Key: `${apiv3Key.slice(1)}é` }),
+    () => construction({ apiv3Key: give(`${apiv3Key.slice(1)}é`) }),
   ],
   [
     'apiv3Key passed as mchid',
@@ -160,13 +185,13 @@ const scenarios: Array<[string, Function, string | RegExp, () => unknown]> = [
     'apiv3Key passed as serial',
     WechatpayValidationError,
     'INVALID_OPTION',
-    () => construction({ serial: `${apiv3Key}!` }),
+    () => construction({ serial: give(`${apiv3Key}!`) }),
   ],
   [
     'a notification encrypted under another APIv3 key',
     WechatpaySignatureError,
     'SIGNATURE_INVALID',
-    () => notificationFailure({ apiv3Key: apiv3Key.replace('v', 'V') }),
+    () => notificationFailure({ apiv3Key: give(apiv3Key.replace('v', 'V')) }),
   ],
   [
     'a notification signed by another key',
@@ -195,13 +220,13 @@ const scenarios: Array<[string, Function, string | RegExp, () => unknown]> = [
     'secret of 31 characters',
     WechatpayValidationError,
     'INVALID_OPTION',
-    () => construction({ secret: secret.slice(1) }),
+    () => construction({ secret: give(secret.slice(1)) }),
   ],
   [
     'secret of 33 characters',
     WechatpayValidationError,
     'INVALID_OPTION',
-    () => construction({ secret: `${secret}!` }),
+    () => construction({ secret: give(`${secret}!`) }),
   ],
   [
     'secret passed as mchid',
@@ -225,19 +250,19 @@ const scenarios: Array<[string, Function, string | RegExp, () => unknown]> = [
     'secret passed as serial with punctuation',
     WechatpayValidationError,
     'INVALID_OPTION',
-    () => construction({ serial: `${secret}!` }),
+    () => construction({ serial: give(`${secret}!`) }),
   ],
   [
     'privateKey with its DER truncated',
     WechatpayValidationError,
     'INVALID_OPTION',
-    () => construction({ privateKey: toPem('PRIVATE KEY', derOf(keys.merchantKey).subarray(0, -7)) }),
+    () => construction({ privateKey: give(toPem('PRIVATE KEY', derOf(keys.merchantKey).subarray(0, -7))) }),
   ],
   [
     'privateKey with a bad base64 character',
     WechatpayValidationError,
     'INVALID_OPTION',
-    () => construction({ privateKey: keys.merchantKey.replace(/\n(.)/, '\n*$1') }),
+    () => construction({ privateKey: give(keys.merchantKey.replace(/\n(.)/, '\n*$1')) }),
   ],
   [
     'privateKey PKCS#1 with trailing bytes',
@@ -245,17 +270,28 @@ const scenarios: Array<[string, Function, string | RegExp, () => unknown]> = [
     'INVALID_OPTION',
     () =>
       construction({
-        privateKey: toPem(
-          'RSA PRIVATE KEY',
-          Buffer.concat([derOf(keys.merchantKeyPkcs1), Buffer.from([5, 0])]),
+        privateKey: give(
+          toPem('RSA PRIVATE KEY', Buffer.concat([derOf(keys.merchantKeyPkcs1), Buffer.from([5, 0])])),
         ),
       }),
+  ],
+  [
+    'privateKey with its line breaks escaped twice (\\\\n)',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => construction({ privateKey: give(keys.merchantKey.replace(/\n/g, '\\\\n')) }),
+  ],
+  [
+    'apiv3Key of 33 characters',
+    WechatpayValidationError,
+    'INVALID_OPTION',
+    () => construction({ apiv3Key: give(`${apiv3Key}Z`) }),
   ],
   [
     'privateKey with the wrong label',
     WechatpayValidationError,
     'INVALID_OPTION',
-    () => construction({ privateKey: keys.merchantKey.replace(/PRIVATE KEY/g, 'SECRET KEY') }),
+    () => construction({ privateKey: give(keys.merchantKey.replace(/PRIVATE KEY/g, 'SECRET KEY')) }),
   ],
   [
     'certs with serial and PEM swapped (the key is not echoed)',
@@ -424,10 +460,12 @@ describe('errors thrown in practice carry no secret', () => {
   test('the leak detector itself finds each secret (it can fail)', () => {
     expect(secretsIn(`x${secret}x`)).toContain('the APIv2 secret')
     expect(secretsIn(`x${apiv3Key}x`)).toContain('the APIv3 key')
+    // a malformed secret a test gave is looked for too: here one character short of the APIv3 key
+    expect(secretsIn(`x${give(apiv3Key.slice(0, 31))}x`)).toContain('a given secret (31 characters)')
     expect(secretsIn(keys.merchantKey).length).toBeGreaterThan(0)
-    expect(secretsIn(base64Body(keys.merchantKeyPkcs1).slice(500, 541))).toEqual([
+    expect(secretsIn(base64Body(keys.merchantKeyPkcs1).slice(500, 541))).toContain(
       'a 40-char slice of merchantKeyPkcs1 at 500',
-    ])
+    )
     expect(
       secretsIn(inspect(new Error('m', { cause: { key: keys.merchantKey } }), { depth: 10 })).length,
     ).toBeGreaterThan(0)

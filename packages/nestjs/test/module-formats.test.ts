@@ -6,7 +6,7 @@ import type { WechatpayOptions } from '@wxpay/core'
 import { type Sandbox, startSandbox } from '@wxpay/sandbox'
 import { rsaKeyPair, signV3Notification } from '@wxpay/sandbox/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { sandboxOptions } from './helpers'
+import { sandboxOptions } from '../src/test-helpers'
 
 // The fixtures load `@wxpay/nestjs` by name: Node resolves a package's own name through its
 // `exports`, so they run the built dist/ exactly as an application would.

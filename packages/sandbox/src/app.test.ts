@@ -1,8 +1,8 @@
 // Every fault kind, end to end over HTTP, on the business routes of both listeners.
 import { request } from 'node:http'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Sandbox } from './start.js'
-import { authorization, replyVerifies, start, v2, v2ReplyVerifies, v3 } from './test-helpers.js'
+import type { Sandbox } from './start'
+import { authorization, replyVerifies, start, v2, v2ReplyVerifies, v3 } from './test-helpers'
 
 const close = (no: string) => `/v3/pay/transactions/out-trade-no/${no}/close`
 

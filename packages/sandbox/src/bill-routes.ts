@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
 import type { Context, Hono } from 'hono'
-import { rfc3339Cst } from './clock.js'
-import type { AppEnv, SandboxContext } from './context.js'
-import { alnum } from './random.js'
-import { refuseUnsigned, v3Error, v3Signed } from './v3-respond.js'
+import { rfc3339Cst } from './clock'
+import type { AppEnv, SandboxContext } from './context'
+import { alnum } from './random'
+import { refuseUnsigned, v3Error, v3Signed } from './v3-respond'
 
 /** A bill the sandbox has published a digest for, until it is downloaded (tokens stay valid). */
 interface Bill {

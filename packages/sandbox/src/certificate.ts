@@ -3,7 +3,7 @@
 // sandbox's own root CA (or self-signed, for the test doubles).
 import { generateKeyPair, type KeyObject, sign } from 'node:crypto'
 import { promisify } from 'node:util'
-import { hexUpper } from './random.js'
+import { hexUpper } from './random'
 
 const generateRsa = promisify(generateKeyPair)
 

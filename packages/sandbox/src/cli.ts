@@ -1,5 +1,5 @@
 // The `wxpay-sandbox` bin: the process's argv, env and streams around runSandboxCli.
-import { runSandboxCli } from './run-cli.js'
+import { runSandboxCli } from './run-cli'
 
 runSandboxCli(process.argv.slice(2), {
   env: process.env,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createClock, rfc3339Cst, unixSeconds } from './clock.js'
+import { createClock, rfc3339Cst, unixSeconds } from './clock'
 
 describe('clock', () => {
   it('advances, sets and resets sandbox time', () => {

@@ -1,9 +1,9 @@
 import { isIP } from 'node:net'
 import { Hono, type MiddlewareHandler } from 'hono'
-import type { AppEnv, SandboxContext } from './context.js'
-import { type FaultSpec, FaultSpecError } from './faults.js'
-import { payAndNotify, settleAndNotify } from './notify-events.js'
-import { failOrder, type OrderInput, type PayInput, type RechargeInput, SandboxInputError } from './state.js'
+import type { AppEnv, SandboxContext } from './context'
+import { type FaultSpec, FaultSpecError } from './faults'
+import { payAndNotify, settleAndNotify } from './notify-events'
+import { failOrder, type OrderInput, type PayInput, type RechargeInput, SandboxInputError } from './state'
 
 function isLoopback(address: string | undefined): boolean {
   if (!address) return false

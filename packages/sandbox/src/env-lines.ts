@@ -1,4 +1,4 @@
-import type { Sandbox } from './start.js'
+import type { Sandbox } from './start'
 
 /**
  * The sandbox's credentials as ready-to-paste `NAME=value` lines (dotenv and POSIX-shell friendly).

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { FaultEngine, FaultSpecError } from './faults.js'
+import { FaultEngine, FaultSpecError } from './faults'
 
 const engine = (seed = 1) => new FaultEngine(seed, async () => {})
 

@@ -1,4 +1,4 @@
-import { seededRandom } from './random.js'
+import { seededRandom } from './random'
 
 /**
  * How often one fault applies. A bare value means "always, until cleared". `count` applies it to

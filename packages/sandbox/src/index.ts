@@ -4,18 +4,18 @@
  *
  * @packageDocumentation
  */
-export type { SandboxClock } from './clock.js'
-export type { Listener, RequestLog, RequestRecord } from './context.js'
-export { envLines } from './env-lines.js'
-export type { FaultKind, FaultRule, FaultSpec, SandboxFaults } from './faults.js'
-export { FaultSpecError } from './faults.js'
-export type { MerchantCredentials, PlatformCredentials, PlatformKeys } from './keys.js'
-export { KeysFileError } from './keys-file.js'
-export type { UploadedMedia } from './media-routes.js'
-export { type NotificationAttempt, type NotificationLog, RETRY_SCHEDULE_SECONDS } from './notify.js'
-export type { PlatformCertificateInfo, PlatformMode, PlatformSigner } from './platform.js'
-export type { RefundRecord, RefundStatus, RefundStore, SandboxRefunds } from './refunds.js'
-export { runSandboxCli, SANDBOX_CLI_EXIT, type SandboxCliIo, sandboxUsage } from './run-cli.js'
+export type { SandboxClock } from './clock'
+export type { Listener, RequestLog, RequestRecord } from './context'
+export { envLines } from './env-lines'
+export type { FaultKind, FaultRule, FaultSpec, SandboxFaults } from './faults'
+export { FaultSpecError } from './faults'
+export type { MerchantCredentials, PlatformCredentials, PlatformKeys } from './keys'
+export { KeysFileError } from './keys-file'
+export type { UploadedMedia } from './media-routes'
+export { type NotificationAttempt, type NotificationLog, RETRY_SCHEDULE_SECONDS } from './notify'
+export type { PlatformCertificateInfo, PlatformMode, PlatformSigner } from './platform'
+export type { RefundRecord, RefundStatus, RefundStore, SandboxRefunds } from './refunds'
+export { runSandboxCli, SANDBOX_CLI_EXIT, type SandboxCliIo, sandboxUsage } from './run-cli'
 export {
   type Sandbox,
   type SandboxClientOptions,
@@ -23,7 +23,7 @@ export {
   type SandboxOptions,
   type SandboxPlatform,
   startSandbox,
-} from './start.js'
+} from './start'
 export type {
   OrderInput,
   OrderRecord,
@@ -36,7 +36,7 @@ export type {
   RechargeStore,
   SandboxOrders,
   TradeType,
-} from './state.js'
-export { SandboxInputError } from './state.js'
-export { v2Sign } from './v2-sign.js'
-export type { ProfitsharingReceiver } from './v3-key-routes.js'
+} from './state'
+export { SandboxInputError } from './state'
+export { v2Sign } from './v2-sign'
+export type { ProfitsharingReceiver } from './v3-key-routes'

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { chmod, link, readFile, stat, unlink, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { createKeys, type MerchantCredentials, type PlatformKeys, type SandboxKeys } from './keys.js'
+import { isObject } from './json'
+import { createKeys, type MerchantCredentials, type PlatformKeys, type SandboxKeys } from './keys'
 
 /**
  * What a keys file holds: the merchant's credentials and the platform key pair, exactly what
@@ -22,10 +23,6 @@ export class KeysFileError extends Error {
 const MERCHANT_FIELDS = ['mchid', 'appid', 'serial', 'privateKey', 'secret'] as const
 const PLATFORM_FIELDS = ['serial', 'publicKey', 'privateKey'] as const
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
 /** Checks the shape only; whether the keys parse is for {@link createKeys} to say. */
 function parse(
   text: string,
@@ -38,7 +35,7 @@ function parse(
     // never echo the text: it holds private keys
     throw new KeysFileError(`${path} is not JSON: delete it to start with new credentials`)
   }
-  if (!isRecord(data) || data.version !== 1 || !isRecord(data.merchant) || !isRecord(data.platform)) {
+  if (!isObject(data) || data.version !== 1 || !isObject(data.merchant) || !isObject(data.platform)) {
     throw new KeysFileError(`${path} is not a wxpay-sandbox keys file (version 1)`)
   }
   const { merchant, platform } = data

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto'
 import { promisify } from 'node:util'
-import { alnum, digits, hexUpper } from './random.js'
+import { alnum, digits, hexUpper } from './random'
 
 const generateRsa = promisify(generateKeyPair)
 

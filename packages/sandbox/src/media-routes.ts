@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
 import type { Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import type { AppEnv, SandboxContext } from './context.js'
-import { alnum } from './random.js'
-import { refuseUnsigned, v3Error, v3Signed } from './v3-respond.js'
+import type { AppEnv, SandboxContext } from './context'
+import { alnum } from './random'
+import { refuseUnsigned, v3Error, v3Signed } from './v3-respond'
 
 /** Uploads larger than this are refused (WeChat Pay's image limit is 2 MB, video 5 MB). */
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024

@@ -2,7 +2,7 @@
 // with the APIv3 key (AEAD_AES_256_GCM). The sandbox's notifications are built here; the test
 // doubles of @wxpay/sandbox/testing (signV3Notification) wrap this module, not the other way round.
 import { createCipheriv } from 'node:crypto'
-import { alnum } from './random.js'
+import { alnum } from './random'
 
 /** `resource` of a notification envelope, as WeChat Pay's notification pages show it. */
 export interface EncryptedResource {

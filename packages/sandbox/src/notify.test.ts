@@ -6,12 +6,12 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Hash } from 'wechatpay-axios-plugin'
-import { envLines } from './env-lines.js'
-import { FaultSpecError } from './faults.js'
-import { RETRY_SCHEDULE_SECONDS } from './notify.js'
-import type { Sandbox, SandboxOptions } from './start.js'
-import { SandboxInputError } from './state.js'
-import { fieldsOf, start, v3 } from './test-helpers.js'
+import { envLines } from './env-lines'
+import { FaultSpecError } from './faults'
+import { RETRY_SCHEDULE_SECONDS } from './notify'
+import type { Sandbox, SandboxOptions } from './start'
+import { SandboxInputError } from './state'
+import { fieldsOf, start, v3 } from './test-helpers'
 
 interface Received {
   headers: IncomingHttpHeaders

@@ -2,8 +2,8 @@ import { request as httpRequest, type RequestOptions } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { SandboxClock } from './clock.js'
-import type { FaultEngine } from './faults.js'
+import type { SandboxClock } from './clock'
+import type { FaultEngine } from './faults'
 
 /**
  * WeChat Pay's retry schedule after a failed delivery, in seconds: 15 retries at most, 24 h 4 min

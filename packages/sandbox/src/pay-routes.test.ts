@@ -8,9 +8,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Hash } from 'wechatpay-axios-plugin'
-import type { Sandbox, SandboxOptions } from './start.js'
-import { fieldsOf, replyVerifies, start, v3 } from './test-helpers.js'
-import { signedV2Xml } from './testing/v2.js'
+import type { Sandbox, SandboxOptions } from './start'
+import { fieldsOf, replyVerifies, start, v3 } from './test-helpers'
+import { signedV2Xml } from './testing/v2'
 
 let sb: Sandbox
 const extra: Sandbox[] = []

@@ -1,10 +1,11 @@
 import type { Context, Hono } from 'hono'
-import { rfc3339Cst } from './clock.js'
-import type { AppEnv, SandboxContext } from './context.js'
-import { alnum, digits } from './random.js'
-import type { OrderRecord, OrderState, TradeType } from './state.js'
-import { v3Error, v3Signed } from './v3-respond.js'
-import { authenticate, OUT_TRADE_NO } from './v3-routes.js'
+import { rfc3339Cst } from './clock'
+import type { AppEnv, SandboxContext } from './context'
+import { isObject, type Json } from './json'
+import { alnum, digits } from './random'
+import type { OrderRecord, OrderState, TradeType } from './state'
+import { v3Error, v3Signed } from './v3-respond'
+import { authenticate, OUT_TRADE_NO } from './v3-routes'
 
 /** `trade_state_desc` as WeChat words it. */
 export const TRADE_STATE_DESC: Record<OrderState, string> = {
@@ -35,12 +36,6 @@ export function newPrepayId(nowMs: number): string {
 /** A 400 PARAM_ERROR naming the field, with WeChat's `detail` shape. */
 function paramError(field: string, issue: string, location = 'body'): Response {
   return v3Error(400, 'PARAM_ERROR', `${field} ${issue}`, { field, location })
-}
-
-type Json = Record<string, unknown>
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** The body as a JSON object, or the PARAM_ERROR to answer. */

@@ -2,10 +2,10 @@
 // endpoint, checked with node:crypto here (X509Certificate, AES-GCM, OAEP), not the sandbox's code.
 import { constants, createDecipheriv, publicEncrypt, X509Certificate } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { envLines } from './env-lines.js'
-import type { Sandbox } from './start.js'
-import { authorization, start, v3 } from './test-helpers.js'
-import { verifyV3Reply } from './testing/v3.js'
+import { envLines } from './env-lines'
+import type { Sandbox } from './start'
+import { authorization, start, v3 } from './test-helpers'
+import { verifyV3Reply } from './testing/v3'
 
 const OAEP_SHA1 = { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' } as const
 

@@ -4,9 +4,9 @@ import {
   createRootCertificate,
   type PlatformCertificate,
   type RootCertificate,
-} from './certificate.js'
-import type { SandboxKeys } from './keys.js'
-import type { ReplySigner } from './v3-reply.js'
+} from './certificate'
+import type { SandboxKeys } from './keys'
+import type { ReplySigner } from './v3-reply'
 
 /**
  * How the sandbox's merchant verifies WeChat Pay: with the WeChat Pay public key (`PUB_KEY_ID_…`,

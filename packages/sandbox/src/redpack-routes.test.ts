@@ -2,9 +2,9 @@
 // here), replies without a `sign` as WeChat Pay sends them, one red packet per mch_billno.
 import { request as httpsRequest } from 'node:https'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Sandbox } from './start.js'
-import { fieldsOf, start, xmlOf } from './test-helpers.js'
-import { v2Sign } from './v2-sign.js'
+import type { Sandbox } from './start'
+import { fieldsOf, start, xmlOf } from './test-helpers'
+import { v2Sign } from './v2-sign'
 
 let sb: Sandbox
 beforeAll(async () => {

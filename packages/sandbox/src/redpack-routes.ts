@@ -4,10 +4,10 @@
 // sign refuses this reply after the money has moved; the sandbox lets tests show it does not.
 import type { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import type { AppEnv, SandboxContext } from './context.js'
-import { v2Fail } from './v2-routes.js'
-import { isV2SignType, v2Sign, v2SignEquals } from './v2-sign.js'
-import { buildV2Xml, MAX_XML_BYTES, parseV2Xml } from './xml.js'
+import type { AppEnv, SandboxContext } from './context'
+import { v2Fail } from './v2-routes'
+import { isV2SignType, v2Sign, v2SignEquals } from './v2-sign'
+import { buildV2Xml, MAX_XML_BYTES, parseV2Xml } from './xml'
 
 const REQUIRED = ['mch_billno', 're_openid', 'send_name', 'wishing', 'client_ip', 'act_name', 'remark']
 

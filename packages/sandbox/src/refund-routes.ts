@@ -1,7 +1,7 @@
 import type { Hono } from 'hono'
-import { rfc3339Cst } from './clock.js'
-import type { AppEnv, SandboxContext } from './context.js'
-import { settleAndNotify } from './notify-events.js'
+import { rfc3339Cst } from './clock'
+import type { AppEnv, SandboxContext } from './context'
+import { settleAndNotify } from './notify-events'
 import {
   isHttpUrl,
   jsonObject,
@@ -9,10 +9,10 @@ import {
   orderByTransactionId,
   positiveFen,
   requiredString,
-} from './pay-routes.js'
-import { createRefund, type RefundRecord } from './refunds.js'
-import { v3Error, v3Signed } from './v3-respond.js'
-import { authenticate } from './v3-routes.js'
+} from './pay-routes'
+import { createRefund, type RefundRecord } from './refunds'
+import { v3Error, v3Signed } from './v3-respond'
+import { authenticate } from './v3-routes'
 
 /** `out_refund_no`: up to 64 of digits, letters, `_-|*@` (WeChat's rule). */
 const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/

@@ -1,6 +1,6 @@
-import type { SandboxClock } from './clock.js'
-import { digits } from './random.js'
-import { type OrderRecord, SandboxInputError } from './state.js'
+import type { SandboxClock } from './clock'
+import { digits } from './random'
+import { type OrderRecord, SandboxInputError } from './state'
 
 /** Refund states, with WeChat's own names (`status` in v3, `refund_status` in notifications). */
 export type RefundStatus = 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL'

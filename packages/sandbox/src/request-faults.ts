@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { MiddlewareHandler } from 'hono'
-import { isV3Path } from './catalogue/routes.js'
-import type { AppEnv, SandboxContext } from './context.js'
-import { v2Fail } from './v2-routes.js'
-import { codeForStatus, rawTarget, v3Error } from './v3-respond.js'
+import { isV3Path } from './catalogue/routes'
+import type { AppEnv, SandboxContext } from './context'
+import { v2Fail } from './v2-routes'
+import { codeForStatus, rawTarget, v3Error } from './v3-respond'
 
 /**
  * Faults that act before a business request is handled: latency, then a reset, then an error

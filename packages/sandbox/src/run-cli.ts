@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util'
-import { envLines } from './env-lines.js'
-import type { FaultSpec } from './faults.js'
-import type { PlatformMode } from './platform.js'
-import { type SandboxOptions, startSandbox } from './start.js'
+import { envLines } from './env-lines'
+import type { FaultSpec } from './faults'
+import type { PlatformMode } from './platform'
+import { type SandboxOptions, startSandbox } from './start'
 
 /** Where {@link runSandboxCli} writes and what it reads: the process, or buffers in a host CLI's tests. */
 export interface SandboxCliIo {

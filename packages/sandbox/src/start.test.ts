@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type Sandbox, startSandbox } from './start.js'
-import { sharedKeys, start, v3 } from './test-helpers.js'
+import { type Sandbox, startSandbox } from './start'
+import { sharedKeys, start, v3 } from './test-helpers'
 
 const started: Sandbox[] = []
 afterEach(async () => {

@@ -2,16 +2,16 @@ import { setMaxListeners } from 'node:events'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createAdaptorServer } from '@hono/node-server'
-import { createApp } from './app.js'
-import { createClock, type SandboxClock } from './clock.js'
-import { createRequestLog, type RequestLog, type SandboxContext } from './context.js'
-import { FaultEngine, type PrimaryMode, type SandboxFaults } from './faults.js'
-import { createKeys, type MerchantCredentials, type PlatformCredentials, type PlatformKeys } from './keys.js'
-import { type KeysFromFile, loadOrCreateKeys } from './keys-file.js'
-import { type UploadedMedia, uploadsOf } from './media-routes.js'
-import { createMtlsMaterial, createMtlsServer } from './mtls.js'
-import { ANSWER_DEADLINE_MS, type NotificationLog, Notifier } from './notify.js'
-import { payAndNotify, settleAndNotify } from './notify-events.js'
+import { createApp } from './app'
+import { createClock, type SandboxClock } from './clock'
+import { createRequestLog, type RequestLog, type SandboxContext } from './context'
+import { FaultEngine, type PrimaryMode, type SandboxFaults } from './faults'
+import { createKeys, type MerchantCredentials, type PlatformCredentials, type PlatformKeys } from './keys'
+import { type KeysFromFile, loadOrCreateKeys } from './keys-file'
+import { type UploadedMedia, uploadsOf } from './media-routes'
+import { createMtlsMaterial, createMtlsServer } from './mtls'
+import { ANSWER_DEADLINE_MS, type NotificationLog, Notifier } from './notify'
+import { payAndNotify, settleAndNotify } from './notify-events'
 import {
   createPlatformState,
   info,
@@ -20,16 +20,16 @@ import {
   type PlatformSigner,
   retire,
   rotate,
-} from './platform.js'
-import { createRefundStore, type SandboxRefunds } from './refunds.js'
+} from './platform'
+import { createRefundStore, type SandboxRefunds } from './refunds'
 import {
   createOrderStore,
   createRechargeStore,
   failOrder,
   type RechargeStore,
   type SandboxOrders,
-} from './state.js'
-import type { ProfitsharingReceiver } from './v3-key-routes.js'
+} from './state'
+import type { ProfitsharingReceiver } from './v3-key-routes'
 
 /** Options of {@link startSandbox}; everything is optional. */
 export interface SandboxOptions {

@@ -1,6 +1,6 @@
-import type { SandboxClock } from './clock.js'
-import { alnum, digits } from './random.js'
-import { isV2SignType, type V2SignType } from './v2-sign.js'
+import type { SandboxClock } from './clock'
+import { alnum, digits } from './random'
+import { isV2SignType, type V2SignType } from './v2-sign'
 
 /** Order states, with WeChat's own names (`trade_state`). */
 export type OrderState = 'NOTPAY' | 'USERPAYING' | 'SUCCESS' | 'CLOSED' | 'REFUND' | 'PAYERROR'

@@ -1,10 +1,10 @@
 // Helpers for the tests: requests signed by the client-side doubles of ./testing (not by the
 // code under test), reply verification, and hand-made XML.
 import { randomBytes } from 'node:crypto'
-import { createKeys, type MerchantCredentials, type PlatformKeys } from './keys.js'
-import { type Sandbox, type SandboxOptions, startSandbox } from './start.js'
-import { v3Authorization, verifyV3Reply } from './testing/v3.js'
-import { type V2SignType, v2Sign } from './v2-sign.js'
+import { createKeys, type MerchantCredentials, type PlatformKeys } from './keys'
+import { type Sandbox, type SandboxOptions, startSandbox } from './start'
+import { v3Authorization, verifyV3Reply } from './testing/v3'
+import { type V2SignType, v2Sign } from './v2-sign'
 
 let shared: Promise<{ merchant: MerchantCredentials; platform: PlatformKeys }> | undefined
 

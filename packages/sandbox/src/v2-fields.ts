@@ -1,5 +1,5 @@
-import { v2CompactTime } from './clock.js'
-import type { OrderRecord } from './state.js'
+import { v2CompactTime } from './clock'
+import type { OrderRecord } from './state'
 
 /**
  * The fields APIv2 gives a paid order, the same in the pay result notification and in an

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Sandbox } from './start.js'
-import { start, v2, v2ReplyVerifies, xmlOf } from './test-helpers.js'
-import { v2Sign } from './v2-sign.js'
+import type { Sandbox } from './start'
+import { start, v2, v2ReplyVerifies, xmlOf } from './test-helpers'
+import { v2Sign } from './v2-sign'
 
 let sb: Sandbox
 beforeEach(async () => {

@@ -1,10 +1,10 @@
 import type { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import type { AppEnv, SandboxContext } from './context.js'
-import { STALE_CREDENTIALS_HINT } from './keys-file.js'
-import { alnum } from './random.js'
-import { isV2SignType, type V2SignType, v2Sign, v2SignEquals } from './v2-sign.js'
-import { buildV2Xml, MAX_XML_BYTES, parseV2Xml } from './xml.js'
+import type { AppEnv, SandboxContext } from './context'
+import { STALE_CREDENTIALS_HINT } from './keys-file'
+import { alnum } from './random'
+import { isV2SignType, type V2SignType, v2Sign, v2SignEquals } from './v2-sign'
+import { buildV2Xml, MAX_XML_BYTES, parseV2Xml } from './xml'
 
 /** v2 replies are always HTTP 200 (docs/protocol.md), whatever went wrong. */
 function xmlReply(fields: Record<string, string>, status = 200): Response {

@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { Hash } from 'wechatpay-axios-plugin'
-import { v2Sign, v2SignEquals } from './v2-sign.js'
+import { v2Sign, v2SignEquals } from './v2-sign'
 
 // the official sample of docs/protocol.md, "Test vectors (checked)"
 const SAMPLE = {

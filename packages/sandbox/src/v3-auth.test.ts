@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { checkV3Request, parseAuthorization } from './v3-auth.js'
+import { checkV3Request, parseAuthorization } from './v3-auth'
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
 const NOW = 1_800_000_000

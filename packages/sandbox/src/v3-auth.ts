@@ -1,5 +1,5 @@
 import { type KeyObject, verify } from 'node:crypto'
-import { STALE_CREDENTIALS_HINT } from './keys-file.js'
+import { STALE_CREDENTIALS_HINT } from './keys-file'
 
 /** The only scheme APIv3 accepts (docs/protocol.md, "APIv3 request"). */
 export const AUTH_SCHEME = 'WECHATPAY2-SHA256-RSA2048'

@@ -1,12 +1,12 @@
 import { constants, privateDecrypt, publicEncrypt } from 'node:crypto'
 import type { Hono } from 'hono'
-import { rfc3339Cst } from './clock.js'
-import type { AppEnv, SandboxContext } from './context.js'
-import { encryptResource } from './notify-sign.js'
-import { privateKeyFor } from './platform.js'
-import { alnum } from './random.js'
-import { v3Error, v3Signed } from './v3-respond.js'
-import { authenticate } from './v3-routes.js'
+import { rfc3339Cst } from './clock'
+import type { AppEnv, SandboxContext } from './context'
+import { encryptResource } from './notify-sign'
+import { privateKeyFor } from './platform'
+import { alnum } from './random'
+import { v3Error, v3Signed } from './v3-respond'
+import { authenticate } from './v3-routes'
 
 /** A receiver added with `/v3/profitsharing/receivers/add`, its `name` decrypted. */
 export interface ProfitsharingReceiver {

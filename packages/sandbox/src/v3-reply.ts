@@ -1,5 +1,5 @@
 import { type KeyObject, randomBytes, sign } from 'node:crypto'
-import { alnum } from './random.js'
+import { alnum } from './random'
 
 /** How a signed reply should be spoiled, if at all (see faults). */
 export type SignatureTamper = 'none' | 'bad' | 'signtest'

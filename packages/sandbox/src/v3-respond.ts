@@ -1,10 +1,10 @@
 import type { Context } from 'hono'
-import { unixSeconds } from './clock.js'
-import type { AppEnv, SandboxContext } from './context.js'
-import { replySigner } from './platform.js'
-import { hexUpper } from './random.js'
-import { checkV3Request } from './v3-auth.js'
-import { type SignatureTamper, signedReplyHeaders } from './v3-reply.js'
+import { unixSeconds } from './clock'
+import type { AppEnv, SandboxContext } from './context'
+import { replySigner } from './platform'
+import { hexUpper } from './random'
+import { checkV3Request } from './v3-auth'
+import { type SignatureTamper, signedReplyHeaders } from './v3-reply'
 
 /** WeChat's APIv3 error body. */
 export interface V3ErrorBody {

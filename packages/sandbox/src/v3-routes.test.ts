@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Sandbox } from './start.js'
-import { authorization, replyVerifies, start, v3 } from './test-helpers.js'
+import type { Sandbox } from './start'
+import { authorization, replyVerifies, start, v3 } from './test-helpers'
 
 const close = (no: string) => `/v3/pay/transactions/out-trade-no/${no}/close`
 const closeRecharge = (no: string, sub?: string) =>

@@ -1,9 +1,9 @@
 import type { Context, Hono } from 'hono'
-import { rfc3339Cst } from './clock.js'
-import type { AppEnv, SandboxContext } from './context.js'
-import { rechargeClosed } from './notify-events.js'
-import type { RechargeRecord } from './state.js'
-import { refuseUnsigned, v3Error, v3Signed } from './v3-respond.js'
+import { rfc3339Cst } from './clock'
+import type { AppEnv, SandboxContext } from './context'
+import { rechargeClosed } from './notify-events'
+import type { RechargeRecord } from './state'
+import { refuseUnsigned, v3Error, v3Signed } from './v3-respond'
 
 /** `out_trade_no`: up to 32 of digits, letters, `_-|*` (docs/protocol.md). */
 export const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{1,32}$/

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildV2Xml, parseV2Xml } from './xml.js'
+import { buildV2Xml, parseV2Xml } from './xml'
 
 describe('parseV2Xml', () => {
   it('keeps every value a string, byte for byte', () => {

@@ -15,6 +15,15 @@ test('the scan finds a planted secret (it can fail)', () => {
   expect(needles.some(([, n]) => planted.message!.includes(n))).toBe(true)
 })
 
+test('a malformed secret a scenario gave is a needle too (a 31-character APIv3 key)', () => {
+  const short = 'k'.repeat(31)
+  const needles = needlesFor(sb().merchant.privateKey, sb().merchant.secret, 'K'.repeat(32), [short])
+  const planted = renderings(new Error(`apiv3Key ${short} has 31 characters`))
+  expect(needles.filter(([, n]) => planted.message!.includes(n)).map(([what]) => what)).toEqual([
+    'a given secret (31 characters)',
+  ])
+})
+
 test('no private key slice, APIv2 key or APIv3 key in any error, response, client, node or log line', async () => {
   const result = await runSecretsScan(sb(), forger())
   expect(result.hits).toEqual([])

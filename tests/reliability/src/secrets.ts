@@ -1,7 +1,8 @@
 // The secrets scan: a run with every kind of failure (and some successes), after which every
 // error, response, client and node the SDK created, every console line and every warning is
 // rendered every way Node renders things and searched for the merchant private key (any 40-char
-// slice of its base64 body), the APIv2 key and an APIv3 key.
+// slice of its base64 body), the APIv2 key, the APIv3 keys, and every other secret a scenario gave
+// the SDK, malformed ones included (a 31-character APIv3 key is refused, and must not be echoed).
 import { format, inspect } from 'node:util'
 import { Wechatpay, type WechatpayOptions } from '@wxpay/core'
 import type { Sandbox } from '@wxpay/sandbox'
@@ -22,15 +23,36 @@ export interface SecretsResult {
   hits: string[]
 }
 
-/** The needles: every 40-char slice of the private key's base64 body, the whole PEM, the two keys. */
-export function needlesFor(privateKey: string, apiv2Key: string, apiv3Key: string): Array<[string, string]> {
-  const body = privateKey.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')
+const pemBody = (pem: string) => pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')
+
+/**
+ * The needles: every 40-char slice of the private key's base64 body, the whole PEM, the two keys;
+ * and each `given` secret (malformed ones too): a PEM by the 40-char slices of its body, anything
+ * else whole.
+ */
+export function needlesFor(
+  privateKey: string,
+  apiv2Key: string,
+  apiv3Key: string,
+  given: Iterable<string> = [],
+): Array<[string, string]> {
+  const body = pemBody(privateKey)
   const out: Array<[string, string]> = [
     ['the private key PEM', privateKey.trim()],
     ['the APIv2 key', apiv2Key],
     ['the APIv3 key', apiv3Key],
   ]
   for (let i = 0; i + 40 <= body.length; i++) out.push([`private key slice at ${i}`, body.slice(i, i + 40)])
+  for (const value of given) {
+    if (value === '') continue
+    if (!value.includes('-----BEGIN')) {
+      out.push([`a given secret (${value.length} characters)`, value])
+      continue
+    }
+    const givenBody = pemBody(value)
+    for (let i = 0; i + 40 <= givenBody.length; i++)
+      out.push([`given PEM slice at ${i}`, givenBody.slice(i, i + 40)])
+  }
   return out
 }
 
@@ -65,14 +87,21 @@ export async function runSecretsScan(sb: Sandbox, forger: Gateway): Promise<Secr
   const apiv3Key = alnum(32)
   const key = sb.merchant.privateKey
   const secret = sb.merchant.secret
-  const keyBody = key.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')
-  // The APIv3 key has no option in @wxpay/core (it decrypts notifications, which the core does not
-  // do); it is passed as an unknown option, as a confused caller might, and must not be kept.
+  const keyBody = pemBody(key)
+  /** Every other secret value a scenario hands over, malformed ones included: each is a needle too. */
+  const given: string[] = []
+  const sandboxApiv3Key = sb.clientOptions().apiv3Key
+  if (sandboxApiv3Key) given.push(sandboxApiv3Key)
+  const give = (value: string) => {
+    given.push(value)
+    return value
+  }
+  // The APIv3 key is `apiv3Key`; it is also passed misspelt (`apiV3Key`), an unknown option, as a
+  // confused caller might: that copy must not be kept either.
   const base = (extra: Partial<WechatpayOptions> = {}) =>
     ({
-      ...sandboxOptions(sb, { backupBaseUrl: sb.backupUrl, ...extra }),
-      apiv3Key,
       apiV3Key: apiv3Key,
+      ...sandboxOptions(sb, { backupBaseUrl: sb.backupUrl, apiv3Key, ...extra }),
     }) as WechatpayOptions
   const client = new Wechatpay(base())
   const fetchClient = new Wechatpay(base({ fetch: globalThis.fetch }))
@@ -99,21 +128,32 @@ export async function runSecretsScan(sb: Sandbox, forger: Gateway): Promise<Secr
     }
   }
   const scenarios: Scenario[] = [
-    ['privateKey cut in half', () => new Wechatpay(base({ privateKey: key.slice(0, key.length >> 1) }))],
+    [
+      'privateKey cut in half',
+      () => new Wechatpay(base({ privateKey: give(key.slice(0, key.length >> 1)) })),
+    ],
     [
       'privateKey with a bad character',
-      () => new Wechatpay(base({ privateKey: key.replace(/\n(.)/, '\n*$1') })),
+      () => new Wechatpay(base({ privateKey: give(key.replace(/\n(.)/, '\n*$1')) })),
     ],
     ['privateKey without armour', () => new Wechatpay(base({ privateKey: keyBody }))],
+    [
+      'privateKey with its line breaks escaped twice',
+      () => new Wechatpay(base({ privateKey: give(key.replace(/\n/g, '\\\\n')) })),
+    ],
+    ['APIv3 key of 31 characters', () => new Wechatpay(base({ apiv3Key: give(alnum(31)) }))],
+    ['APIv3 key of 33 characters', () => new Wechatpay(base({ apiv3Key: give(alnum(33)) }))],
+    ['APIv3 key with a non-ASCII character', () => new Wechatpay(base({ apiv3Key: give(`${alnum(31)}é`) }))],
+    ['APIv2 key of 31 characters', () => new Wechatpay(base({ secret: give(secret.slice(1)) }))],
     ['private key placed in certs', () => new Wechatpay(base({ certs: { PUB_KEY_ID_X: key } }))],
     ['certs with serial and PEM swapped', () => new Wechatpay(base({ certs: { [key]: 'PUB_KEY_ID_X' } }))],
     [
       'certs keyed by the private key body',
       () => new Wechatpay(base({ certs: { [keyBody]: sb.platform.publicKey } })),
     ],
-    ['APIv2 key with one character more', () => new Wechatpay(base({ secret: `${secret}x` }))],
+    ['APIv2 key with one character more', () => new Wechatpay(base({ secret: give(`${secret}x`) }))],
     ['APIv2 key as mchid', () => new Wechatpay(base({ mchid: secret }))],
-    ['APIv3 key as serial with punctuation', () => new Wechatpay(base({ serial: `${apiv3Key}!` }))],
+    ['APIv3 key as serial with punctuation', () => new Wechatpay(base({ serial: give(`${apiv3Key}!`) }))],
     [
       'APIv2 key in baseUrl credentials',
       () => new Wechatpay(base({ baseUrl: `http://u:${secret}@127.0.0.1/` })),
@@ -180,7 +220,7 @@ export async function runSecretsScan(sb: Sandbox, forger: Gateway): Promise<Secr
     ['v2 unknown order', () => v2(client, 'NO-SUCH-ORDER', 'HMAC-SHA256')],
     [
       'v2 SIGNERROR (client with another APIv2 key)',
-      () => v2(new Wechatpay(base({ secret: 'A'.repeat(32) }))),
+      () => v2(new Wechatpay(base({ secret: give(alnum(32)) }))),
     ],
     [
       'v2 DOCTYPE reply',
@@ -262,7 +302,7 @@ export async function runSecretsScan(sb: Sandbox, forger: Gateway): Promise<Secr
     process.off('warning', onWarning)
   }
 
-  const needles = needlesFor(key, secret, apiv3Key)
+  const needles = needlesFor(key, secret, apiv3Key, given)
   const hits: string[] = []
   let count = 0
   const scan = (where: string, text: string) => {

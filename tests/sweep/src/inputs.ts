@@ -1,6 +1,6 @@
 // Valid request options for any catalogue endpoint, generated from its schemas (required fields
 // only, enums' first values), and the invalid twin: the same call without one required field.
-import type { Endpoint, Schema } from './catalogue.js'
+import type { Endpoint, Schema } from './catalogue'
 
 /** The core's upload rule of an endpoint (packages/core/scripts/endpoint-facts.mjs `UPLOAD_META`). */
 interface UploadRule {

@@ -1,7 +1,7 @@
 // Calls one endpoint through @wxpay/core, the typed client's `chain('template')` style, and says
 // how it went: resolved (the core verified the reply), or refused, and with what.
 import type { Wechatpay } from '@wxpay/core'
-import type { Endpoint } from './catalogue.js'
+import type { Endpoint } from './catalogue'
 
 export type Outcome = { ok: true; data: unknown } | { ok: false; error: Error & Record<string, unknown> }
 

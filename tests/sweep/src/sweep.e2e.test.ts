@@ -10,11 +10,11 @@ import { type Sandbox, startSandbox } from '@wxpay/sandbox'
 import { signV3Notification } from '@wxpay/sandbox/testing'
 import { Ajv } from 'ajv'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { ENDPOINTS, type Endpoint, type Schema } from './catalogue.js'
-import { EXPECTED, EXPECTED_FAILURES, INVALID_NOT_REFUSED } from './expected.js'
-import { FIXTURES } from './fixtures.js'
-import { type Identity, requiredField, validOptions, withoutField } from './inputs.js'
-import { call, describeError, openPage } from './run.js'
+import { ENDPOINTS, type Endpoint, type Schema } from './catalogue'
+import { EXPECTED, EXPECTED_FAILURES, INVALID_NOT_REFUSED } from './expected'
+import { FIXTURES } from './fixtures'
+import { type Identity, requiredField, validOptions, withoutField } from './inputs'
+import { call, describeError, openPage } from './run'
 
 let sb: Sandbox
 let wxpay: Wechatpay

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { type LooseRequestOptions, Wechatpay } from '@wxpay/core'
-import { CREDENTIAL_FLAGS, CREDENTIALS_HELP, credentials } from '../credentials.js'
-import { EXIT, type Io, type Redactor, UsageError } from '../io.js'
+import { CREDENTIAL_FLAGS, CREDENTIALS_HELP, credentials } from '../credentials'
+import { EXIT, type Io, type Redactor, UsageError } from '../io'
 
 export const CALL_HELP = `Usage: wxpay call <path> [--method get|post|put|patch|delete] [--json JSON | --json @FILE]
                   [--query k=v]... [--xml k=v]... [--var name=value]... [--header k=v]... [--verbose]

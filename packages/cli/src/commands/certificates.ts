@@ -8,8 +8,8 @@ import {
   WechatpayApiError,
   WechatpaySignatureError,
 } from '@wxpay/core'
-import { CREDENTIAL_FLAGS, CREDENTIALS_HELP, credentials } from '../credentials.js'
-import { EXIT, FileError, type Io, type Redactor, UsageError } from '../io.js'
+import { CREDENTIAL_FLAGS, CREDENTIALS_HELP, credentials } from '../credentials'
+import { EXIT, FileError, type Io, type Redactor, UsageError } from '../io'
 
 export const CERTIFICATES_HELP = `Usage: wxpay certificates download [--out DIR] [--endpoint PATH] [credentials]
 

@@ -1,4 +1,4 @@
-import type { Io } from '../io.js'
+import type { Io } from '../io'
 
 /**
  * `wxpay sandbox`: @wxpay/sandbox's own command (the one behind `wxpay-sandbox`), under this name;

@@ -1,7 +1,8 @@
 // AES-256-ECB against the official PHP SDK vector and node:crypto (an
 // independent oracle written here on purpose; the product code is @noble/ciphers).
-import { createCipheriv, randomBytes } from 'node:crypto'
-import { describe, expect, test } from 'vitest'
+import { createCipheriv } from 'node:crypto'
+import { seededInputs } from '@wxpay/sandbox/testing'
+import { describe, expect, onTestFailed, test } from 'vitest'
 import { aesEcbDecrypt } from './aes-ecb'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
@@ -16,9 +17,10 @@ describe('AES-256-ECB / PKCS#7', () => {
   })
 
   test('round trips with node:crypto, sizes 0…64', () => {
-    const key = randomBytes(32)
+    const random = seededInputs(onTestFailed)
+    const key = random.bytes(32)
     for (let size = 0; size <= 64; size++) {
-      const plaintext = randomBytes(size)
+      const plaintext = random.bytes(size)
       const cipher = createCipheriv('aes-256-ecb', key, null)
       const sealed = Buffer.concat([cipher.update(plaintext), cipher.final()])
       const opened = aesEcbDecrypt(new Uint8Array(key), new Uint8Array(sealed))

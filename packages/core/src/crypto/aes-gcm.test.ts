@@ -1,7 +1,8 @@
 // AES-256-GCM against the official SDK vector and against node:crypto, written here on purpose as
 // an independent oracle (the product code is Web Crypto).
-import { createCipheriv, randomBytes } from 'node:crypto'
-import { describe, expect, test } from 'vitest'
+import { createCipheriv } from 'node:crypto'
+import { seededInputs } from '@wxpay/sandbox/testing'
+import { describe, expect, onTestFailed, test } from 'vitest'
 import { aesGcmDecrypt, importAesGcmKey } from './aes-gcm'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
@@ -63,12 +64,13 @@ describe('AES-256-GCM', () => {
   })
 
   test('round trips with node:crypto: sizes 0…70, with and without AAD', async () => {
-    const raw = randomBytes(32)
+    const random = seededInputs(onTestFailed)
+    const raw = random.bytes(32)
     const key = await importAesGcmKey(new Uint8Array(raw))
     for (let size = 0; size <= 70; size++) {
-      const nonce = randomBytes(12)
-      const aad = size % 2 ? randomBytes(size) : Buffer.alloc(0)
-      const plaintext = randomBytes(size)
+      const nonce = random.bytes(12)
+      const aad = size % 2 ? random.bytes(size) : Buffer.alloc(0)
+      const plaintext = random.bytes(size)
       const sealed = nodeEncrypt(raw, nonce, aad, plaintext)
       const opened = await aesGcmDecrypt(key, new Uint8Array(nonce), sealed, new Uint8Array(aad))
       expect(opened && Buffer.from(opened).equals(plaintext)).toBe(true)
@@ -76,10 +78,11 @@ describe('AES-256-GCM', () => {
   })
 
   test('a nonce other than 12 bytes is refused even where GCM itself would decrypt (node:crypto accepts any IV length)', async () => {
-    const raw = randomBytes(32)
+    const random = seededInputs(onTestFailed)
+    const raw = random.bytes(32)
     const key = await importAesGcmKey(new Uint8Array(raw))
     for (const length of [8, 11, 13, 16, 32]) {
-      const nonce = randomBytes(length)
+      const nonce = random.bytes(length)
       const sealed = nodeEncrypt(raw, nonce, Buffer.alloc(0), Buffer.from('{"a":1}'))
       expect({
         length,
@@ -92,8 +95,9 @@ describe('AES-256-GCM', () => {
   })
 
   test('a ciphertext sealed with a 64-bit tag is refused (the tag is 128 bits, never shorter)', async () => {
-    const raw = randomBytes(32)
-    const nonce = randomBytes(12)
+    const random = seededInputs(onTestFailed)
+    const raw = random.bytes(32)
+    const nonce = random.bytes(12)
     const cipher = createCipheriv('aes-256-gcm', raw, nonce, { authTagLength: 8 })
     const sealed = Buffer.concat([
       cipher.update(Buffer.from('{"amount":100}')),

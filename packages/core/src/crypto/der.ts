@@ -1,4 +1,4 @@
-import type { Bytes } from '../encoding'
+import { type Bytes, toHex } from '../encoding'
 /**
  * A minimal DER reader (ITU-T X.690), just enough to check the structure of RSA keys and to
  * take the SubjectPublicKeyInfo out of an X.509 certificate without `node:crypto`.
@@ -93,12 +93,8 @@ export function unsignedInteger(der: Bytes, node: DerNode | undefined, what: str
   const bytes = integerBytes(der, node, what)
   if (bytes[0]! & 0x80) throw new DerError(`negative ${what}`)
   // One BigInt from hex: shifting byte by byte is quadratic in the size of a 2048-bit number.
-  const hex = new Array<string>(bytes.length)
-  for (let i = 0; i < bytes.length; i++) hex[i] = HEX[bytes[i]!]!
-  return BigInt(`0x${hex.join('')}`)
+  return BigInt(`0x${toHex(bytes)}`)
 }
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
 /**
  * An X.509 Time (RFC 5280 4.1.2.5): UTCTime `YYMMDDHHMMSSZ` (years 1950–2049) or

@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, test } from 'vitest'
 import { type TestKeys, testKeys } from '../../test/keys'
 import { openssl, pemOf as pem, pemDer } from '../../test/openssl'
 import { children, readRoot } from './der'
-import { importRsaKey } from './keys'
 import { normalizePem, PemError, parsePrivateKey, parsePublicKey } from './pem'
+import { importRsaKey } from './signature'
 
 let keys: TestKeys
 let encryptedPkcs8: string

@@ -1,6 +1,6 @@
 import { DerError } from '../crypto/der'
-import { importRsaKey, rsaVerify } from '../crypto/keys'
 import { normalizePem, PemError, parsePublicKey } from '../crypto/pem'
+import { importRsaKey, rsaVerify } from '../crypto/signature'
 import { readSignedCertificate } from '../crypto/x509'
 import { type Bytes, fromBase64 } from '../encoding'
 import { WechatpayValidationError } from '../errors'

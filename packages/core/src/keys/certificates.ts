@@ -1,8 +1,8 @@
 import { aesGcmDecrypt } from '../crypto/aes-gcm'
-import { importRsaKey } from '../crypto/keys'
 import { PemError, parsePublicKey } from '../crypto/pem'
+import { importRsaKey } from '../crypto/signature'
 import { normalizeSerial } from '../crypto/x509'
-import { fromBase64, utf8, utf8Decoder } from '../encoding'
+import { fromBase64, isObject, utf8, utf8Decoder } from '../encoding'
 import { apiErrorOf, WechatpaySignatureError, WechatpayValidationError } from '../errors'
 import type { Config } from '../options'
 import { type Door, send } from '../pipeline/send'
@@ -10,7 +10,7 @@ import type { TransportResponse } from '../transport/types'
 import { authorization } from '../v3/authorization'
 import { verifyReply } from '../v3/verify'
 import { notIssuedBy } from './anchor'
-import type { DownloadResult, KeyStore, PlatformKey } from './key-store'
+import { type DownloadResult, type KeyStore, type PlatformKey, platformKey } from './key-store'
 
 /** The certificates reply is small (a few PEMs); anything near this is not one. */
 const MAX_CERTIFICATES_BYTES = 1024 * 1024
@@ -45,10 +45,6 @@ export interface PlatformCertificate {
 export interface Downloaded {
   certificates: PlatformCertificate[]
   keys: PlatformKey[]
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** A call's own limits (`certificates({ signal, timeout })`). */
@@ -192,15 +188,7 @@ export async function trustCertificates(
     if (notBefore > now || notAfter < now) continue
     const verify = importRsaKey(material)
     verify.catch(() => {}) // a refused import fails verification; it must not go unhandled
-    found.push({
-      serial: item.serial_no,
-      kind: 'certificate',
-      notBefore,
-      notAfter,
-      bits: material.bits,
-      verify,
-      spki: material.der,
-    })
+    found.push(platformKey(item.serial_no, material, verify))
   }
   // The bootstrap rule: the reply is checked with the certificate it names among those it just
   // delivered, or with a key the client already trusts (a migration signs with the public key).

@@ -1,4 +1,5 @@
 import { importOaepPublicKey } from '../crypto/oaep'
+import type { KeyMaterial } from '../crypto/pem'
 import { normalizeSerial } from '../crypto/x509'
 import type { Bytes } from '../encoding'
 import { WechatpayValidationError } from '../errors'
@@ -21,6 +22,23 @@ export interface PlatformKey {
   verify: Promise<CryptoKey>
   /** The SubjectPublicKeyInfo, imported again for RSA-OAEP the first time something is encrypted. */
   spki: Bytes
+}
+
+/**
+ * The platform key of a parsed PEM (a `certs` entry, or a downloaded certificate): a certificate
+ * carries its validity, a bare public key never expires.
+ */
+export function platformKey(serial: string, material: KeyMaterial, verify: Promise<CryptoKey>): PlatformKey {
+  const { certificate } = material
+  return {
+    serial,
+    kind: certificate ? 'certificate' : 'publicKey',
+    notBefore: certificate ? certificate.notBefore.getTime() : Number.NEGATIVE_INFINITY,
+    notAfter: certificate ? certificate.notAfter.getTime() : Number.POSITIVE_INFINITY,
+    bits: material.bits,
+    verify,
+    spki: material.der,
+  }
 }
 
 /** What a certificate download found: certificates, or "none" (404 `RESOURCE_NOT_EXISTS` with a public key). */

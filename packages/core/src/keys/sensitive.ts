@@ -2,9 +2,9 @@ import { oaepDecrypt, oaepEncrypt, oaepMaxBytes } from '../crypto/oaep'
 import { normalizeSerial } from '../crypto/x509'
 import { fromBase64, toBase64, toHex, utf8 } from '../encoding'
 import { WechatpayValidationError } from '../errors'
+import { INSPECT } from '../inspect'
 import { type KeyStore, wireSerial } from './key-store'
 
-const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 /** What a marker shows everywhere but in the encrypted request body. */
 const REDACTED = '[wxpay sensitive]'
 

@@ -1,4 +1,4 @@
-import { rsaSign } from '../crypto/keys'
+import { rsaSign } from '../crypto/signature'
 import { fromBase64, toBase64, utf8 } from '../encoding'
 import { WechatpayError, WechatpayValidationError } from '../errors'
 

@@ -1,6 +1,7 @@
-import { importAesGcmKey } from '../crypto/aes-gcm'
 import { WechatpayValidationError } from '../errors'
+import { INSPECT } from '../inspect'
 import type { Config } from '../options'
+import type { Context } from '../pipeline/context'
 import type { WechatpayStore } from '../store'
 import { type OnceEvent, type OnceOptions, runOnce } from './once'
 import type { NotificationBody, NotificationRequest, V2Notification, WechatpayNotification } from './types'
@@ -84,22 +85,14 @@ export interface Notifications {
   ): Promise<boolean>
 }
 
-const INSPECT = Symbol.for('nodejs.util.inspect.custom')
-
 /**
  * The client's `notifications` member. The keys stay in this closure: the object itself holds two
  * functions and prints as `[Wechatpay notifications]`.
  */
-export function createNotifications(config: Config, hmacKey: () => Promise<CryptoKey>): Notifications {
-  let aesKey: Promise<CryptoKey> | undefined
-  const apiv3Key = () => {
-    // Imported on first use; a failed import is retried next time rather than cached.
-    aesKey ??= importAesGcmKey(config.apiv3Key!).catch((err: unknown) => {
-      aesKey = undefined
-      throw err
-    })
-    return aesKey
-  }
+export function createNotifications(
+  config: Config,
+  { hmacKey, apiv3Key }: Pick<Context, 'hmacKey' | 'apiv3Key'>,
+): Notifications {
   const label = () => '[Wechatpay notifications]'
   return Object.freeze({
     async parse(request: NotificationRequest): Promise<WechatpayNotification> {

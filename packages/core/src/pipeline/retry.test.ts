@@ -1,20 +1,10 @@
-// The retry policy's pure parts: option checks, backoff bounds (seeded random), Retry-After
+// The retry policy's pure parts: option checks, backoff bounds (fixed seeds: the jitter repeats), Retry-After
 // parsing and which replies say "try again".
+
+import { seededInputs } from '@wxpay/sandbox/testing'
 import { describe, expect, test } from 'vitest'
 import { WechatpayValidationError } from '../errors'
 import { backoff, NO_RETRY, retryAfterMs, retryableReply, retryPolicy } from './retry'
-
-/** mulberry32: a seeded random so the jitter is reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const body = (s: string) => new TextEncoder().encode(s)
 
@@ -55,7 +45,7 @@ describe('retryPolicy', () => {
 describe('backoff', () => {
   const policy = { retries: 10, minDelayMs: 100, maxDelayMs: 1000 }
   test('equal jitter: within [ceiling/2, ceiling], ceiling doubling from minDelayMs up to maxDelayMs', () => {
-    const random = seeded(42)
+    const random = seededInputs(undefined, 42).next
     for (let n = 1; n <= 10; n++) {
       const ceiling = Math.min(1000, 100 * 2 ** (n - 1))
       for (let i = 0; i < 50; i++) {
@@ -70,7 +60,7 @@ describe('backoff', () => {
     expect(backoff(policy, 1, () => 0.999999)).toBe(100)
     expect(backoff(policy, 3, () => 0)).toBe(200)
     expect(backoff(policy, 9, () => 0.999999)).toBe(1000)
-    const random = seeded(7)
+    const random = seededInputs(undefined, 7).next
     const waits = new Set(Array.from({ length: 20 }, () => backoff(policy, 4, random)))
     expect(waits.size).toBeGreaterThan(5)
   })

@@ -1,9 +1,10 @@
 // APIv2 signs: the official vector from docs/protocol.md, node:crypto as an independent oracle, and
 // wechatpay-axios-plugin's `Hash.sign` as a peer SDK on random field sets.
-import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto'
-import { describe, expect, test } from 'vitest'
+import { createHash, createHmac } from 'node:crypto'
+import { type SeededInputs, seededInputs } from '@wxpay/sandbox/testing'
+import { describe, expect, onTestFailed, test } from 'vitest'
 import { Hash } from 'wechatpay-axios-plugin'
-import { importHmacKey } from '../crypto/keys'
+import { importHmacKey } from '../crypto/signature'
 import { type SignType, signString, signV2, verifyV2 } from './sign'
 
 // The official sample (pay.weixin.qq.com, "签名算法"), as checked in docs/protocol.md.
@@ -35,10 +36,10 @@ function nodeSign(text: string, secret: string, type: SignType): string {
   return hash.update(text, 'utf8').digest('hex').toUpperCase()
 }
 
-function shuffled<T>(items: T[]): T[] {
+function shuffled<T>(items: T[], random: SeededInputs): T[] {
   const out = [...items]
   for (let i = out.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1)
+    const j = random.int(i + 1)
     ;[out[i], out[j]] = [out[j]!, out[i]!]
   }
   return out
@@ -69,7 +70,7 @@ describe('the official sample (docs/protocol.md)', () => {
 
   test('the sign does not depend on key order', async () => {
     for (let round = 0; round < 10; round++) {
-      const reordered = Object.fromEntries(shuffled(Object.entries(SAMPLE)))
+      const reordered = Object.fromEntries(shuffled(Object.entries(SAMPLE), seededInputs(onTestFailed)))
       expect(signString(reordered, KEY)).toBe(SAMPLE_STRING)
       expect(await signV2(reordered, KEY, 'MD5', sampleHmacKey)).toBe(SAMPLE_MD5)
       expect(await signV2(reordered, KEY, 'HMAC-SHA256', sampleHmacKey)).toBe(SAMPLE_HMAC)
@@ -195,30 +196,32 @@ describe('verifyV2', () => {
 
 describe('peer oracle: wechatpay-axios-plugin Hash.sign on random field sets', () => {
   const ALPHABET = ['a', 'Z', '0', '9', ' ', '&', '=', '%', '+', '/', '中', '文', 'é', '😀', '<', ']']
-  const randomValue = () => {
-    if (randomInt(6) === 0) return ''
+  const randomValue = (random: SeededInputs) => {
+    if (random.int(6) === 0) return ''
     let out = ''
-    for (let i = randomInt(1, 20); i > 0; i--) out += ALPHABET[randomInt(ALPHABET.length)]
+    for (let i = random.int(1, 20); i > 0; i--) out += random.pick(ALPHABET)
     return out
   }
   // Keys that never look like array indices: JS objects would reorder those ahead of the others.
-  const randomKey = () => {
+  const randomKey = (random: SeededInputs) => {
     const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_'
-    let out = letters[randomInt(letters.length)]!
-    for (let i = randomInt(0, 12); i > 0; i--) out += (letters + '0123456789')[randomInt(letters.length + 10)]
+    let out = letters[random.int(letters.length)]!
+    for (let i = random.int(0, 12); i > 0; i--)
+      out += (letters + '0123456789')[random.int(letters.length + 10)]
     return out
   }
 
   test.each(['MD5', 'HMAC-SHA256'] as const)(
     '%s: 300 random field sets agree with the peer SDK',
     async (type) => {
+      const random = seededInputs(onTestFailed)
       for (let round = 0; round < 300; round++) {
-        const secret = randomBytes(24).toString('base64')
+        const secret = random.bytes(24).toString('base64')
         const fields: Record<string, string> = {}
-        for (let i = randomInt(1, 12); i > 0; i--) fields[randomKey()] = randomValue()
+        for (let i = random.int(1, 12); i > 0; i--) fields[randomKey(random)] = randomValue(random)
         // Real messages always carry nonce_str; with nothing to sign the peer differs (see below).
-        fields.nonce_str = randomBytes(12).toString('hex')
-        if (randomInt(3) === 0) fields.sign = 'IGNORED'
+        fields.nonce_str = random.bytes(12).toString('hex')
+        if (random.int(3) === 0) fields.sign = 'IGNORED'
         const peer = Hash.sign(type, fields, secret)
         expect(await signV2(fields, secret, type, hmacKeyFor(secret))).toBe(peer)
         expect(await verifyV2({ ...fields, sign: peer }, secret, type, hmacKeyFor(secret))).toBe(true)

@@ -1,5 +1,5 @@
 import { md5 } from '@noble/hashes/legacy'
-import { hmacSha256 } from '../crypto/keys'
+import { hmacSha256 } from '../crypto/signature'
 import { timingSafeEqual, toHexUpper, utf8 } from '../encoding'
 
 export type SignType = 'MD5' | 'HMAC-SHA256'

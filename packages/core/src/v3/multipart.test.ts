@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto'
 import { OFFICIAL_TEST_PRIVATE_KEY } from '@wxpay/sandbox/testing'
 import { expect, test } from 'vitest'
-import { importRsaKey } from '../crypto/keys'
 import { parsePrivateKey } from '../crypto/pem'
+import { importRsaKey } from '../crypto/signature'
 import { authorization } from './authorization'
 import { encodeMedia } from './multipart'
 

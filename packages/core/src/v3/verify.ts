@@ -1,4 +1,4 @@
-import { rsaVerify } from '../crypto/keys'
+import { rsaVerify } from '../crypto/signature'
 import { type Bytes, concatBytes, fromBase64, utf8, utf8Decoder } from '../encoding'
 import { WechatpaySignatureError } from '../errors'
 

@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs'
 import { Ajv, type ValidateFunction } from 'ajv'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { applyErrata } from '../../../core/catalogue/apply-errata.mjs'
-import type { SandboxContext } from '../context.js'
-import { createKeys } from '../keys.js'
-import type { CatalogueEndpoint, Schema } from './types.js'
-import { v2Reply } from './v2.js'
-import { sampleReply } from './v3.js'
+import type { SandboxContext } from '../context'
+import { createKeys } from '../keys'
+import type { CatalogueEndpoint, Schema } from './types'
+import { v2Reply } from './v2'
+import { sampleReply } from './v3'
 
 const source = new URL('../../../core/catalogue/wechatpay-api.json', import.meta.url)
 const catalogue = applyErrata(JSON.parse(readFileSync(source, 'utf8')) as { endpoints: CatalogueEndpoint[] })

@@ -1,5 +1,5 @@
 // Types of the generated endpoints.js (which TypeScript never reads: 2 MB of data).
-import type { CatalogueData } from './types.js'
+import type { CatalogueData } from './types'
 
 declare const data: CatalogueData
 export default data

@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process'
 import { createHash, createHmac, createVerify } from 'node:crypto'
 import { request as httpsRequest } from 'node:https'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Sandbox } from '../start.js'
-import { authorization, fieldsOf, replyVerifies, start, v3, xmlOf } from '../test-helpers.js'
+import type { Sandbox } from '../start'
+import { authorization, fieldsOf, replyVerifies, start, v3, xmlOf } from '../test-helpers'
 
 let sb: Sandbox
 beforeAll(async () => {

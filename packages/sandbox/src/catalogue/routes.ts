@@ -2,12 +2,12 @@
 // stripe-mock): registered last, so the stateful routes of the payment lifecycle win.
 import type { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import type { AppEnv, Listener, SandboxContext } from '../context.js'
-import { v2Fail } from '../v2-routes.js'
-import { rawTarget, v3Error } from '../v3-respond.js'
-import { matchEndpoint } from './table.js'
-import { answerV2 } from './v2.js'
-import { answerV3 } from './v3.js'
+import type { AppEnv, Listener, SandboxContext } from '../context'
+import { v2Fail } from '../v2-routes'
+import { rawTarget, v3Error } from '../v3-respond'
+import { matchEndpoint } from './table'
+import { answerV2 } from './v2'
+import { answerV3 } from './v3'
 
 /** Largest request body of a catalogue endpoint (uploads included). */
 const MAX_BODY_BYTES = 5 * 1024 * 1024

@@ -1,7 +1,7 @@
 // Deterministic, schema-valid reply values (like stripe-mock's fixtures, made from the schema): an
 // enum's first value, every property of an object, one item per array, a plausible value by
 // format or name. Ids the client knows are the sandbox merchant's own.
-import type { Schema } from './types.js'
+import type { Schema } from './types'
 
 /** What the samples take from the sandbox. */
 export interface SampleContext {

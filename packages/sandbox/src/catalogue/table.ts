@@ -1,5 +1,5 @@
-import data from './endpoints.js'
-import type { CatalogueEndpoint } from './types.js'
+import data from './endpoints'
+import type { CatalogueEndpoint } from './types'
 
 /** Every endpoint of the catalogue (errata applied). */
 export const ENDPOINTS: readonly CatalogueEndpoint[] = data.endpoints

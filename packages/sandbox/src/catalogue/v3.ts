@@ -4,16 +4,16 @@
 // `{"sha1":"…"}` with the file's SHA-1 in `Wechatpay-Statement-Sha1` (docs/protocol-3.md).
 import { constants, createHash, privateDecrypt, publicEncrypt } from 'node:crypto'
 import type { Context } from 'hono'
-import { unixSeconds } from '../clock.js'
-import type { AppEnv, SandboxContext } from '../context.js'
-import { parseMultipart } from '../media-routes.js'
-import { privateKeyFor, replySigner } from '../platform.js'
-import { signedReplyHeaders } from '../v3-reply.js'
-import { newRequestId, rawTarget, refuseUnsigned, v3Error, v3Signed } from '../v3-respond.js'
-import { UPLOAD_DIGESTS } from './rules.js'
-import { sampleObject } from './sample.js'
-import type { CatalogueEndpoint, Schema } from './types.js'
-import { checkObject, checkValue, type Problem } from './validate.js'
+import { unixSeconds } from '../clock'
+import type { AppEnv, SandboxContext } from '../context'
+import { parseMultipart } from '../media-routes'
+import { privateKeyFor, replySigner } from '../platform'
+import { signedReplyHeaders } from '../v3-reply'
+import { newRequestId, rawTarget, refuseUnsigned, v3Error, v3Signed } from '../v3-respond'
+import { UPLOAD_DIGESTS } from './rules'
+import { sampleObject } from './sample'
+import type { CatalogueEndpoint, Schema } from './types'
+import { checkObject, checkValue, type Problem } from './validate'
 
 const OAEP_SHA1 = { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' } as const
 

@@ -2,7 +2,7 @@
 // problem found, naming the field (`scene_info.payer_client_ip`). Two modes: `json` (a v3 body, the
 // JSON inside an upload's `meta`) and `text` (query strings, path variables, v2 XML and multipart
 // parts, where every value is a string and a number is its decimal text).
-import type { Schema } from './types.js'
+import type { Schema } from './types'
 
 /** What is wrong, and where. */
 export interface Problem {

@@ -2,7 +2,7 @@
 // source, so it must not use anything from outside its body (no imports, no module names), and the
 // build target must stay one that needs no helper (ES2022: async/await and `?.` are native).
 // Written in TypeScript so that it is type-checked against the DOM and the state it renders.
-import type { DashboardAttempt, DashboardDelivery, DashboardOrder, DashboardState } from './snapshot.js'
+import type { DashboardAttempt, DashboardDelivery, DashboardOrder, DashboardState } from './snapshot'
 
 /** The script the page loads (`/sandbox/dashboard/app.js`). */
 export function dashboardScript(): string {

@@ -5,10 +5,10 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { envLines } from '../env-lines.js'
-import type { Sandbox, SandboxOptions } from '../start.js'
-import { start, v3 } from '../test-helpers.js'
-import type { DashboardState } from './snapshot.js'
+import { envLines } from '../env-lines'
+import type { Sandbox, SandboxOptions } from '../start'
+import { start, v3 } from '../test-helpers'
+import type { DashboardState } from './snapshot'
 
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {

@@ -1,9 +1,9 @@
-import { rfc3339Cst } from '../clock.js'
-import type { SandboxContext } from '../context.js'
-import type { NotificationAttempt } from '../notify.js'
-import { placements, TRADE_STATE_DESC } from '../pay-routes.js'
-import type { RefundRecord } from '../refunds.js'
-import type { OrderRecord, OrderState } from '../state.js'
+import { rfc3339Cst } from '../clock'
+import type { SandboxContext } from '../context'
+import type { NotificationAttempt } from '../notify'
+import { placements, TRADE_STATE_DESC } from '../pay-routes'
+import type { RefundRecord } from '../refunds'
+import type { OrderRecord, OrderState } from '../state'
 
 /** An order as the dashboard lists it: times as WeChat writes them (RFC 3339, +08:00). */
 export interface DashboardOrder {

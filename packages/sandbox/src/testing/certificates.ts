@@ -1,9 +1,9 @@
 // Platform certificates and `/v3/certificates` replies for tests: the sandbox's own certificate
 // builder (pure DER + node:crypto signing) and AES-256-GCM sealing, to script genuine and forged
 // certificate downloads on the raw gateway.
-import { createPlatformCertificate, type PlatformCertificate } from '../certificate.js'
-import { alnum } from '../random.js'
-import { encryptResource } from './notification.js'
+import { createPlatformCertificate, type PlatformCertificate } from '../certificate'
+import { alnum } from '../random'
+import { encryptResource } from './notification'
 
 export { createPlatformCertificate, type PlatformCertificate }
 

@@ -5,8 +5,8 @@
 import type { KeyObject } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { isV2SignType, parseV2Xml, v2Sign } from './v2.js'
-import { checkV3Authorization, signV3Reply } from './v3.js'
+import { isV2SignType, parseV2Xml, v2Sign } from './v2'
+import { checkV3Authorization, signV3Reply } from './v3'
 
 /** A request as it came off the wire. */
 export interface Seen {

@@ -13,7 +13,7 @@ export {
   certificatesBody,
   createPlatformCertificate,
   type PlatformCertificate,
-} from './certificates.js'
+} from './certificates'
 export {
   type Answer,
   type Gateway,
@@ -23,16 +23,17 @@ export {
   type Seen,
   type StreamReply,
   startGateway,
-} from './gateway.js'
-export { alnum, type KeyPair, rsaKeyPair, type TestCredentials, testCredentials } from './keys.js'
+} from './gateway'
+export { alnum, type KeyPair, rsaKeyPair, type TestCredentials, testCredentials } from './keys'
 export {
   decryptResource,
   type EncryptedResource,
   encryptResource,
   type SignV3NotificationOptions,
   signV3Notification,
-} from './notification.js'
-export { isV2SignType, parseV2Xml, signedV2Xml, type V2SignType, v2Sign, v2Xml } from './v2.js'
+} from './notification'
+export { type SeededInputs, seededInputs, testSeed } from './seed'
+export { isV2SignType, parseV2Xml, signedV2Xml, type V2SignType, v2Sign, v2Xml } from './v2'
 export {
   type CheckV3AuthorizationOptions,
   checkV3Authorization,
@@ -43,5 +44,5 @@ export {
   v3Authorization,
   verifyV3Reply,
   type WechatpayHeaders,
-} from './v3.js'
-export { NOTIFICATION_VECTOR, OFFICIAL_TEST_PRIVATE_KEY } from './vectors.js'
+} from './v3'
+export { NOTIFICATION_VECTOR, OFFICIAL_TEST_PRIVATE_KEY } from './vectors'

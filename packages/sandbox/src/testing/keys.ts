@@ -1,7 +1,7 @@
 // Test key material, generated per run with node:crypto (never stored in the repository).
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
-import { DEFAULT_APPID, DEFAULT_MCHID } from '../keys.js'
-import { alnum } from '../random.js'
+import { DEFAULT_APPID, DEFAULT_MCHID } from '../keys'
+import { alnum } from '../random'
 
 export { alnum }
 

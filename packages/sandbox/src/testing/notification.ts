@@ -1,10 +1,10 @@
 // The APIv3 notification (webhook) WeChat Pay sends, as a test double: the envelope of the
 // sandbox's own notify-sign module, signed like a reply; and the inverse of its encryption.
 import { createDecipheriv, type KeyObject } from 'node:crypto'
-import { type EncryptedResource, type NotificationEnvelopeOptions, notificationBody } from '../notify-sign.js'
-import { signV3Reply, type WechatpayHeaders } from './v3.js'
+import { type EncryptedResource, type NotificationEnvelopeOptions, notificationBody } from '../notify-sign'
+import { signV3Reply, type WechatpayHeaders } from './v3'
 
-export { type EncryptedResource, encryptResource } from '../notify-sign.js'
+export { type EncryptedResource, encryptResource } from '../notify-sign'
 
 /** The inverse of {@link encryptResource}; throws when the tag does not verify. */
 export function decryptResource(

@@ -18,8 +18,8 @@ import {
   v2Xml,
   v3Authorization,
   verifyV3Reply,
-} from './index.js'
-import { NOTIFICATION_VECTOR, OFFICIAL_TEST_PRIVATE_KEY } from './vectors.js'
+} from './index'
+import { NOTIFICATION_VECTOR, OFFICIAL_TEST_PRIVATE_KEY } from './vectors'
 
 // The APIv3 key of wechatpay-java's AeadAesCipherTest (32 bytes: AES-256).
 const APIV3_KEY = NOTIFICATION_VECTOR.apiv3Key

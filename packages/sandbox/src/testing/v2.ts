@@ -1,6 +1,6 @@
 // APIv2 test doubles: the sandbox's own sign and XML builder, under the names tests use.
-import { isV2SignType, type V2SignType, v2Sign } from '../v2-sign.js'
-import { buildV2Xml, parseV2Xml } from '../xml.js'
+import { isV2SignType, type V2SignType, v2Sign } from '../v2-sign'
+import { buildV2Xml, parseV2Xml } from '../xml'
 
 export { isV2SignType, parseV2Xml, type V2SignType, v2Sign }
 

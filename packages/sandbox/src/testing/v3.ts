@@ -1,9 +1,9 @@
 // APIv3 test doubles with node:crypto: the reply signer (the sandbox's own), a reply verifier,
 // and both sides of the request Authorization header.
 import { createPublicKey, type KeyObject, randomBytes, sign, verify } from 'node:crypto'
-import { alnum } from '../random.js'
-import { AUTH_SCHEME, checkV3Request, MAX_CLOCK_SKEW_SECONDS } from '../v3-auth.js'
-import { signedReplyHeaders } from '../v3-reply.js'
+import { alnum } from '../random'
+import { AUTH_SCHEME, checkV3Request, MAX_CLOCK_SKEW_SECONDS } from '../v3-auth'
+import { signedReplyHeaders } from '../v3-reply'
 
 /** The five `Wechatpay-*` headers of a signed APIv3 reply or notification. */
 export interface WechatpayHeaders extends Record<string, string> {

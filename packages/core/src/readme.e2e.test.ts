@@ -28,7 +28,7 @@ const built = existsSync(join(pkg, 'dist/index.js')) && existsSync(join(pkg, 'di
 if (!built && process.env.CI) throw new Error('dist/ is missing: build @wxpay/core before its tests')
 if (!built)
   console.warn(
-    'SKIPPED: readme.test.ts runs the recipes on the built dist/ (pnpm --filter @wxpay/core build)',
+    'SKIPPED: readme.e2e.test.ts runs the recipes on the built dist/ (pnpm --filter @wxpay/core build)',
   )
 
 const dir = join(pkg, `.readme-run-${process.pid}`)

@@ -3,8 +3,8 @@
 import { Test } from '@nestjs/testing'
 import { type Sandbox, startSandbox } from '@wxpay/sandbox'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { WechatpayModule } from '../src'
-import { listen, MERCHANT, PayController, post, sandboxOptions } from './helpers'
+import { WechatpayModule } from './index'
+import { listen, MERCHANT, PayController, post, sandboxOptions } from './test-helpers'
 
 let sb: Sandbox
 beforeAll(async () => {

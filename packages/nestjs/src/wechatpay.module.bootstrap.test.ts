@@ -3,8 +3,8 @@ import { Test } from '@nestjs/testing'
 import { type WechatpayOptions, WechatpayValidationError } from '@wxpay/core'
 import { type Sandbox, startSandbox } from '@wxpay/sandbox'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { WechatpayModule } from '../src'
-import { sandboxOptions } from './helpers'
+import { WechatpayModule } from './index'
+import { sandboxOptions } from './test-helpers'
 
 let sb: Sandbox
 

@@ -1,7 +1,7 @@
 import type { V2Notification, Wechatpay, WechatpayNotification } from '@wxpay/core'
 import { Hono } from 'hono'
 import { expectTypeOf, test } from 'vitest'
-import { wechatpay, wechatpayNotification, wechatpayNotificationV2 } from '../src/index'
+import { wechatpay, wechatpayNotification, wechatpayNotificationV2 } from './index'
 
 type Bindings = { WECHATPAY_MCHID: string; QUEUE: { send(body: string): Promise<void> } }
 

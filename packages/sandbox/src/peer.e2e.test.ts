@@ -3,8 +3,8 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Wechatpay } from 'wechatpay-axios-plugin'
-import type { Sandbox } from './start.js'
-import { start } from './test-helpers.js'
+import type { Sandbox } from './start'
+import { start } from './test-helpers'
 
 interface PeerError {
   code?: string

@@ -2,7 +2,7 @@ import { Controller, type INestApplication, Inject, Param, Post } from '@nestjs/
 import type { TestingModule } from '@nestjs/testing'
 import type { Wechatpay, WechatpayOptions } from '@wxpay/core'
 import type { Sandbox } from '@wxpay/sandbox'
-import { InjectWechatpay } from '../src'
+import { InjectWechatpay } from './index'
 
 /** Client options for a sandbox, as the README of the core shows them. */
 export function sandboxOptions(sb: Sandbox, extra: Partial<WechatpayOptions> = {}): WechatpayOptions {

@@ -18,8 +18,8 @@ import {
   WechatpayExceptionFilter,
   WechatpayModule,
   type WechatpayModuleOptions,
-} from '../src'
-import { listen, MERCHANT, PayController, post, sandboxOptions } from './helpers'
+} from './index'
+import { listen, MERCHANT, PayController, post, sandboxOptions } from './test-helpers'
 
 const BODY_KEYS = ['statusCode', 'error', 'code', 'message', 'requestId', 'upstreamStatus']
 

@@ -3,6 +3,10 @@ import { native } from './backend'
 import type { KeyMaterial } from './pem'
 import { subtle } from './subtle'
 
+/**
+ * The two signatures of the protocol (docs/protocol.md): RSA-SHA256 (PKCS#1 v1.5) for APIv3 requests,
+ * replies and notifications, and HMAC-SHA256 for APIv2 signs; key import, sign and verify.
+ */
 const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const
 
 export function importRsaKey(material: KeyMaterial): Promise<CryptoKey> {

@@ -9,8 +9,8 @@ import {
   WECHATPAY,
   WechatpayModule,
   type WechatpayOptionsFactory,
-} from '../src'
-import { listen, MERCHANT, PayController, post, SUB_MCHID, sandboxOptions } from './helpers'
+} from './index'
+import { listen, MERCHANT, PayController, post, SUB_MCHID, sandboxOptions } from './test-helpers'
 
 let sb: Sandbox
 

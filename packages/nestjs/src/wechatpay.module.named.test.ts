@@ -3,8 +3,8 @@ import { Test } from '@nestjs/testing'
 import type { Wechatpay } from '@wxpay/core'
 import { type Sandbox, startSandbox } from '@wxpay/sandbox'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { getWechatpayToken, InjectWechatpay, WECHATPAY, WechatpayModule } from '../src'
-import { listen, post, sandboxOptions } from './helpers'
+import { getWechatpayToken, InjectWechatpay, WECHATPAY, WechatpayModule } from './index'
+import { listen, post, sandboxOptions } from './test-helpers'
 
 // Two merchants, each with its own sandbox (its own merchant id, keys and request log).
 let shop: Sandbox

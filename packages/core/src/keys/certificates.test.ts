@@ -10,12 +10,13 @@ import {
   type Gateway,
   type PlatformCertificate,
   rsaKeyPair,
+  seededInputs,
   signV3Notification,
   signV3Reply,
   startGateway,
   testCredentials,
 } from '@wxpay/sandbox/testing'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, onTestFailed, test } from 'vitest'
 import { Wechatpay as FetchWechatpay } from '../index'
 import { Wechatpay, WechatpayApiError, WechatpaySignatureError, WechatpayValidationError } from '../node'
 
@@ -125,8 +126,9 @@ describe('certificate mode against the sandbox', () => {
     const wxpay = new Wechatpay(options(sb))
     await close(wxpay, sb, order(sb))
     const forger = rsaKeyPair()
+    const random = seededInputs(onTestFailed)
     const forged = () => {
-      const serial = `7${Math.random().toString(16).slice(2).toUpperCase().padEnd(12, '0')}`
+      const serial = `7${random.bytes(8).toString('hex').toUpperCase()}`
       return signV3Notification({
         privateKey: forger.privateKey,
         serial,

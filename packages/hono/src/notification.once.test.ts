@@ -5,7 +5,7 @@ import { type Sandbox, startSandbox } from '@wxpay/sandbox'
 import { memoryStore } from '@wxpay/store'
 import { Hono } from 'hono'
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
-import { wechatpay, wechatpayNotification } from '../src/index'
+import { wechatpay, wechatpayNotification } from './index'
 
 // `{ once: store }` on a real Hono app served on a real port; the sandbox delivers (and, with its
 // notifyDuplicate fault, delivers again the same notification after it was acknowledged).

@@ -11,7 +11,7 @@ import {
   wechatpay,
   wechatpayNotification,
   wechatpayNotificationV2,
-} from '../src/index'
+} from './index'
 
 // End to end on Node: the sandbox pays orders and delivers signed, encrypted notifications (its
 // retry schedule scaled down 2000×) to a Hono app served by @hono/node-server on a real port.

@@ -7,8 +7,8 @@ import { type Sandbox, startSandbox } from '@wxpay/sandbox'
 import { memoryStore } from '@wxpay/store'
 import { type PostgresQueryable, postgresStore } from '@wxpay/store/postgres'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { WechatpayEvent, WechatpayModule, WechatpayTransaction } from '../src'
-import { sandboxOptions } from './helpers'
+import { WechatpayEvent, WechatpayModule, WechatpayTransaction } from './index'
+import { sandboxOptions } from './test-helpers'
 
 // `@WechatpayEvent({ once: store })` in a real Nest application on a real port (Express and
 // Fastify); the sandbox delivers, and with its notifyDuplicate fault delivers the same

@@ -14,10 +14,10 @@ import {
   secret,
   sub_mchid,
   v2OrderPaidReply,
-} from '../test/fixtures'
-import { type TestKeys, testKeys } from '../test/keys'
-import { Wechatpay as FetchWechatpay } from './index'
-import { Wechatpay, WechatpayApiError, WechatpayBusinessError, WechatpayValidationError } from './node'
+} from '../../test/fixtures'
+import { type TestKeys, testKeys } from '../../test/keys'
+import { Wechatpay as FetchWechatpay } from '../index'
+import { Wechatpay, WechatpayApiError, WechatpayBusinessError, WechatpayValidationError } from '../node'
 
 let keys: TestKeys
 let gateway: Gateway

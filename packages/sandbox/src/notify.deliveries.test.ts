@@ -3,9 +3,9 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createClock } from './clock.js'
-import { FaultEngine } from './faults.js'
-import { Notifier, type Outgoing, REPLY_PREVIEW_BYTES, RETRY_SCHEDULE_SECONDS } from './notify.js'
+import { createClock } from './clock'
+import { FaultEngine } from './faults'
+import { Notifier, type Outgoing, REPLY_PREVIEW_BYTES, RETRY_SCHEDULE_SECONDS } from './notify'
 
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => {

@@ -14,8 +14,8 @@ import { type Sandbox, startSandbox } from '@wxpay/sandbox'
 import { rsaKeyPair, signedV2Xml, signV3Notification } from '@wxpay/sandbox/testing'
 import { Observable } from 'rxjs'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { WechatpayEvent, WechatpayEventV2, WechatpayModule } from '../src'
-import { sandboxOptions } from './helpers'
+import { WechatpayEvent, WechatpayEventV2, WechatpayModule } from './index'
+import { sandboxOptions } from './test-helpers'
 
 // End to end: the sandbox pays orders and delivers signed, encrypted notifications (its retry
 // schedule scaled down 2000×, so retries take milliseconds) to a Nest application on a real port,
