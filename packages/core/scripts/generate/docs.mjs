@@ -18,7 +18,7 @@ export function endpointIndex({ catalogue, areas }) {
     '⬆ upload (multipart), 🔐 merchant API certificate (mTLS), 🌐 another host, ⚠ deprecated. A property chain ' +
     'shown as — cannot be spelled with properties (a segment named like a verb): use the other two forms.\n\n'
   for (const [area, list] of [...areas].sort((a, b) => cmp(a[0], b[0]))) {
-    text += `## ${area} (${list.length})\n\n| endpoint | property chain | \`chain()\` | \`[path]\` |\n| --- | --- | --- | --- |\n`
+    text += `## [${area}](https://github.com/wxpay/wxpay/blob/main/docs/endpoints/${area.replace(/\//g, '-')}.md) (${list.length})\n\nRequest and reply fields: the linked page.\n\n| endpoint | property chain | \`chain()\` | \`[path]\` |\n| --- | --- | --- | --- |\n`
     for (const e of list) {
       const template = e.chain ?? e.path
       const flags = [
