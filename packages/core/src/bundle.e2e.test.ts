@@ -68,7 +68,7 @@ describe('esbuild bundles', () => {
     expect(text.length).toBeGreaterThan(10_000)
   })
 
-  test('split into chunks, a v3-only program loads neither the XML library nor the retry table at start', async () => {
+  test('split into chunks, a v3-only program loads neither the XML library, the retry table, the upload encoder, the statement checks nor the downloader at start', async () => {
     const result = await build({
       entryPoints: [join(root, 'src/index.ts')],
       bundle: true,
@@ -91,7 +91,15 @@ describe('esbuild bundles', () => {
     const startInputs = [...atStart].flatMap((path) => Object.keys(outputs[path]!.inputs))
     const allInputs = Object.values(outputs).flatMap((output) => Object.keys(output.inputs))
     expect(startInputs.some((input) => input.endsWith('src/v3/authorization.ts'))).toBe(true)
-    for (const lazy of [/fast-xml-parser/, /src\/v2\/xml\.ts$/, /src\/endpoints\/catalogue\/retry\.ts$/]) {
+    for (const lazy of [
+      /fast-xml-parser/,
+      /src\/v2\/xml\.ts$/,
+      /src\/endpoints\/catalogue\/retry\.ts$/,
+      /src\/v3\/multipart\.ts$/,
+      /src\/crypto\/sm3\.ts$/,
+      /src\/v3\/statement\.ts$/,
+      /src\/download\.ts$/,
+    ]) {
       expect(startInputs.filter((input) => lazy.test(input))).toEqual([])
       // …but they are in the bundle, behind a dynamic import.
       expect(allInputs.some((input) => lazy.test(input))).toBe(true)

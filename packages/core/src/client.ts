@@ -1,5 +1,5 @@
 import { chainNode, NODE } from './chain'
-import { createDownload, type Download } from './download'
+import type { Download } from './download'
 import { WechatpayValidationError } from './errors'
 import { downloadCertificates, type PlatformCertificate, platformCertificates } from './keys/certificates'
 import { decryptField, type Sensitive, sensitive } from './keys/sensitive'
@@ -7,7 +7,7 @@ import { sharedCertificates } from './keys/shared-certificates'
 import { createNotifications, type Notifications } from './notifications'
 import { type ClientCertConfig, type Config, validateOptions, type WechatpayOptions } from './options'
 import { createPaySign, type PaySign } from './pay-sign'
-import { createContext } from './pipeline/context'
+import { type Context, createContext } from './pipeline/context'
 import { checkSignal, checkTimeout } from './pipeline/send'
 import { fetchTransport } from './transport/fetch'
 import type { Transport } from './transport/types'
@@ -182,7 +182,7 @@ export function createWechatpayClass(
       ['sensitive', sensitive],
       ['decrypt', (ciphertext: string) => decryptField(config.decryptionKey, ciphertext)],
       ['paySign', createPaySign(config, context.hmacKey)],
-      ['download', createDownload(context)],
+      ['download', lazyDownload(context)],
       ['pageUrl', createPageUrl(config, context.hmacKey)],
       [
         'certificates',
@@ -211,4 +211,23 @@ export function createWechatpayClass(
   }
   Wechatpay.prototype = Object.create(NODE)
   return Wechatpay as unknown as WechatpayConstructor
+}
+
+/**
+ * `wxpay.download`: the downloader (digest checks, gunzip, SHA-1/SHA-256) is imported on the first
+ * download, so a client that never downloads a bill (most Workers) does not load it.
+ */
+function lazyDownload(context: Context): Download {
+  let loaded: Promise<Download> | undefined
+  const load = () =>
+    (loaded ??= import('./download').then(
+      (module) => module.createDownload(context),
+      (err: unknown) => {
+        loaded = undefined
+        throw err
+      },
+    ))
+  const download = async (...args: Parameters<Download>) => (await load())(...args)
+  download.stream = async (...args: Parameters<Download['stream']>) => (await load()).stream(...args)
+  return download
 }

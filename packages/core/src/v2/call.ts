@@ -6,7 +6,6 @@ import {
   WechatpaySignatureError,
   WechatpayValidationError,
 } from '../errors'
-import { refuseSensitive } from '../keys/sensitive'
 import type { Config } from '../options'
 import type { TransportResponse } from '../transport/types'
 import type { WechatpayResponse } from '../types/call'

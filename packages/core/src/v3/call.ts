@@ -1,13 +1,11 @@
 import { type Bytes, utf8, utf8Decoder } from '../encoding'
-import { DOWNLOADS } from '../endpoints/catalogue/table'
+import { DOWNLOADS, STATEMENTS } from '../endpoints/catalogue/table'
 import { apiErrorOf, WechatpayApiError, WechatpayValidationError } from '../errors'
 import { encryptSensitive, stringifyJson } from '../keys/sensitive'
 import type { Config } from '../options'
 import type { TransportResponse } from '../transport/types'
 import type { WechatpayResponse } from '../types/call'
 import { authorization } from './authorization'
-import { encodeMedia, uploadRuleOf } from './multipart'
-import { decodeStatement, isStatementPath } from './statement'
 import { verifyReply } from './verify'
 
 /** v3 replies larger than this are refused (the largest documented JSON replies are far smaller). */
@@ -57,6 +55,9 @@ export async function prepareV3(
     if (request.method !== 'POST') throw new WechatpayValidationError('media', 'is uploaded with post')
     // The endpoint's meta shape and digest (generated UPLOAD_META), by the path under the base URL.
     const path = request.pathAndQuery.slice(config.baseUrl.pathname.length).split('?')[0]!
+    // The multipart encoder and SM3 are imported on the first upload: a client that never
+    // uploads (most Workers) does not load them.
+    const { encodeMedia, uploadRuleOf } = await import('./multipart')
     const encoded = await encodeMedia(request.media, uploadRuleOf(path))
     if (!keys.isReady) await keys.ready()
     const { headers } = request
@@ -114,6 +115,15 @@ export async function prepareV3(
 }
 
 /**
+ * Whether the call at `path` (expanded, under the base URL) is a statement download: matched
+ * against the base URL's own path joined with it, so `v3/statements` under a base of
+ * `https://api.mch.weixin.qq.com/hk/` is `hk/v3/statements`.
+ */
+export function isStatementPath(config: Config, path: string): boolean {
+  return STATEMENTS.test(`${config.baseUrl.pathname.slice(1)}${path}`)
+}
+
+/**
  * Whether `path` (as expanded, without the base URL's path or the query) is a download endpoint,
  * whose 2xx reply is a file rather than JSON: the catalogue's list (`DOWNLOADS`, generated: the bill
  * file, merchant-service images but not `…/images/upload`, statements, transfer files). WeChat Pay
@@ -138,7 +148,8 @@ export async function decodeV3(
   const { status, headers, body } = reply
   if (status < 200 || status > 299) throw apiErrorOf(reply)
   // Statements are signed over their SHA-1 (the generated STATEMENTS): both are checked.
-  if (isStatementPath(config, path)) return decodeStatement(config, reply)
+  // (The statement checks and SHA-1 are imported on the first statement.)
+  if (isStatementPath(config, path)) return (await import('./statement')).decodeStatement(config, reply)
   // WeChat Pay signs no download reply: the file's bytes are returned as they came, and only for
   // these endpoints (the catalogue's list). Bills are checked by digest: `wxpay.download`.
   if (isDownloadPath(path)) return { status, headers, data: body }

@@ -4,21 +4,11 @@
 // must have that SHA-1. wechatpay-php checks only the first half.
 import { sha1 } from '@noble/hashes/legacy'
 import { type Bytes, concatBytes, timingSafeEqual, toHex, utf8 } from '../encoding'
-import { STATEMENTS } from '../endpoints/catalogue/table'
 import { WechatpaySignatureError } from '../errors'
 import type { Config } from '../options'
 import type { TransportResponse } from '../transport/types'
 import type { WechatpayResponse } from '../types/call'
 import { verifyReply } from './verify'
-
-/**
- * Whether the call at `path` (expanded, under the base URL) is a statement download: matched
- * against the base URL's own path joined with it, so `v3/statements` under a base of
- * `https://api.mch.weixin.qq.com/hk/` is `hk/v3/statements`.
- */
-export function isStatementPath(config: Config, path: string): boolean {
-  return STATEMENTS.test(`${config.baseUrl.pathname.slice(1)}${path}`)
-}
 
 /** Gunzips a gzip body (by its magic bytes); anything else is the file as it is. */
 async function plain(body: Bytes): Promise<Bytes> {
