@@ -1,6 +1,6 @@
 import { sha1 } from '@noble/hashes/legacy'
 import { sha256 } from '@noble/hashes/sha2'
-import { type Bytes, concatBytes, timingSafeEqual } from './encoding'
+import { type Bytes, concatBytes, timingSafeEqual, toHex } from './encoding'
 import {
   apiErrorOf,
   WechatpayError,
@@ -96,12 +96,6 @@ function check(config: Config, url: unknown, options: DownloadOptions | undefine
     hashType,
     hashValue: options.hash_value.toLowerCase(),
   }
-}
-
-function hex(bytes: Uint8Array): string {
-  let out = ''
-  for (const byte of bytes) out += byte.toString(16).padStart(2, '0')
-  return out
 }
 
 function isGzip(head: Uint8Array): boolean {
@@ -208,7 +202,7 @@ export function digestCheck(
       controller.enqueue(chunk)
     },
     flush() {
-      const actual = hex(hash.digest())
+      const actual = toHex(hash.digest())
       if (!timingSafeEqual(actual, expected))
         throw new WechatpaySignatureError(
           `the downloaded file's ${hashType} digest does not match hash_value`,

@@ -2,7 +2,7 @@ import { aesGcmDecrypt } from '../crypto/aes-gcm'
 import { importRsaKey } from '../crypto/keys'
 import { PemError, parsePublicKey } from '../crypto/pem'
 import { normalizeSerial } from '../crypto/x509'
-import { fromBase64, utf8, utf8Decoder } from '../encoding'
+import { fromBase64, isObject, utf8, utf8Decoder } from '../encoding'
 import { apiErrorOf, WechatpaySignatureError, WechatpayValidationError } from '../errors'
 import type { Config } from '../options'
 import { type Door, send } from '../pipeline/send'
@@ -45,10 +45,6 @@ export interface PlatformCertificate {
 export interface Downloaded {
   certificates: PlatformCertificate[]
   keys: PlatformKey[]
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** A call's own limits (`certificates({ signal, timeout })`). */
