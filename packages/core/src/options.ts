@@ -161,6 +161,16 @@ export const DEFAULT_TIMEOUT = 10_000
 /** The largest delay a timer takes (2^31 − 1 ms, about 24.8 days); a larger one fires at once. */
 export const MAX_TIMEOUT = 2_147_483_647
 
+/**
+ * The one rule of every duration in milliseconds (the client's `timeout` and `connectTimeout`, a
+ * call's, a download's, `certificates()`'s): positive, finite, at most {@link MAX_TIMEOUT}.
+ */
+export function checkTimeout(value: unknown, option = 'timeout'): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT)
+    fail(option, `must be a positive number of milliseconds, at most ${MAX_TIMEOUT}`)
+  return value
+}
+
 /** Validated configuration. Secrets live here and nowhere else; this object is never exposed. */
 export interface Config {
   mchid: string
@@ -407,10 +417,7 @@ export function validateOptions(options: WechatpayOptions): Config {
       fail('backupBaseUrl', 'must have the same path as baseUrl')
   }
 
-  const timeout = options.timeout ?? DEFAULT_TIMEOUT
-  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0 || timeout > MAX_TIMEOUT) {
-    fail('timeout', `must be a positive number of milliseconds, at most ${MAX_TIMEOUT}`)
-  }
+  const timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT, 'timeout')
   if (options.fetch !== undefined && typeof options.fetch !== 'function') fail('fetch', 'must be a function')
   const clientCert = options.clientCert === undefined ? undefined : checkClientCert(options.clientCert, mchid)
 
@@ -446,14 +453,7 @@ export function validateOptions(options: WechatpayOptions): Config {
       if (url.protocol !== 'http:' && url.protocol !== 'https:') fail('proxy', 'must be an http(s) URL')
     }
   }
-  const connectTimeout = options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT
-  if (
-    typeof connectTimeout !== 'number' ||
-    !Number.isFinite(connectTimeout) ||
-    connectTimeout <= 0 ||
-    connectTimeout > MAX_TIMEOUT
-  )
-    fail('connectTimeout', `must be a positive number of milliseconds, at most ${MAX_TIMEOUT}`)
+  const connectTimeout = checkTimeout(options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT, 'connectTimeout')
 
   return {
     mchid,

@@ -1,6 +1,9 @@
 import type { Bytes } from '../encoding'
 import { oversizedReplyError, WechatpayValidationError } from '../errors'
-import { MAX_TIMEOUT } from '../options'
+import { checkTimeout } from '../options'
+
+export { checkTimeout }
+
 import { exchange } from '../transport/exchange'
 import type { Transport, TransportResponse } from '../transport/types'
 import { VERSION } from '../version'
@@ -58,19 +61,7 @@ export interface Outbound {
   idempotent: boolean
 }
 
-/**
- * The one rule of `timeout` and `signal` for every entry point (calls, uploads, downloads,
- * certificates): checked before any I/O.
- */
-export function checkTimeout(value: unknown, option = 'timeout'): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT)
-    throw new WechatpayValidationError(
-      option,
-      `must be a positive number of milliseconds, at most ${MAX_TIMEOUT}`,
-    )
-  return value
-}
-
+/** The `signal` rule of every entry point, checked before any I/O (`timeout`: {@link checkTimeout}). */
 export function checkSignal(value: unknown): AbortSignal | undefined {
   if (value !== undefined && !(value instanceof AbortSignal))
     throw new WechatpayValidationError('signal', 'must be an AbortSignal')

@@ -54,7 +54,7 @@ async function* iterate(body: ReadableStream<Bytes> | null): AsyncIterable<Bytes
  * body is left unread. A failure before any reply is a retryable CONNECTION error (the caller's
  * abort is passed through as it is).
  */
-export async function fetchReply(
+async function fetchReply(
   fetchImpl: typeof fetch,
   request: TransportRequest,
 ): Promise<{ response: Response; headers: Record<string, string> }> {

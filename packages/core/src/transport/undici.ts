@@ -2,7 +2,7 @@ import { createSecureContext } from 'node:tls'
 import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent, fetch as undiciFetch } from 'undici'
 import { concatBytes } from '../encoding'
 import { WechatpayTransportError, WechatpayValidationError } from '../errors'
-import type { ClientCertConfig, Config } from '../options'
+import { type ClientCertConfig, type Config, DEFAULT_CONNECT_TIMEOUT } from '../options'
 import { fetchTransport, tooLarge } from './fetch'
 import type { Transport, TransportRequest, TransportResponse } from './types'
 
@@ -56,6 +56,9 @@ function dispatcherFor(network: Network, tls: Tls = {}): Dispatcher {
   return new ProxyAgent({ ...proxied, uri: network.proxy })
 }
 
+/** Settings of a transport made without a client's (tests, the bench). */
+const DEFAULT_NETWORK: Network = { proxy: undefined, connectTimeout: DEFAULT_CONNECT_TIMEOUT }
+
 /** One keep-alive pool per network setting for the process: clients alike share their connections. */
 const shared = new Map<string, Dispatcher>()
 
@@ -94,7 +97,7 @@ export function undiciTransport(dispatcher?: Dispatcher): Transport {
     (input, init) =>
       undiciFetch(input as string, {
         ...(init as Parameters<typeof undiciFetch>[1]),
-        dispatcher: dispatcher ?? sharedDispatcher({ proxy: undefined, connectTimeout: 6_000 }),
+        dispatcher: dispatcher ?? sharedDispatcher(DEFAULT_NETWORK),
       }) as unknown as Promise<Response>,
   )
   return (request: TransportRequest) =>
@@ -142,7 +145,7 @@ export function undiciTransport(dispatcher?: Dispatcher): Transport {
             )
           }
           signal.addEventListener('abort', onAbort, { once: true })
-          ;(dispatcher ?? sharedDispatcher({ proxy: undefined, connectTimeout: 6_000 })).dispatch(
+          ;(dispatcher ?? sharedDispatcher(DEFAULT_NETWORK)).dispatch(
             {
               origin,
               path: url.slice(slash),
