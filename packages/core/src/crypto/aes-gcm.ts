@@ -4,7 +4,8 @@ import { subtle } from './subtle'
 
 /**
  * AES-256-GCM decryption as WeChat Pay uses it (AEAD_AES_256_GCM: notification `resource`, the
- * certificates of `/v3/certificates`), on Web Crypto so that it runs on every runtime.
+ * certificates of `/v3/certificates`): on Web Crypto, which every runtime has, or on node:crypto
+ * where the Node entry installed it (./backend.ts), with the same checks before either.
  */
 
 /** The GCM nonce WeChat Pay sends: 12 characters, used as 12 bytes. */

@@ -1,4 +1,5 @@
-// RequestOf / ReplyOf read the options and the reply of a typed endpoint out of `Endpoints`.
+// RequestOf / ReplyOf read the options and the reply of a typed endpoint: the seeds' (Endpoints)
+// and every catalogue endpoint's.
 import { describe, expectTypeOf, test } from 'vitest'
 import type {
   CloseOrderRequest,
@@ -25,6 +26,16 @@ describe('RequestOf / ReplyOf', () => {
     >()
     type P = 'v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close'
     expectTypeOf<ReplyOf<P, 'post'>['data']>().toEqualTypeOf<EcommerceRecharge>()
+  })
+
+  test('any catalogue endpoint, not only the seeds', () => {
+    type P = 'v3/pay/transactions/jsapi'
+    expectTypeOf<RequestOf<P, 'post'>>().toHaveProperty('json')
+    expectTypeOf<RequestOf<P, 'post'>['json']>().toHaveProperty('out_trade_no')
+    expectTypeOf<ReplyOf<P, 'post'>['data']>().toHaveProperty('prepay_id')
+    // @ts-expect-error: the JSAPI order takes POST only
+    type NoVerb = RequestOf<P, 'get'>
+    expectTypeOf<NoVerb>().not.toBeString()
   })
 
   test('a path or a verb the catalogue lacks does not compile', () => {

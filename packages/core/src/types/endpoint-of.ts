@@ -1,9 +1,9 @@
-import type { Endpoints } from '../endpoints'
+import type { EndpointAt, EndpointPath } from './chain'
 
-/** A verb one typed endpoint answers (`'get'`, `'post'`, …). */
-export type VerbOf<P extends keyof Endpoints> = keyof Endpoints[P] & string
+/** A verb one typed endpoint answers (`'get'`, `'post'`, …): any catalogue endpoint, or `Endpoints`'. */
+export type VerbOf<P extends EndpointPath> = keyof EndpointAt<P> & string
 
-type CallOf<P extends keyof Endpoints, V extends VerbOf<P>> = Endpoints[P][V] extends (
+type CallOf<P extends EndpointPath, V extends VerbOf<P>> = EndpointAt<P>[V] extends (
   ...args: infer A
 ) => infer R
   ? { options: Exclude<A[0], undefined>; reply: Awaited<R> }
@@ -11,7 +11,8 @@ type CallOf<P extends keyof Endpoints, V extends VerbOf<P>> = Endpoints[P][V] ex
 
 /**
  * The options a typed endpoint's verb takes (path variables, `json`/`xml`/`query`, call options),
- * looked up in {@link Endpoints} by path template and verb.
+ * looked up by path template and verb among the catalogue's endpoints and `Endpoints` (the seeds
+ * and an application's augmentations, which win).
  * @example
  * ```ts
  * import type { RequestOf } from '@wxpay/core'
@@ -19,7 +20,7 @@ type CallOf<P extends keyof Endpoints, V extends VerbOf<P>> = Endpoints[P][V] ex
  * const options: Close = { out_trade_no: '1217752501201407033233368018', json: { mchid: '1230000109' } }
  * ```
  */
-export type RequestOf<P extends keyof Endpoints, V extends VerbOf<P>> = CallOf<P, V>['options']
+export type RequestOf<P extends EndpointPath, V extends VerbOf<P>> = CallOf<P, V>['options']
 
 /**
  * What a typed endpoint's verb resolves to: the verified response (`{ status, headers, data }`,
@@ -30,4 +31,4 @@ export type RequestOf<P extends keyof Endpoints, V extends VerbOf<P>> = CallOf<P
  * type Recharge = ReplyOf<'v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close', 'post'>['data']
  * ```
  */
-export type ReplyOf<P extends keyof Endpoints, V extends VerbOf<P>> = CallOf<P, V>['reply']
+export type ReplyOf<P extends EndpointPath, V extends VerbOf<P>> = CallOf<P, V>['reply']

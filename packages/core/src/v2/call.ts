@@ -16,7 +16,6 @@ import { encodeV2Media } from './multipart'
 import { type SignType, verifyV2 } from './sign'
 import { buildXml, MAX_XML_BYTES, parseXml, XmlError } from './xml'
 
-export { checkedFields, signFields } from './fields'
 export { MAX_XML_BYTES }
 
 /** Whether a reply body starts (after whitespace) with `<`: XML, not a bill file. */
