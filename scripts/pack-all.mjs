@@ -71,7 +71,8 @@ for (const { file, manifest } of packed) {
   // The README is the package's page on npm: a relative link there leads nowhere, and an absolute
   // one into this repository must name a file that exists.
   const readme = run('tar', ['-xOzf', join(out, file), 'package/README.md'], out)
-  for (const [, target] of readme.matchAll(/\]\(([^)\s]+)\)/g)) {
+  const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g), ...readme.matchAll(/\bsrc="([^"]+)"/g)]
+  for (const [, target] of targets) {
     if (/^(#|mailto:)/.test(target)) continue
     const inRepo = /^https:\/\/github\.com\/wxpay\/wxpay\/(?:blob|tree)\/main\/([^#?]+)/.exec(target)
     if (inRepo && !existsSync(join(root, inRepo[1])))

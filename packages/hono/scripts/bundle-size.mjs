@@ -38,7 +38,9 @@ function byPackage(metafile) {
   const sizes = new Map()
   for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
     const match = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/)
-    const name = match ? match[1] : path.startsWith('../') ? `@wxpay/${path.split('/')[1]}` : '@wxpay/hono'
+    // a workspace package: `../core/dist/…` from this folder, `packages/core/dist/…` from the root
+    const workspace = path.match(/^(?:\.\.\/|packages\/)([^/]+)\//)
+    const name = match ? match[1] : workspace ? `@wxpay/${workspace[1]}` : '@wxpay/hono'
     sizes.set(name, (sizes.get(name) ?? 0) + bytesInOutput)
   }
   return [...sizes].sort((a, b) => b[1] - a[1])

