@@ -130,4 +130,14 @@ describe('base64', () => {
     }
     expect(nodeBase64.decode('QQ==')).toEqual(new Uint8Array([0x41]))
   })
+
+  test("decodes into an ArrayBuffer of its own, never Buffer's shared pool (a private key's DER goes through here)", () => {
+    for (const length of [1, 2, 3, 32, 256, 1218]) {
+      const data = new Uint8Array(randomBytes(length))
+      const out = nodeBase64.decode(Buffer.from(data).toString('base64'))
+      expect(out).toEqual(data)
+      expect(out!.byteOffset).toBe(0)
+      expect(out!.buffer.byteLength).toBe(length)
+    }
+  })
 })

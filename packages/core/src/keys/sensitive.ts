@@ -86,7 +86,8 @@ export function stringifyJson(json: unknown): { text: string; token: string; mar
   const state = { token: '', markers: [] as Sensitive[] }
   collecting = state
   try {
-    return { text: JSON.stringify(json), ...state }
+    const text = JSON.stringify(json)
+    return { text, token: state.token, markers: state.markers }
   } finally {
     collecting = undefined
   }

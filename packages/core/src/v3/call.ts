@@ -144,6 +144,7 @@ export async function decodeV3(
   config: Config,
   reply: TransportResponse,
   path: string,
+  download = isDownloadPath(path),
 ): Promise<WechatpayResponse<unknown>> {
   const { status, headers, body } = reply
   if (status < 200 || status > 299) throw apiErrorOf(reply)
@@ -152,7 +153,7 @@ export async function decodeV3(
   if (isStatementPath(config, path)) return (await import('./statement')).decodeStatement(config, reply)
   // WeChat Pay signs no download reply: the file's bytes are returned as they came, and only for
   // these endpoints (the catalogue's list). Bills are checked by digest: `wxpay.download`.
-  if (isDownloadPath(path)) return { status, headers, data: body }
+  if (download) return { status, headers, data: body }
   await verifyReply({ status, headers, body, keys: config.keys })
   if (body.length === 0) return { status, headers, data: undefined }
   const text = utf8Decoder.decode(body)

@@ -11,6 +11,7 @@ export async function callV3(
   options: LooseRequestOptions,
 ): Promise<WechatpayResponse<unknown>> {
   const { config } = context
+  const download = isDownloadPath(call.path)
   const body = await prepareV3(config, {
     method: call.method,
     pathAndQuery: call.pathAndQuery,
@@ -27,12 +28,12 @@ export async function callV3(
       pathAndQuery: call.pathAndQuery,
       headers: call.headers,
       body,
-      maxBytes: isDownloadPath(call.path) ? MAX_DOWNLOAD_REPLY_BYTES : MAX_JSON_BYTES,
+      maxBytes: download ? MAX_DOWNLOAD_REPLY_BYTES : MAX_JSON_BYTES,
       timeout: call.timeout,
       signal: call.signal,
       bases: call.bases,
       idempotent: call.idempotent,
     },
-    (reply) => decodeV3(config, reply, call.path),
+    (reply) => decodeV3(config, reply, call.path, download),
   )
 }

@@ -101,6 +101,14 @@ describe('accepted', () => {
     await expect(verify(signedHeaders({ body, signer: 'openssl' }), body)).resolves.toBeUndefined()
   })
 
+  test('a nonce outside ASCII is signed as UTF-8 (the message is built in one buffer sized for it)', async () => {
+    // WeChat Pay's nonces are ASCII; the verifier must still hash exactly the UTF-8 bytes signed.
+    for (const nonce of ['nönce-é', '随机串-中文', '😀'.repeat(40)]) {
+      await expect(verify(signedHeaders({ body, nonce }), body), nonce).resolves.toBeUndefined()
+      await expectRefused(verify({ ...signedHeaders({ body, nonce }), 'wechatpay-nonce': `${nonce}x` }, body))
+    }
+  })
+
   test('a 204 with an empty body (still signed)', async () => {
     await expect(verify(signedHeaders({ body: '' }), '', { status: 204 })).resolves.toBeUndefined()
   })

@@ -1,5 +1,5 @@
 import { rsaVerify } from '../crypto/signature'
-import { type Bytes, concatBytes, fromBase64, utf8, utf8Decoder } from '../encoding'
+import { type Bytes, fromBase64, utf8, utf8Decoder } from '../encoding'
 import { WechatpaySignatureError } from '../errors'
 
 /** Replies whose timestamp is this far (or farther) from now, in either direction, are refused. */
@@ -55,13 +55,15 @@ export async function verifyReply(input: VerifyInput): Promise<void> {
   // A control character (CR, LF, NUL, …) is no part of any value WeChat Pay sends; in the nonce it
   // would even shift the lines of the signed message. Node's HTTP parser refuses most of them in a
   // reply, but notifications come through the application's framework, which may not.
-  for (const [name, value] of [
-    ['Wechatpay-Timestamp', timestamp],
-    ['Wechatpay-Nonce', nonce],
-    ['Wechatpay-Signature', signature],
-    ['Wechatpay-Serial', serial],
-  ] as const) {
-    if (CONTROL.test(value)) throw fail(`${name} contains a control character`)
+  if (CONTROL.test(timestamp) || CONTROL.test(nonce) || CONTROL.test(signature) || CONTROL.test(serial)) {
+    const name = CONTROL.test(timestamp)
+      ? 'Wechatpay-Timestamp'
+      : CONTROL.test(nonce)
+        ? 'Wechatpay-Nonce'
+        : CONTROL.test(signature)
+          ? 'Wechatpay-Signature'
+          : 'Wechatpay-Serial'
+    throw fail(`${name} contains a control character`)
   }
   if (!/^\d{1,12}$/.test(timestamp)) throw fail('Wechatpay-Timestamp is not a Unix time in seconds')
   // Whole seconds, as the official SDKs compare: a reply stamped 300 s away is refused.
@@ -77,7 +79,7 @@ export async function verifyReply(input: VerifyInput): Promise<void> {
     throw fail(`${subject} carries a WECHATPAY/SIGNTEST/ probe signature`)
   const signatureBytes = fromBase64(signature)
   if (!signatureBytes) throw fail('Wechatpay-Signature is not base64')
-  const message = concatBytes(utf8.encode(`${timestamp}\n${nonce}\n`), input.body, NEWLINE)
+  const message = signedMessage(`${timestamp}\n${nonce}\n`, input.body)
   // A key Web Crypto refused rejects with the WechatpayValidationError naming it (options.ts): a
   // misconfiguration, not a bad signature. It still throws, so verification fails closed.
   const cryptoKey = await key
@@ -120,7 +122,18 @@ function reserialised(body: Bytes): string {
   return `; the body looks ${spaced ? 'reformatted' : 'reordered'} (not WeChat Pay's compact JSON): pass the raw body bytes as received, not JSON.stringify() of a parsed body`
 }
 
-const NEWLINE = new Uint8Array([0x0a])
+/**
+ * `HEAD` + body + `\n` as bytes, in one allocation (three small ones cost more than the copying):
+ * room for the head at its largest in UTF-8, the view cut to what was written.
+ */
+function signedMessage(head: string, body: Bytes): Bytes {
+  const out = new Uint8Array(head.length * 3 + body.length + 1)
+  const { written } = utf8.encodeInto(head, out)
+  out.set(body, written)
+  out[written + body.length] = 0x0a
+  return out.subarray(0, written + body.length + 1)
+}
+
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
 const CONTROL = /[\u0000-\u001f\u007f]/
 
