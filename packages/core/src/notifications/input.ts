@@ -44,7 +44,9 @@ export function readHeaders(headers: NotificationHeaders): Record<string, string
       take(name, value)
     })
   } else {
-    for (const [name, value] of Object.entries(headers)) take(name, value)
+    // for…in over own names: Object.entries would allocate a pair per header of the request.
+    const record = headers as Record<string, unknown>
+    for (const name in record) if (Object.hasOwn(record, name)) take(name, record[name])
   }
   return out
 }
@@ -68,7 +70,10 @@ export function readBody(body: NotificationBody, limit = MAX_NOTIFICATION_BYTES)
   }
   if (ArrayBuffer.isView(body) && body instanceof Uint8Array) {
     if (body.length > limit) throw tooLarge()
-    return Uint8Array.from(body)
+    // One block copy (Uint8Array.from goes through the iterator, byte by byte).
+    const copy = new Uint8Array(body.length)
+    copy.set(body)
+    return copy
   }
   throw new WechatpayValidationError(
     'body',
