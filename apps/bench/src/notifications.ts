@@ -304,7 +304,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = Date.now()
   const load = loadavg()[0]!
   const b = await benchNotifications(makeFixtures(), {
-    rounds: smoke ? 1 : Number(process.env.BENCH_ROUNDS ?? 5),
+    rounds: smoke ? 1 : Number(process.env.BENCH_ROUNDS ?? 9),
     perRound: smoke ? 20 : Number(process.env.BENCH_PARSES ?? 5000),
     concurrency: 16,
     smoke,

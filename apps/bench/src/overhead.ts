@@ -3,7 +3,9 @@
 // Web Crypto's RSA sign and verify (and node:crypto's `verify`, which @wxpay/core's Node entry
 // verifies replies with) replaced by constant stubs for the duration of the measurement.
 // What remains is the work around the RSA operations; the difference is what the SDK adds (chain,
-// expansion, validation, headers, nonce, base64, checks).
+// expansion, validation, headers, nonce, base64, checks, the whole-call timeout). A third client,
+// the bare one given the same whole-call timeout as the SDK (an AbortController, its signal passed
+// to fetch, a timer), tells how much of that difference is the timeout alone.
 import nodeCrypto, { webcrypto } from 'node:crypto'
 import { Wechatpay } from '@wxpay/core'
 import { type Fixtures, OUT_TRADE_NO } from './fixtures'
@@ -44,13 +46,24 @@ export async function measureOverhead(f: Fixtures, iterations: number, rounds: n
   const core = async () => {
     await close.post({ out_trade_no: OUT_TRADE_NO, json: { mchid: f.mchid } })
   }
-  const bare = async () => {
+  const bare = () => bareCall(undefined)
+  const bareTimed = async () => {
+    const controller = new AbortController()
+    const timer = setTimeout(() => controller.abort(), 30_000)
+    try {
+      await bareCall(controller.signal)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+  const bareCall = async (signal: AbortSignal | undefined) => {
     const message = `POST\n${path}\n${timestamp}\n${nonce}\n${body}\n`
     const sig = Buffer.from(await subtle.sign(algorithm, key, Buffer.from(message))).toString('base64')
     const res = await memoryFetch(`http://127.0.0.1:9${path}`, {
       method: 'POST',
       body,
       headers: { authorization: sig },
+      signal: signal ?? null,
     })
     const raw = new Uint8Array(await res.arrayBuffer())
     const verifyMessage = Buffer.concat([Buffer.from(`${timestamp}\n${nonce}\n`), raw, Buffer.from('\n')])
@@ -76,11 +89,14 @@ export async function measureOverhead(f: Fixtures, iterations: number, rounds: n
   try {
     await time(core)
     await time(bare)
+    await time(bareTimed)
     const coreTimes: { wall: number; cpu: number }[] = []
     const bareTimes: { wall: number; cpu: number }[] = []
+    const timedTimes: { wall: number; cpu: number }[] = []
     for (let r = 0; r < rounds; r++) {
       coreTimes.push(await time(core))
       bareTimes.push(await time(bare))
+      timedTimes.push(await time(bareTimed))
     }
     const coreMicros = median(coreTimes.map((t) => t.wall))
     const bareMicros = median(bareTimes.map((t) => t.wall))
@@ -93,6 +109,8 @@ export async function measureOverhead(f: Fixtures, iterations: number, rounds: n
       coreCpuMicros,
       bareCpuMicros,
       overheadCpuMicros: coreCpuMicros - bareCpuMicros,
+      /** CPU µs per call of the bare client with the same whole-call timeout as the SDK. */
+      bareTimedCpuMicros: median(timedTimes.map((t) => t.cpu)),
     }
   } finally {
     Object.defineProperty(subtle, 'sign', { configurable: true, value: original.sign })

@@ -23,7 +23,7 @@ import { startReplyServer } from './server-process'
 
 const SMOKE = process.env.BENCH_SMOKE === '1'
 const CONCURRENCY = 16
-const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 5)
+const ROUNDS = SMOKE ? 1 : Number(process.env.BENCH_ROUNDS ?? 9)
 const PER_ROUND = SMOKE ? 40 : Number(process.env.BENCH_REQUESTS ?? 3000)
 const V2_ROUNDS = SMOKE ? 1 : 3
 const MEMORY_REQUESTS = SMOKE ? 400 : 100_000
@@ -158,8 +158,8 @@ async function main() {
     )
     console.log(notify.table.join('\n'))
 
-    const overhead = await measureOverhead(fixtures, SMOKE ? 50 : 4000, SMOKE ? 1 : 5)
-    const overheadLine = `SDK overhead per v3 call, RSA excluded: ${fmt(overhead.overheadMicros, 1)} µs (core ${fmt(overhead.coreMicros, 1)} µs vs bare sign+verify ${fmt(overhead.bareMicros, 1)} µs per call, in-memory transport, sequential); CPU time: ${fmt(overhead.overheadCpuMicros, 1)} µs (core ${fmt(overhead.coreCpuMicros, 1)} µs vs bare ${fmt(overhead.bareCpuMicros, 1)} µs)`
+    const overhead = await measureOverhead(fixtures, SMOKE ? 50 : 4000, SMOKE ? 1 : ROUNDS)
+    const overheadLine = `SDK overhead per v3 call, RSA excluded: ${fmt(overhead.overheadMicros, 1)} µs (core ${fmt(overhead.coreMicros, 1)} µs vs bare sign+verify ${fmt(overhead.bareMicros, 1)} µs per call, in-memory transport, sequential); CPU time: ${fmt(overhead.overheadCpuMicros, 1)} µs (core ${fmt(overhead.coreCpuMicros, 1)} µs vs bare ${fmt(overhead.bareCpuMicros, 1)} µs); the bare client given the same whole-call timeout (AbortController + timer): ${fmt(overhead.bareTimedCpuMicros, 1)} µs CPU, so the timeout alone is ${fmt(overhead.bareTimedCpuMicros - overhead.bareCpuMicros, 1)} µs of the overhead and the rest ${fmt(overhead.coreCpuMicros - overhead.bareTimedCpuMicros, 1)} µs`
     console.log(`\n${overheadLine}`)
 
     const mem = await memory(v3[0]!)
