@@ -33,5 +33,7 @@ test('pnpm bench (smoke): every client gets correct answers and refuses forged r
     expect(stdout).toMatch(new RegExp(`\\| ${name.replace(/[()+.]/g, '\\$&')} \\| [\\d,]+ \\|`))
   }
   expect(stdout).toMatch(/SDK overhead per v3 call, RSA excluded: -?[\d,.]+ µs/)
-  expect(stdout).toMatch(/the same whole-call timeout \(AbortController \+ timer\): [\d,.]+ µs CPU, so the timeout alone is -?[\d,.]+ µs/)
+  expect(stdout).toMatch(
+    /the same whole-call timeout \(AbortController \+ timer\): [\d,.]+ µs CPU, so the timeout alone is -?[\d,.]+ µs/,
+  )
 })
