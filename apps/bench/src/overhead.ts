@@ -5,7 +5,8 @@
 // What remains is the work around the RSA operations; the difference is what the SDK adds (chain,
 // expansion, validation, headers, nonce, base64, checks, the whole-call timeout). A third client,
 // the bare one given the same whole-call timeout as the SDK (an AbortController, its signal passed
-// to fetch, a timer), tells how much of that difference is the timeout alone.
+// to fetch, a timer), tells how much of that difference is the timeout alone; and round 1's core,
+// built from git history (round1.ts), makes the same call in the same rounds.
 import nodeCrypto, { webcrypto } from 'node:crypto'
 import { Wechatpay } from '@wxpay/core'
 import { type Fixtures, OUT_TRADE_NO } from './fixtures'
@@ -13,7 +14,10 @@ import { median } from './measure'
 
 const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
 
-export async function measureOverhead(f: Fixtures, iterations: number, rounds: number) {
+/** A client class as round 1's core exports it (round1.ts), measured beside today's when given. */
+type ClientClass = new (options: Record<string, unknown>) => unknown
+
+export async function measureOverhead(f: Fixtures, iterations: number, rounds: number, round1?: ClientClass) {
   const subtle = globalThis.crypto.subtle
   const der = (pem: string) => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')
   const fixedSignature = new Uint8Array(256).fill(7).buffer
@@ -36,15 +40,36 @@ export async function measureOverhead(f: Fixtures, iterations: number, rounds: n
     fetch: memoryFetch,
   })
   const close = wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.close
+  // Round 1's core (when built): the same call on the same transport; it had no backupBaseUrl option.
+  type Close = { post(options: unknown): Promise<unknown> }
+  const closeOf = (client: unknown) =>
+    (client as { v3: { pay: { transactions: { outTradeNo: { _out_trade_no_: { close: Close } } } } } }).v3.pay
+      .transactions.outTradeNo._out_trade_no_.close
+  const round1Close =
+    round1 &&
+    closeOf(
+      new round1({
+        mchid: f.mchid,
+        serial: f.serial,
+        privateKey: f.privateKey,
+        certs: { [f.platformSerial]: f.platformPublicKey },
+        baseUrl: 'http://127.0.0.1:9/',
+        fetch: memoryFetch,
+      }),
+    )
   const key = await webcrypto.subtle.importKey('pkcs8', der(f.privateKey), algorithm, false, ['sign'])
   const pub = await webcrypto.subtle.importKey('spki', der(f.platformPublicKey), algorithm, false, ['verify'])
   const body = JSON.stringify({ mchid: f.mchid })
   const path = `/v3/pay/transactions/out-trade-no/${OUT_TRADE_NO}/close`
   // Make sure the client has imported its keys before timing.
   await close.post({ out_trade_no: OUT_TRADE_NO, json: { mchid: f.mchid } }).catch(() => {})
+  await round1Close?.post({ out_trade_no: OUT_TRADE_NO, json: { mchid: f.mchid } }).catch(() => {})
 
   const core = async () => {
     await close.post({ out_trade_no: OUT_TRADE_NO, json: { mchid: f.mchid } })
+  }
+  const coreRound1 = async () => {
+    await round1Close!.post({ out_trade_no: OUT_TRADE_NO, json: { mchid: f.mchid } })
   }
   const bare = () => bareCall(undefined)
   const bareTimed = async () => {
@@ -90,13 +115,16 @@ export async function measureOverhead(f: Fixtures, iterations: number, rounds: n
     await time(core)
     await time(bare)
     await time(bareTimed)
+    if (round1Close) await time(coreRound1)
     const coreTimes: { wall: number; cpu: number }[] = []
+    const round1Times: { wall: number; cpu: number }[] = []
     const bareTimes: { wall: number; cpu: number }[] = []
     const timedTimes: { wall: number; cpu: number }[] = []
     for (let r = 0; r < rounds; r++) {
       coreTimes.push(await time(core))
       bareTimes.push(await time(bare))
       timedTimes.push(await time(bareTimed))
+      if (round1Close) round1Times.push(await time(coreRound1))
     }
     const coreMicros = median(coreTimes.map((t) => t.wall))
     const bareMicros = median(bareTimes.map((t) => t.wall))
@@ -111,6 +139,8 @@ export async function measureOverhead(f: Fixtures, iterations: number, rounds: n
       overheadCpuMicros: coreCpuMicros - bareCpuMicros,
       /** CPU µs per call of the bare client with the same whole-call timeout as the SDK. */
       bareTimedCpuMicros: median(timedTimes.map((t) => t.cpu)),
+      /** CPU µs per call of round 1's core, when it was built (round1.ts). */
+      round1CpuMicros: round1Close ? median(round1Times.map((t) => t.cpu)) : undefined,
     }
   } finally {
     Object.defineProperty(subtle, 'sign', { configurable: true, value: original.sign })

@@ -19,6 +19,7 @@ import { makeFixtures } from './fixtures'
 import { median, percentile, type Round, round } from './measure'
 import { benchNotifications, notificationSection } from './notifications'
 import { measureOverhead } from './overhead'
+import { loadRound1Core, ROUND_1_END } from './round1'
 import { startReplyServer } from './server-process'
 
 const SMOKE = process.env.BENCH_SMOKE === '1'
@@ -158,9 +159,20 @@ async function main() {
     )
     console.log(notify.table.join('\n'))
 
-    const overhead = await measureOverhead(fixtures, SMOKE ? 50 : 4000, SMOKE ? 1 : ROUNDS)
+    // Round 1's core from git history, measured in the same rounds (not in smoke mode).
+    const round1 = SMOKE ? { skipped: 'skipped in smoke mode' } : await loadRound1Core()
+    const overhead = await measureOverhead(
+      fixtures,
+      SMOKE ? 50 : 4000,
+      SMOKE ? 1 : ROUNDS,
+      'Wechatpay' in round1 ? round1.Wechatpay : undefined,
+    )
     const overheadLine = `SDK overhead per v3 call, RSA excluded: ${fmt(overhead.overheadMicros, 1)} µs (core ${fmt(overhead.coreMicros, 1)} µs vs bare sign+verify ${fmt(overhead.bareMicros, 1)} µs per call, in-memory transport, sequential); CPU time: ${fmt(overhead.overheadCpuMicros, 1)} µs (core ${fmt(overhead.coreCpuMicros, 1)} µs vs bare ${fmt(overhead.bareCpuMicros, 1)} µs); the bare client given the same whole-call timeout (AbortController + timer): ${fmt(overhead.bareTimedCpuMicros, 1)} µs CPU, so the timeout alone is ${fmt(overhead.bareTimedCpuMicros - overhead.bareCpuMicros, 1)} µs of the overhead and the rest ${fmt(overhead.coreCpuMicros - overhead.bareTimedCpuMicros, 1)} µs`
-    console.log(`\n${overheadLine}`)
+    const round1Line =
+      overhead.round1CpuMicros === undefined
+        ? `SDK overhead of round 1's core: ${'skipped' in round1 ? round1.skipped : 'not measured'}`
+        : `SDK overhead of round 1's core (${ROUND_1_END.slice(0, 7)}, built from git history, the same call in the same rounds): ${fmt(overhead.round1CpuMicros - overhead.bareCpuMicros, 1)} µs CPU (core ${fmt(overhead.round1CpuMicros, 1)} µs), against today's ${fmt(overhead.overheadCpuMicros, 1)} µs`
+    console.log(`\n${overheadLine}\n${round1Line}`)
 
     const mem = await memory(v3[0]!)
     const memLine = `memory over ${fmt(MEMORY_REQUESTS)} v3 closes (@wxpay/core, ${fmt(MEMORY_REQUESTS / mem.seconds)} req/s): heap ${mem.heap >= 0 ? '+' : ''}${fmt(mem.heap / 1048576, 2)} MB, RSS ${mem.rss >= 0 ? '+' : ''}${fmt(mem.rss / 1048576, 2)} MB${gc ? ' (after gc)' : ' (no --expose-gc)'}`
@@ -213,6 +225,7 @@ async function main() {
         '## Cost',
         '',
         `- ${overheadLine}`,
+        `- ${round1Line}`,
         `- ${memLine}`,
         `- Edge bundle (@wxpay/hono Worker, esbuild): ${size}`,
         '',
