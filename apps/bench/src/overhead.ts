@@ -11,13 +11,17 @@ import nodeCrypto, { webcrypto } from 'node:crypto'
 import { Wechatpay } from '@wxpay/core'
 import { type Fixtures, OUT_TRADE_NO } from './fixtures'
 import { median } from './measure'
+import type { Round1Client } from './round1'
 
 const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
 
-/** A client class as round 1's core exports it (round1.ts), measured beside today's when given. */
-type ClientClass = new (options: Record<string, unknown>) => unknown
-
-export async function measureOverhead(f: Fixtures, iterations: number, rounds: number, round1?: ClientClass) {
+/** `round1`: round 1's client class (round1.ts), measured beside today's when given. */
+export async function measureOverhead(
+  f: Fixtures,
+  iterations: number,
+  rounds: number,
+  round1?: Round1Client,
+) {
   const subtle = globalThis.crypto.subtle
   const der = (pem: string) => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')
   const fixedSignature = new Uint8Array(256).fill(7).buffer
@@ -41,35 +45,30 @@ export async function measureOverhead(f: Fixtures, iterations: number, rounds: n
   })
   const close = wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.close
   // Round 1's core (when built): the same call on the same transport; it had no backupBaseUrl option.
-  type Close = { post(options: unknown): Promise<unknown> }
-  const closeOf = (client: unknown) =>
-    (client as { v3: { pay: { transactions: { outTradeNo: { _out_trade_no_: { close: Close } } } } } }).v3.pay
-      .transactions.outTradeNo._out_trade_no_.close
-  const round1Close =
-    round1 &&
-    closeOf(
-      new round1({
+  const round1Close = round1
+    ? new round1({
         mchid: f.mchid,
         serial: f.serial,
         privateKey: f.privateKey,
         certs: { [f.platformSerial]: f.platformPublicKey },
         baseUrl: 'http://127.0.0.1:9/',
         fetch: memoryFetch,
-      }),
-    )
+      }).v3.pay.transactions.outTradeNo._out_trade_no_.close
+    : undefined
+  const closeOptions = { out_trade_no: OUT_TRADE_NO, json: { mchid: f.mchid } }
   const key = await webcrypto.subtle.importKey('pkcs8', der(f.privateKey), algorithm, false, ['sign'])
   const pub = await webcrypto.subtle.importKey('spki', der(f.platformPublicKey), algorithm, false, ['verify'])
   const body = JSON.stringify({ mchid: f.mchid })
   const path = `/v3/pay/transactions/out-trade-no/${OUT_TRADE_NO}/close`
   // Make sure the client has imported its keys before timing.
-  await close.post({ out_trade_no: OUT_TRADE_NO, json: { mchid: f.mchid } }).catch(() => {})
-  await round1Close?.post({ out_trade_no: OUT_TRADE_NO, json: { mchid: f.mchid } }).catch(() => {})
+  await close.post(closeOptions).catch(() => {})
+  await round1Close?.post(closeOptions).catch(() => {})
 
   const core = async () => {
-    await close.post({ out_trade_no: OUT_TRADE_NO, json: { mchid: f.mchid } })
+    await close.post(closeOptions)
   }
   const coreRound1 = async () => {
-    await round1Close!.post({ out_trade_no: OUT_TRADE_NO, json: { mchid: f.mchid } })
+    await round1Close!.post(closeOptions)
   }
   const bare = () => bareCall(undefined)
   const bareTimed = async () => {
